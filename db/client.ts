@@ -1,0 +1,103 @@
+import path from "node:path";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { selectDriver, type DriverName } from "./driver";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that runs queries: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+export type Database = { db: Db; driver: DriverName; close: () => Promise<void> };
+
+export type OpenOptions = {
+  url?: string;
+  driver?: DriverName;
+  /** PGlite: data dir, or "memory://" */
+  dataDir?: string;
+  /** PGlite: start from a dumped data dir (tests use a migrated snapshot) */
+  loadDataDir?: Blob;
+  migrate?: boolean;
+  poolMax?: number;
+};
+
+export const migrationsFolder = () => process.env.MIGRATIONS_DIR ?? path.join(process.cwd(), "db/migrations");
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const driver = options.driver ?? selectDriver({ DATABASE_URL: options.url, DATABASE_DRIVER: process.env.DATABASE_DRIVER });
+  if (driver === "pglite") return openPglite(options);
+  if (!options.url) throw new Error(`the ${driver} driver needs DATABASE_URL`);
+  return driver === "neon" ? openNeon(options.url, options) : openNodePostgres(options.url, options);
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const dataDir = options.dataDir ?? process.env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data/pglite");
+  const inMemory = dataDir.startsWith("memory://");
+  let releaseLock = () => {};
+  if (!inMemory) {
+    const { acquirePidLock } = await import("./pid-lock");
+    releaseLock = acquirePidLock(path.resolve(dataDir));
+  }
+  const client = new PGlite({ dataDir: inMemory ? undefined : dataDir, loadDataDir: options.loadDataDir });
+  await client.waitReady;
+  const db = drizzle({ client, schema }) as unknown as Db;
+  if (options.migrate ?? true) {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(db as never, { migrationsFolder: migrationsFolder() });
+  }
+  return {
+    db,
+    driver: "pglite",
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
+  };
+}
+
+async function openNodePostgres(url: string, options: OpenOptions): Promise<Database> {
+  const { Pool } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const pool = new Pool({ connectionString: url, max: options.poolMax ?? Number(process.env.DB_POOL_MAX ?? 10) });
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+  if (options.migrate) {
+    const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+    await migrate(db as never, { migrationsFolder: migrationsFolder() });
+  }
+  return { db, driver: "node-postgres", close: () => pool.end() };
+}
+
+async function openNeon(url: string, options: OpenOptions): Promise<Database> {
+  const { Pool, neonConfig } = await import("@neondatabase/serverless");
+  const { drizzle } = await import("drizzle-orm/neon-serverless");
+  const { default: ws } = await import("ws");
+  neonConfig.webSocketConstructor = ws;
+  const localProxy = process.env.NEON_WS_PROXY;
+  if (localProxy) {
+    // Test setup: Neon's wire protocol over a local WebSocket-to-TCP proxy in front of a plain Postgres.
+    neonConfig.wsProxy = (host, port) => `${localProxy}/v2?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+    neonConfig.forceDisablePgSSL = true;
+    neonConfig.coalesceWrites = false;
+  }
+  const pool = new Pool({ connectionString: url, max: options.poolMax ?? Number(process.env.DB_POOL_MAX ?? 10) });
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+  if (options.migrate) {
+    const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
+    await migrate(db as never, { migrationsFolder: migrationsFolder() });
+  }
+  return { db, driver: "neon", close: () => pool.end() };
+}
+
+/** Runs raw SQL and returns its rows, whatever the driver. */
+export async function queryRows<T>(db: Queryable, query: SQL): Promise<T[]> {
+  const result = await db.execute(query);
+  return (result as unknown as { rows: T[] }).rows;
+}

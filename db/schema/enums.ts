@@ -1,0 +1,38 @@
+import { pgEnum } from "drizzle-orm/pg-core";
+
+export const memberRole = ["owner", "admin", "operator", "viewer"] as const;
+export type MemberRole = (typeof memberRole)[number];
+
+export const chargeType = pgEnum("charge_type", ["ONE_SHOT", "RECURRING", "USAGE"]);
+// EN 16931 VAT category codes (UNCL5305 subset used by BT-151 / BT-118)
+export const vatCategory = pgEnum("vat_category", ["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]);
+export const ratedItemStatus = pgEnum("rated_item_status", ["OPEN", "BILLED", "CANCELED"]);
+
+export const billingRunType = pgEnum("billing_run_type", ["CYCLE", "EXCEPTIONAL", "QUARANTINE"]);
+export const billingRunStatus = pgEnum("billing_run_status", [
+  "NEW",
+  "CREATING_LINES",
+  "LINES_CREATED",
+  "CREATING_INVOICES",
+  "DRAFTS_READY",
+  "POSTING",
+  "POSTED",
+  "FAILED",
+  "CANCELING",
+  "CANCELED",
+]);
+export const billingRunMode = pgEnum("billing_run_mode", ["MANUAL", "REVIEW", "AUTO_POST"]);
+export const onRejectAction = pgEnum("on_reject_action", ["QUARANTINE", "HOLD", "CANCEL"]);
+export const dateAggregation = pgEnum("date_aggregation", ["NONE", "DAY", "MONTH"]);
+export const initiatorType = pgEnum("initiator_type", ["USER", "API_KEY", "WEBHOOK", "SYSTEM"]);
+
+export const jobKind = pgEnum("job_kind", ["LINES", "INVOICES", "POSTING", "PDF", "XML", "EMAIL", "CANCEL"]);
+export const jobStatus = pgEnum("job_status", ["RUNNING", "SUCCEEDED", "FAILED"]);
+
+export const invoiceType = pgEnum("invoice_type", ["INVOICE", "CREDIT_NOTE"]);
+export const invoiceStatus = pgEnum("invoice_status", ["DRAFT", "SUSPECT", "REJECTED", "POSTED", "CANCELED"]);
+export const ruleSeverity = pgEnum("rule_severity", ["SUSPECT", "REJECTED"]);
+export const ruleKind = pgEnum("rule_kind", ["AMOUNT_ABOVE", "ZERO_AMOUNT", "CHANGE_PERCENT", "MISSING_BUYER_DATA"]);
+
+export const documentKind = pgEnum("document_kind", ["PDF", "XML"]);
+export const emailStatus = pgEnum("email_status", ["PENDING", "SENT", "OUTBOX", "FAILED"]);

@@ -1,0 +1,135 @@
+import {
+  bigint,
+  char,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organization } from "./auth";
+import { billingRuns } from "./billing-runs";
+import { customerAccounts } from "./customers";
+import { invoiceStatus, invoiceType, vatCategory } from "./enums";
+
+export type PartySnapshot = {
+  name: string;
+  email?: string | null;
+  addressLine?: string | null;
+  city?: string | null;
+  postalCode?: string | null;
+  country?: string | null;
+  vatId?: string | null;
+  electronicAddressScheme?: string | null;
+  electronicAddress?: string | null;
+};
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    billingRunId: uuid("billing_run_id")
+      .notNull()
+      .references(() => billingRuns.id),
+    // the run that created the invoice (differs from billingRunId once quarantined)
+    originRunId: uuid("origin_run_id")
+      .notNull()
+      .references(() => billingRuns.id),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => customerAccounts.id),
+    type: invoiceType("type").notNull(),
+    status: invoiceStatus("status").notNull().default("DRAFT"),
+    reason: text("reason"),
+    number: text("number"),
+    currency: char("currency", { length: 3 }).notNull(),
+    invoiceDate: date("invoice_date", { mode: "string" }).notNull(),
+    dueDate: date("due_date", { mode: "string" }).notNull(),
+    netTotal: numeric("net_total").notNull(),
+    taxTotal: numeric("tax_total").notNull(),
+    grossTotal: numeric("gross_total").notNull(),
+    linesCount: integer("lines_count").notNull().default(0),
+    buyer: jsonb("buyer").$type<PartySnapshot>().notNull(),
+    postedAt: timestamp("posted_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("invoices_run_account_uq").on(t.billingRunId, t.accountId),
+    uniqueIndex("invoices_origin_account_uq").on(t.originRunId, t.accountId),
+    uniqueIndex("invoices_tenant_type_number_uq").on(t.tenantId, t.type, t.number),
+    index("invoices_tenant_run_status_idx").on(t.tenantId, t.billingRunId, t.status),
+    index("invoices_tenant_account_idx").on(t.tenantId, t.accountId, t.postedAt),
+  ],
+);
+
+// A line belongs to the invoice with the same origin run and account (one invoice per account per run),
+// so creating drafts never has to update lines.
+export const invoiceLines = pgTable(
+  "invoice_lines",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    // No foreign keys on purpose (bulk table written only by the set-based lines stage from rated_items).
+    tenantId: text("tenant_id").notNull(),
+    billingRunId: uuid("billing_run_id").notNull(),
+    accountId: uuid("account_id").notNull(),
+    subscriptionId: uuid("subscription_id"),
+    chargeId: uuid("charge_id").notNull(),
+    description: text("description").notNull(),
+    quantity: numeric("quantity").notNull(),
+    unitPrice: numeric("unit_price"),
+    // rounded half-up to the currency's minor unit, once per line
+    amount: numeric("amount").notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    vatCategory: vatCategory("vat_category").notNull(),
+    vatRate: numeric("vat_rate", { precision: 5, scale: 2 }).notNull(),
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    periodEnd: date("period_end", { mode: "string" }).notNull(),
+    itemsCount: integer("items_count").notNull(),
+  },
+  (t) => [
+    index("invoice_lines_run_account_idx").on(t.billingRunId, t.accountId),
+  ],
+);
+
+// VAT breakdown (EN 16931 BG-23): one row per category + rate of an invoice.
+export const invoiceTaxSubtotals = pgTable(
+  "invoice_tax_subtotals",
+  {
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id").notNull(),
+    vatCategory: vatCategory("vat_category").notNull(),
+    vatRate: numeric("vat_rate", { precision: 5, scale: 2 }).notNull(),
+    taxableAmount: numeric("taxable_amount").notNull(),
+    taxAmount: numeric("tax_amount").notNull(),
+    exemptionReason: text("exemption_reason"),
+  },
+  (t) => [uniqueIndex("invoice_tax_subtotals_uq").on(t.invoiceId, t.vatCategory, t.vatRate)],
+);
+
+export const invoiceStatusHistory = pgTable(
+  "invoice_status_history",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text("tenant_id").notNull(),
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    fromStatus: invoiceStatus("from_status"),
+    toStatus: invoiceStatus("to_status").notNull(),
+    reason: text("reason"),
+    actor: text("actor"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("invoice_status_history_invoice_idx").on(t.invoiceId, t.at)],
+);

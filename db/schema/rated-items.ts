@@ -1,0 +1,35 @@
+import { bigint, char, date, foreignKey, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { charges } from "./catalog";
+import { customerAccounts, subscriptions } from "./customers";
+import { ratedItemStatus } from "./enums";
+
+// Priced usage / recurring / one-shot charges loaded by the tenant. Ingest is idempotent by external id.
+// Claims by billing runs live in rated_item_claims (append-only: a claim is an INSERT, not an UPDATE of items).
+export const ratedItems = pgTable(
+  "rated_items",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text("tenant_id").notNull(),
+    accountId: uuid("account_id").notNull(),
+    subscriptionId: uuid("subscription_id"),
+    chargeId: uuid("charge_id").notNull(),
+    description: text("description").notNull(),
+    quantity: numeric("quantity", { precision: 20, scale: 6 }).notNull(),
+    unitPrice: numeric("unit_price", { precision: 20, scale: 6 }).notNull(),
+    amount: numeric("amount", { precision: 20, scale: 6 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    usageDate: date("usage_date", { mode: "string" }).notNull(),
+    externalId: text("external_id").notNull(),
+    // OPEN (billable, unless claimed by a run) | BILLED (its invoice is posted) | CANCELED (never invoiced)
+    status: ratedItemStatus("status").notNull().default("OPEN"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("rated_items_tenant_external_uq").on(t.tenantId, t.externalId),
+    index("rated_items_tenant_account_date_idx").on(t.tenantId, t.accountId, t.usageDate),
+    // Composite keys: the account, subscription and charge must belong to the item's own tenant.
+    foreignKey({ columns: [t.tenantId, t.accountId], foreignColumns: [customerAccounts.tenantId, customerAccounts.id], name: "rated_items_account_fk" }),
+    foreignKey({ columns: [t.tenantId, t.subscriptionId], foreignColumns: [subscriptions.tenantId, subscriptions.id], name: "rated_items_subscription_fk" }),
+    foreignKey({ columns: [t.tenantId, t.chargeId], foreignColumns: [charges.tenantId, charges.id], name: "rated_items_charge_fk" }),
+  ],
+);

@@ -1,0 +1,33 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { nextCookies } from "better-auth/next-js";
+import { organization } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
+import type { Db } from "@/db/client";
+import * as schema from "@/db/schema";
+
+// Organizations are tenants. Billrun's four roles map onto better-auth's access control;
+// what each role may do in billing is decided in server/auth/roles.ts.
+const ac = createAccessControl(defaultStatements);
+const roles = {
+  owner: ac.newRole(ownerAc.statements),
+  admin: ac.newRole(adminAc.statements),
+  operator: ac.newRole(memberAc.statements),
+  viewer: ac.newRole(memberAc.statements),
+};
+
+export function createAuth(db: Db) {
+  const appUrl = process.env.APP_URL ?? "http://localhost:3000";
+  return betterAuth({
+    appName: "Billrun",
+    baseURL: appUrl,
+    secret: process.env.BETTER_AUTH_SECRET ?? "dev-only-secret-change-me-0123456789abcdef",
+    trustedOrigins: [appUrl, ...(process.env.TRUSTED_ORIGINS?.split(",").filter(Boolean) ?? [])],
+    database: drizzleAdapter(db, { provider: "pg", schema }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8 },
+    plugins: [organization({ ac, roles, creatorRole: "owner" }), nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,44 @@
+import { ZodError } from "zod";
+
+export type DomainErrorCode =
+  | "BAD_REQUEST" // invalid input (field + reason)
+  | "UNAUTHORIZED"
+  | "FORBIDDEN" // authenticated, but the role does not allow it
+  | "NOT_FOUND" // missing, or belongs to another tenant
+  | "CONFLICT" // state does not allow it (e.g. "already processing")
+  | "PRECONDITION_FAILED"; // a rule blocks it (e.g. rejected invoices remain)
+
+export type FieldIssue = { field: string; message: string };
+
+/** Errors thrown by domain services; mapped once to tRPC codes and HTTP statuses. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);
+export const conflict = (message: string) => new DomainError("CONFLICT", message);
+export const badRequest = (message: string, issues: FieldIssue[] = []) => new DomainError("BAD_REQUEST", message, issues);
+export const forbidden = (message: string) => new DomainError("FORBIDDEN", message);
+
+export const httpStatusOf: Record<DomainErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+};
+
+export function issuesFromZod(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join(".") : "(body)",
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,39 @@
+import fs from "node:fs";
+import { randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { openDatabase, type Database } from "@/db/client";
+import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, withDatabase } from "./test-db-config";
+
+export type TestDatabase = Database & { url?: string };
+
+/**
+ * A fresh, migrated database for one test file, on the engine chosen by TEST_DB.
+ * PGlite: an in-memory copy of the migrated snapshot. Postgres: a new database cloned from the template.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const kind = testDbKind();
+  if (kind === "pglite") {
+    const snapshot = new Blob([fs.readFileSync(pgliteSnapshotPath())]);
+    return openDatabase({ driver: "pglite", dataDir: "memory://", loadDataDir: snapshot, migrate: false });
+  }
+  const { Client } = await import("pg");
+  const name = `billrun_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const admin = new Client({ connectionString: pgAdminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDbName}`);
+  await admin.end();
+  const url = withDatabase(pgAdminUrl(), name);
+  if (kind === "neon") process.env.NEON_WS_PROXY = inject("neonWsProxy");
+  const database = await openDatabase({ driver: kind === "neon" ? "neon" : "node-postgres", url, migrate: false, poolMax: 6 });
+  return {
+    ...database,
+    url,
+    close: async () => {
+      await database.close();
+      const dropper = new Client({ connectionString: pgAdminUrl() });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
