@@ -32,7 +32,8 @@ try {
       slug: `load-${tag.toLowerCase()}`,
       profile: { legalName: `Load test ${tag} Ltd`, addressLine: "1 Bench Road", city: "Berlin", postalCode: "10115", country: "DE", vatId: "DE999999999" },
     });
-    const counts = await seedTenantData(database.db, { tenantId, billingCycleId, accounts, items, tag });
+    const parallel = database.driver === "pglite" ? 1 : 2;
+    const counts = await seedTenantData(database.db, { tenantId, billingCycleId, accounts, items, tag, parallel });
     const seconds = (performance.now() - started) / 1000;
     console.info(JSON.stringify({ driver: database.driver, tenantId, ...counts, seconds: Number(seconds.toFixed(2)) }));
   }

@@ -14,6 +14,8 @@ export type SeedOptions = {
   days?: number;
   /** one item in N is a negative credit (0 = none) */
   creditEvery?: number;
+  /** item slices inserted concurrently (only on a pooled driver, never inside a transaction) */
+  parallel?: number;
 };
 
 const countries = [
@@ -68,7 +70,10 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
     SELECT a.tenant_id, a.id, replace(a.external_id, '-ACC-', '-SUB-'), 'Pro subscription', ${from}::date - 90
     FROM customer_accounts a
     WHERE a.tenant_id = ${options.tenantId} AND a.external_id LIKE ${tag + "-ACC-%"}`);
-  await db.execute(sql`
+  const parallel = Math.max(1, options.parallel ?? 1);
+  const sliceSize = Math.ceil(options.items / parallel);
+  const slices = Array.from({ length: parallel }, (_, i) => [i * sliceSize + 1, Math.min(options.items, (i + 1) * sliceSize)]);
+  const insertItems = (first: number, last: number) => db.execute(sql`
     WITH acc AS (
       SELECT a.id, s.id AS subscription_id, a.currency,
         (row_number() OVER (ORDER BY a.external_id))::int AS n
@@ -81,7 +86,7 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
         (1 + g % 10)::numeric AS quantity,
         (((g * 37) % 5000) / 100.0 + 0.99)::numeric(20,6)
           * CASE WHEN ${creditEvery}::int > 0 AND g % GREATEST(${creditEvery}::int, 1) = 0 THEN -1 ELSE 1 END AS unit_price
-      FROM generate_series(1, ${options.items}::int) g
+      FROM generate_series(${first}::int, ${last}::int) g
       JOIN acc ON acc.n = 1 + g % ${options.accounts}::int
       JOIN ch ON ch.n = (g / ${options.accounts}::int) % 6
     )
@@ -91,6 +96,7 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
       CASE WHEN unit_price < 0 THEN 'Credit: service level ' || code ELSE code || ' usage' END,
       quantity, unit_price, quantity * unit_price, currency, ${from}::date + (g % ${days}::int), ${tag}::text || '-ITEM-' || g
     FROM src`);
+  await Promise.all(slices.filter(([first, last]) => first <= last).map(([first, last]) => insertItems(first, last)));
   const [counts] = await queryRows<{ accounts: number; items: number }>(
     db,
     sql`SELECT (SELECT count(*) FROM customer_accounts WHERE tenant_id = ${options.tenantId})::int AS accounts,
