@@ -11,7 +11,8 @@ const globalForDb = globalThis as unknown as { billrunDb?: Promise<Database> };
  */
 export function getDatabase(): Promise<Database> {
   globalForDb.billrunDb ??= (async () => {
-    const url = process.env.DATABASE_URL || undefined;
+    const { env } = await import("@/server/env");
+    const url = env.DATABASE_URL;
     const database = await openDatabase({ url, migrate: !url });
     if (database.driver === "pglite") {
       const { ensureDemoData } = await import("./seed/demo");

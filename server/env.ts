@@ -1,7 +1,7 @@
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
-const isProduction = process.env.NODE_ENV === "production" && process.env.BILLRUN_ALLOW_DEV_SECRET !== "1";
+const isProduction = process.env.NODE_ENV === "production";
 
 /** Validated server environment. Every variable is documented in .env.example. */
 export const env = createEnv({

@@ -6,6 +6,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
 import type { Db } from "@/db/client";
 import * as schema from "@/db/schema";
+import { env } from "@/server/env";
 
 // Organizations are tenants. Billrun's four roles map onto better-auth's access control;
 // what each role may do in billing is decided in server/auth/roles.ts.
@@ -18,12 +19,12 @@ const roles = {
 };
 
 export function createAuth(db: Db) {
-  const appUrl = process.env.APP_URL ?? "http://localhost:3000";
+  const appUrl = env.APP_URL;
   return betterAuth({
     appName: "Billrun",
     baseURL: appUrl,
-    secret: process.env.BETTER_AUTH_SECRET ?? "dev-only-secret-change-me-0123456789abcdef",
-    trustedOrigins: [appUrl, ...(process.env.TRUSTED_ORIGINS?.split(",").filter(Boolean) ?? [])],
+    secret: env.BETTER_AUTH_SECRET,
+    trustedOrigins: [appUrl, ...(env.TRUSTED_ORIGINS?.split(",").filter(Boolean) ?? [])],
     database: drizzleAdapter(db, { provider: "pg", schema }),
     emailAndPassword: { enabled: true, minPasswordLength: 8 },
     plugins: [organization({ ac, roles, creatorRole: "owner" }), nextCookies()],
