@@ -64,6 +64,7 @@ async function openNodePostgres(url: string, options: OpenOptions): Promise<Data
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = new Pool({ connectionString: url, max: options.poolMax ?? Number(process.env.DB_POOL_MAX ?? 10) });
+  pool.on("error", logIdleClientError);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   if (options.migrate) {
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
@@ -88,12 +89,19 @@ async function openNeon(url: string, options: OpenOptions): Promise<Database> {
     neonConfig.coalesceWrites = false;
   }
   const pool = new Pool({ connectionString: url, max: options.poolMax ?? Number(process.env.DB_POOL_MAX ?? 10) });
+  pool.on("error", logIdleClientError);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   if (options.migrate) {
     const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
     await migrate(db as never, { migrationsFolder: migrationsFolder() });
   }
   return { db, driver: "neon", close: () => pool.end() };
+}
+
+// An idle pooled connection closed by the server (restart, failover) must not crash the process;
+// the pool replaces it on the next query.
+function logIdleClientError(error: Error) {
+  console.warn(`[db] idle connection closed: ${error.message}`);
 }
 
 /** Runs raw SQL and returns its rows, whatever the driver. */

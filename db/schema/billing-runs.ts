@@ -117,6 +117,13 @@ export const jobExecutions = pgTable(
     error: text("error"),
     driver: text("driver"),
     log: jsonb("log").$type<JobLogEntry[]>().notNull().default(sql`'[]'::jsonb`),
+    // Chunk bookkeeping: each chunk is counted once (retried chunks are idempotent), the last one finishes the stage.
+    // step options, e.g. { items: "REOPEN" } for a cancel; copied when a failed or abandoned job is retried
+    params: jsonb("params").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    chunksTotal: integer("chunks_total").notNull().default(0),
+    doneChunks: integer("done_chunks").array().notNull().default(sql`'{}'::integer[]`),
+    // Liveness: a RUNNING execution whose heartbeat is stale was abandoned (crash) and may be taken over by Process.
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("job_executions_run_idx").on(t.billingRunId, t.startedAt),

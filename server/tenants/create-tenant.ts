@@ -3,6 +3,7 @@ import { hashPassword } from "better-auth/crypto";
 import type { Queryable } from "@/db/client";
 import { account, billingCycles, member, organization, tenantProfiles, user } from "@/db/schema";
 import type { MemberRole } from "@/db/schema/enums";
+import { ensureDefaultRules } from "@/server/billing/rules";
 
 export type NewTenant = {
   name: string;
@@ -10,7 +11,7 @@ export type NewTenant = {
   profile: Omit<typeof tenantProfiles.$inferInsert, "tenantId">;
 };
 
-/** Creates an organization (tenant) with its seller profile and a default monthly billing cycle. */
+/** Creates an organization (tenant) with its seller profile, a default monthly billing cycle and validation rules. */
 export async function createTenant(db: Queryable, input: NewTenant) {
   const tenantId = randomUUID();
   await db.insert(organization).values({ id: tenantId, name: input.name, slug: input.slug });
@@ -19,6 +20,7 @@ export async function createTenant(db: Queryable, input: NewTenant) {
     .insert(billingCycles)
     .values({ tenantId, name: "Monthly (1st)", dayOfMonth: 1, invoiceDateDelayDays: 0, dueDateDelayDays: 30 })
     .returning({ id: billingCycles.id });
+  await ensureDefaultRules(db, tenantId);
   return { tenantId, billingCycleId: cycle.id };
 }
 

@@ -30,6 +30,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     close: async () => {
       await database.close();
+      // pool.end() resolves before the last socket is gone; let it go before forcing the drop
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const dropper = new Client({ connectionString: pgAdminUrl() });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

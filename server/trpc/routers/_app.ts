@@ -1,10 +1,14 @@
 import { createCallerFactory, createTRPCRouter } from "../init";
 import { billingRunsRouter } from "./billing-runs";
+import { invoicesRouter } from "./invoices";
+import { settingsRouter } from "./settings";
 import { viewerRouter } from "./viewer";
 
 export const appRouter = createTRPCRouter({
   viewer: viewerRouter,
   billingRuns: billingRunsRouter,
+  invoices: invoicesRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,148 @@
+/**
+ * npm run bench -- --accounts 100000 --items 1000000 [--driver pg|pglite] [--url postgres://…/postgres] [--chunk 5000]
+ *
+ * Seeds a fresh database (two identical tenants), runs an AUTO_POST run end-to-end through the real services
+ * (claim, lines, drafts, rules, posting, numbering; inline driver) on one tenant, and the hand-written raw-SQL
+ * floor (bench/floor.sql) on the other, in the same process. Prints one final JSON line.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
+import { openDatabase, queryRows, type Database } from "@/db/client";
+import { seedTenantData } from "@/db/seed/generate";
+import { inlineDriver, waitForInlineJobs } from "@/inngest/inline";
+import { setJobDriver } from "@/server/billing/dispatch";
+import { engineOptions } from "@/server/billing/engine";
+import { createRun, getRun, processRun } from "@/server/billing/runs";
+import { createTenant } from "@/server/tenants/create-tenant";
+
+const { values } = parseArgs({
+  options: {
+    accounts: { type: "string", default: "100000" },
+    items: { type: "string", default: "1000000" },
+    driver: { type: "string" },
+    url: { type: "string", default: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    chunk: { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const accounts = Number(values.accounts);
+const items = Number(values.items);
+const driverArg = values.driver ?? (process.env.TEST_DB === "pglite" ? "pglite" : "pg");
+if (values.chunk) engineOptions.chunkAccounts = Number(values.chunk);
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+async function freshDatabase(): Promise<Database & { drop?: () => Promise<void> }> {
+  if (driverArg === "pglite") return openDatabase({ driver: "pglite", dataDir: "memory://", migrate: true });
+  const { Client } = await import("pg");
+  const name = `billrun_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: values.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(values.url!);
+  u.pathname = `/${name}`;
+  const database = await openDatabase({ driver: "node-postgres", url: u.toString(), migrate: true, poolMax: 4 });
+  return {
+    ...database,
+    drop: async () => {
+      const a = new Client({ connectionString: values.url });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+async function tenant(db: Database["db"], name: string) {
+  return createTenant(db, {
+    name,
+    slug: name.toLowerCase(),
+    profile: { legalName: `${name} GmbH`, addressLine: "Hauptstraße 1", city: "Berlin", postalCode: "10115", country: "DE", vatId: "DE123456789" },
+  });
+}
+
+async function main() {
+  setJobDriver(inlineDriver);
+  const database = await freshDatabase();
+  const { db } = database;
+  log(`driver ${database.driver}, ${accounts} accounts, ${items} items per tenant, chunk ${engineOptions.chunkAccounts} accounts`);
+
+  const app = await tenant(db, "BenchApp");
+  const floor = await tenant(db, "BenchFloor");
+  let t0 = performance.now();
+  await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97 });
+  await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97 });
+  await db.execute(sql`ANALYZE`);
+  log(`seeded 2 × ${items} items in ${seconds(t0)} s`);
+
+  const runInput = { type: "CYCLE" as const, invoiceDate: "2026-12-01", cutoffDate: "2026-12-01", mode: "AUTO_POST" as const };
+  const actor = { type: "SYSTEM" as const };
+
+  // The app: the real services, end to end.
+  t0 = performance.now();
+  const run = await createRun(db, app.tenantId, { ...runInput, billingCycleId: app.billingCycleId }, actor);
+  await processRun(db, app.tenantId, run.id, actor);
+  await waitForInlineJobs();
+  const runS = seconds(t0);
+  const result = await getRun(db, app.tenantId, run.id);
+  if (result.status !== "POSTED") throw new Error(`the run ended ${result.status}: ${result.errorSummary}`);
+  log(`run: ${result.itemsCount} items → ${result.linesCount} lines → ${result.postedCount} posted invoices in ${runS} s`);
+
+  // The floor: hand-written SQL for the same work, one transaction, no chunks.
+  const floorRun = await createRun(db, floor.tenantId, { ...runInput, billingCycleId: floor.billingCycleId }, actor);
+  const script = fs.readFileSync(path.join(import.meta.dirname, "floor.sql"), "utf8");
+  const params: Record<string, string> = {
+    tenant: `'${floor.tenantId}'`,
+    run: `'${floorRun.id}'`,
+    cycle: `'${floor.billingCycleId}'`,
+    cutoff: `'${runInput.cutoffDate}'`,
+    invoice_date: `'${runInput.invoiceDate}'`,
+  };
+  const statements = script
+    .split("\n")
+    .filter((line) => !line.startsWith("--"))
+    .join("\n")
+    .replace(/:(tenant|run|cycle|cutoff|invoice_date)\b/g, (_, k: string) => params[k])
+    .split(/;\s*\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  t0 = performance.now();
+  await db.transaction(async (tx) => {
+    for (const statement of statements) await tx.execute(sql.raw(statement));
+  });
+  const floorS = seconds(t0);
+  const [check] = await queryRows<{ posted: number }>(
+    db,
+    sql`SELECT count(*)::int AS posted FROM invoices WHERE billing_run_id = ${floorRun.id}::uuid AND status = 'POSTED'`,
+  );
+  log(`floor: ${check.posted} posted invoices in ${floorS} s`);
+  if (check.posted !== result.postedCount) log(`WARNING: floor posted ${check.posted}, run posted ${result.postedCount}`);
+
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  await database.close();
+  if (!values.keep) await database.drop?.();
+  console.log(
+    JSON.stringify({
+      driver: database.driver,
+      accounts,
+      items,
+      invoices: result.postedCount,
+      run_s: runS,
+      floor_s: floorS,
+      ratio: Math.round((runS / floorS) * 100) / 100,
+      peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+    }),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

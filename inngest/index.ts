@@ -1,0 +1,9 @@
+import { deliverWebhookFunction } from "./functions/deliver-webhook";
+import { finishStepFunction } from "./functions/finish-step";
+import { processRunFunction } from "./functions/process-run";
+import { runChunkFunction } from "./functions/run-chunk";
+
+export { inngest } from "./client";
+
+/** Every Inngest function of the app, served at /api/inngest. */
+export const functions = [processRunFunction, runChunkFunction, finishStepFunction, deliverWebhookFunction];

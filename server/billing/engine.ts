@@ -1,0 +1,460 @@
+import { randomUUID } from "node:crypto";
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db, type Queryable, type Tx } from "@/db/client";
+import { conflict, DomainError } from "@/server/errors";
+import { getJobDriver } from "./dispatch";
+import { emitRunMilestone } from "./milestones";
+// side effect: run milestones publish outgoing webhooks
+import "@/server/webhooks/milestone-listener";
+import { quarantineInvoices } from "./quarantine";
+import { formatRunNumber } from "./run-list";
+import { actorLabel, loadRun, type Actor, type RunRow } from "./runs-core";
+import { cancelInvoices, planChunks, runStepChunk, type Chunk } from "./stages";
+import { CANCELABLE, nextStep, RUNNING_STATUSES, STEP_STATUS, stepOfRunningStatus, type RunStatus, type StepKind } from "./state-machine";
+
+// The run engine: conditional transitions that start jobs, and the driver-neutral job lifecycle
+// (plan → chunks → finish → advance) that both the Inngest functions and the inline driver call.
+
+export type JobRef = {
+  tenantId: string;
+  runId: string;
+  jobId: string;
+  kind: StepKind;
+  params: Record<string, unknown>;
+};
+
+export const engineOptions = {
+  /** accounts per chunk (one transaction each) */
+  chunkAccounts: Number(process.env.BILLRUN_CHUNK_ACCOUNTS ?? 5000),
+  /** a RUNNING job without heartbeat for this long was abandoned (process killed) and may be taken over */
+  staleAfterMs: { inline: Number(process.env.BILLRUN_STALE_JOB_MS ?? 30_000), inngest: 10 * 60_000 },
+};
+
+/** This process: an inline job of another instance on the embedded (single-process) database is dead. */
+export const INSTANCE_ID = randomUUID();
+
+type FaultInjector = (point: { job: JobRef; chunk: Chunk }) => void | Promise<void>;
+const faults = globalThis as unknown as { billrunFaultInjector?: FaultInjector | null };
+/** Tests: called after each chunk commits, i.e. between chunks; throwing simulates a crash there. */
+export function setFaultInjector(fn: FaultInjector | null) {
+  faults.billrunFaultInjector = fn;
+}
+
+export class JobAbandonedError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} is no longer running (failed or taken over); stopping`);
+    this.name = "JobAbandonedError";
+  }
+}
+
+const logEntry = (level: "info" | "warn" | "error", message: string) =>
+  sql`jsonb_build_array(jsonb_build_object('at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'level', ${level}::text, 'message', ${message}::text))`;
+
+export async function appendJobLog(db: Queryable, jobId: string, level: "info" | "warn" | "error", message: string) {
+  await db.execute(sql`UPDATE job_executions SET log = log || ${logEntry(level, message)} WHERE id = ${jobId}::uuid`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Transitions
+
+type StartOptions = {
+  tenantId: string;
+  runId: string;
+  step: StepKind;
+  from: RunStatus;
+  driver: string;
+  params?: Record<string, unknown>;
+  failedStep?: string | null;
+  extra?: SQL;
+  message: string;
+};
+
+/** One conditional UPDATE moves the run into the step's running status; the job row is created with it. */
+async function startStep(tx: Tx, o: StartOptions): Promise<JobRef | null> {
+  const conditions: SQL[] = [
+    sql`id = ${o.runId}::uuid`,
+    sql`tenant_id = ${o.tenantId}`,
+    sql`status = ${o.from}::billing_run_status`,
+    sql`NOT disabled`,
+  ];
+  if (o.from === "FAILED") conditions.push(sql`failed_step IS NOT DISTINCT FROM ${o.failedStep ?? null}::text`);
+  if (o.extra) conditions.push(o.extra);
+  const moved = await queryRows<{ id: string }>(
+    tx,
+    sql`UPDATE billing_runs SET status = ${STEP_STATUS[o.step].running}::billing_run_status, failed_step = NULL, error_summary = NULL,
+          updated_at = now()
+        WHERE ${sql.join(conditions, sql` AND `)} RETURNING id`,
+  );
+  if (!moved.length) return null;
+  const params = { ...(o.params ?? {}), _instance: INSTANCE_ID };
+  const [job] = await queryRows<{ id: string }>(
+    tx,
+    sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params, log)
+        VALUES (${o.tenantId}, ${o.runId}::uuid, ${o.step}::job_kind, ${o.driver}, ${JSON.stringify(params)}::jsonb, ${logEntry("info", o.message)})
+        RETURNING id`,
+  );
+  return { tenantId: o.tenantId, runId: o.runId, jobId: job.id, kind: o.step, params };
+}
+
+const noRejected = (runId: string) =>
+  sql`NOT EXISTS (SELECT 1 FROM invoices WHERE billing_run_id = ${runId}::uuid AND status = 'REJECTED')`;
+const nothingPosted = (runId: string) =>
+  sql`NOT EXISTS (SELECT 1 FROM invoices WHERE billing_run_id = ${runId}::uuid AND status = 'POSTED')`;
+
+async function countInvoices(db: Queryable, runId: string, status: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM invoices WHERE billing_run_id = ${runId}::uuid AND status = ${status}::invoice_status`,
+  );
+  return row.n;
+}
+
+export type ProcessResult = { started: boolean; jobId?: string; step?: StepKind; status: RunStatus; message: string };
+
+/**
+ * Process: moves the run to its next step (Post in DRAFTS_READY, retry of the failed step in FAILED, takeover of
+ * an abandoned job in a running status). Two concurrent calls start exactly one job; the other gets CONFLICT.
+ */
+export async function requestProcess(db: Db, tenantId: string, runId: string, actor: Actor): Promise<ProcessResult> {
+  const run = await loadRun(db, tenantId, runId);
+  const label = formatRunNumber(run.number);
+  if (run.status === "POSTED") return { started: false, status: run.status, message: `${label} is already posted; nothing to do` };
+  if (run.disabled) throw conflict(`${label} is disabled: enable it before processing`);
+  if (run.status === "CANCELED" || run.status === "CANCELING") throw conflict(`${label} is canceled and cannot be processed`);
+  const driver = await getJobDriver();
+  if (RUNNING_STATUSES.includes(run.status)) return takeOver(db, run, actor, driver.name);
+
+  const step = nextStep(run.status, run.failedStep)!;
+  if (step === "POSTING") {
+    const rejected = await countInvoices(db, run.id, "REJECTED");
+    if (rejected) {
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `${label} has ${rejected} rejected invoice${rejected > 1 ? "s" : ""}: validate, quarantine or cancel ${rejected > 1 ? "them" : "it"} before posting`,
+      );
+    }
+  }
+  const job = await db.transaction(async (tx) =>
+    startStep(tx, {
+      tenantId,
+      runId,
+      step,
+      from: run.status,
+      failedStep: run.failedStep,
+      driver: driver.name,
+      params: run.status === "FAILED" ? ((await lastJobParams(tx, run.id, step)) ?? {}) : {},
+      extra: step === "POSTING" ? noRejected(run.id) : undefined,
+      message: `${run.status === "FAILED" ? "retry of the failed step" : "started"} by ${actorLabel(actor)}`,
+    }),
+  );
+  if (!job) return refuseAfterRace(db, tenantId, runId);
+  await driver.start(db, job);
+  return { started: true, jobId: job.jobId, step, status: STEP_STATUS[step].running, message: `${label}: ${step.toLowerCase()} started` };
+}
+
+async function lastJobParams(db: Queryable, runId: string, kind: StepKind) {
+  const [row] = await queryRows<{ params: Record<string, unknown> }>(
+    db,
+    sql`SELECT params FROM job_executions WHERE billing_run_id = ${runId}::uuid AND kind = ${kind}::job_kind
+        ORDER BY started_at DESC LIMIT 1`,
+  );
+  if (!row) return null;
+  const { _instance: _ignored, ...rest } = row.params;
+  return rest;
+}
+
+async function refuseAfterRace(db: Db, tenantId: string, runId: string): Promise<never> {
+  const now = await loadRun(db, tenantId, runId);
+  const label = formatRunNumber(now.number);
+  if (now.disabled) throw conflict(`${label} is disabled: enable it before processing`);
+  if (RUNNING_STATUSES.includes(now.status)) throw conflict(`${label} is already processing (${now.status})`);
+  if (now.status === "DRAFTS_READY" && (await countInvoices(db, runId, "REJECTED"))) {
+    throw new DomainError("PRECONDITION_FAILED", `${label} has rejected invoices: validate, quarantine or cancel them before posting`);
+  }
+  throw conflict(`${label} changed while you asked (now ${now.status}); reload and try again`);
+}
+
+type RunningJob = { id: string; kind: StepKind; driver: string | null; stale_ms: number; params: Record<string, unknown>; done: number; total: number };
+
+async function takeOver(db: Db, run: RunRow, actor: Actor, driverName: string): Promise<ProcessResult> {
+  const label = formatRunNumber(run.number);
+  const step = stepOfRunningStatus(run.status)!;
+  const [job] = await queryRows<RunningJob>(
+    db,
+    sql`SELECT id, kind, driver, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint AS stale_ms, params, done, total
+        FROM job_executions WHERE billing_run_id = ${run.id}::uuid AND kind = ${step}::job_kind AND status = 'RUNNING'
+        ORDER BY started_at DESC LIMIT 1`,
+  );
+  if (job && !isAbandoned(db, job)) {
+    throw conflict(`${label} is already processing (${run.status.toLowerCase().replace("_", " ")}, ${job.done}/${job.total})`);
+  }
+  const next = await db.transaction(async (tx) => {
+    if (job) {
+      const taken = await queryRows(
+        tx,
+        sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(),
+              error = 'abandoned: no heartbeat (the process running it stopped); taken over by Process',
+              log = log || ${logEntry("error", `abandoned; taken over by ${actorLabel(actor)}`)}
+            WHERE id = ${job.id}::uuid AND status = 'RUNNING' RETURNING id`,
+      );
+      if (!taken.length) return null;
+    }
+    const touched = await queryRows(
+      tx,
+      sql`UPDATE billing_runs SET updated_at = now() WHERE id = ${run.id}::uuid AND status = ${run.status}::billing_run_status
+          AND NOT disabled RETURNING id`,
+    );
+    if (!touched.length) return null;
+    const { _instance: _ignored, ...params } = job?.params ?? {};
+    const newParams = { ...params, _instance: INSTANCE_ID };
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params, log)
+          VALUES (${run.tenantId}, ${run.id}::uuid, ${step}::job_kind, ${driverName}, ${JSON.stringify(newParams)}::jsonb,
+            ${logEntry("info", `resumed by ${actorLabel(actor)} after an abandoned execution`)})
+          RETURNING id`,
+    );
+    return { tenantId: run.tenantId, runId: run.id, jobId: row.id, kind: step, params: newParams } satisfies JobRef;
+  });
+  if (!next) throw conflict(`${label} is already processing`);
+  await (await getJobDriver()).start(db, next);
+  return { started: true, jobId: next.jobId, step, status: run.status, message: `${label}: ${step.toLowerCase()} resumed` };
+}
+
+function isAbandoned(db: Db, job: RunningJob): boolean {
+  const inline = job.driver !== "inngest";
+  if (Number(job.stale_ms) > (inline ? engineOptions.staleAfterMs.inline : engineOptions.staleAfterMs.inngest)) return true;
+  // The embedded database is opened by one process only: an inline job started by another instance is dead.
+  const embedded = Boolean((db as unknown as { $client?: { dumpDataDir?: unknown } }).$client?.dumpDataDir);
+  return inline && embedded && job.params._instance !== INSTANCE_ID;
+}
+
+/** Cancel: refused once any invoice of the run is posted; items are reopened or canceled by the cancel job. */
+export async function requestCancel(db: Db, tenantId: string, runId: string, items: "REOPEN" | "CANCEL", actor: Actor) {
+  const run = await loadRun(db, tenantId, runId);
+  const label = formatRunNumber(run.number);
+  if (run.status === "CANCELED" || run.status === "CANCELING") throw conflict(`${label} is already ${run.status.toLowerCase()}`);
+  if (run.status === "POSTED") throw new DomainError("PRECONDITION_FAILED", `${label} is posted and cannot be canceled`);
+  if (!CANCELABLE.includes(run.status)) throw conflict(`${label} is processing (${run.status}); cancel it when the job is done`);
+  if (run.disabled) throw conflict(`${label} is disabled: enable it before canceling`);
+  const posted = await countInvoices(db, run.id, "POSTED");
+  if (posted) throw new DomainError("PRECONDITION_FAILED", `${label} has ${posted} posted invoice${posted > 1 ? "s" : ""} and cannot be canceled`);
+  const driver = await getJobDriver();
+  const job = await db.transaction((tx) =>
+    startStep(tx, {
+      tenantId,
+      runId,
+      step: "CANCEL",
+      from: run.status,
+      failedStep: run.failedStep,
+      driver: driver.name,
+      params: { items },
+      extra: nothingPosted(run.id),
+      message: `cancel (${items === "REOPEN" ? "reopen" : "cancel"} rated items) by ${actorLabel(actor)}`,
+    }),
+  );
+  if (!job) {
+    const now = await loadRun(db, tenantId, runId);
+    if (now.status === "CANCELING" || now.status === "CANCELED") throw conflict(`${label} is already being canceled`);
+    throw conflict(`${label} changed while you asked (now ${now.status}); reload and try again`);
+  }
+  await driver.start(db, job);
+  return { started: true, jobId: job.jobId, status: "CANCELING" as const };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Job lifecycle (driver-neutral)
+
+async function assertRunning(db: Queryable, jobId: string): Promise<{ doneChunks: number[] }> {
+  const [row] = await queryRows<{ status: string; done_chunks: number[] }>(
+    db,
+    sql`SELECT status, done_chunks FROM job_executions WHERE id = ${jobId}::uuid`,
+  );
+  if (!row || row.status !== "RUNNING") throw new JobAbandonedError(jobId);
+  return { doneChunks: row.done_chunks ?? [] };
+}
+
+/** Splits the job's accounts into chunks and records the plan (total) on the execution. */
+export async function planJob(db: Db, job: JobRef): Promise<{ chunks: Chunk[]; total: number }> {
+  await assertRunning(db, job.jobId);
+  const run = await loadRun(db, job.tenantId, job.runId);
+  const plan = await planChunks(db, run, job.kind, Math.max(1, engineOptions.chunkAccounts));
+  await db.execute(
+    sql`UPDATE job_executions SET total = ${plan.total}, chunks_total = ${plan.chunks.length}, heartbeat_at = now(),
+          log = log || ${logEntry("info", `${plan.total} accounts in ${plan.chunks.length} chunk${plan.chunks.length === 1 ? "" : "s"}`)}
+        WHERE id = ${job.jobId}::uuid AND status = 'RUNNING'`,
+  );
+  return plan;
+}
+
+/**
+ * One chunk in one transaction: the stage work, the chunk's mark and the progress commit together, so a chunk is
+ * counted once however often it is retried. `last` tells the caller that every chunk of the job is done.
+ */
+export async function runChunk(db: Db, job: JobRef, chunk: Chunk): Promise<{ last: boolean; skipped: boolean }> {
+  const result = await db.transaction(async (tx) => {
+    const { doneChunks } = await assertRunning(tx, job.jobId);
+    if (doneChunks.includes(chunk.no)) return { last: false, skipped: true };
+    const run = await loadRun(tx, job.tenantId, job.runId);
+    const res = await runStepChunk(tx, run, job.kind, chunk, job.params);
+    const [mark] = await queryRows<{ n: number; chunks_total: number }>(
+      tx,
+      sql`UPDATE job_executions SET done = done + ${res.done}, done_chunks = array_append(done_chunks, ${chunk.no}::int),
+            heartbeat_at = now(), log = CASE WHEN ${res.log ?? null}::text IS NULL THEN log ELSE log || ${logEntry(res.failures ? "warn" : "info", res.log ?? "")} END
+          WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' AND NOT (${chunk.no}::int = ANY(done_chunks))
+          RETURNING cardinality(done_chunks) AS n, chunks_total`,
+    );
+    if (!mark) throw new JobAbandonedError(job.jobId);
+    return { last: Number(mark.n) >= Number(mark.chunks_total), skipped: false };
+  });
+  await faults.billrunFaultInjector?.({ job, chunk });
+  return result;
+}
+
+/** Keeps an inline job alive in the eyes of takeOver while one long chunk runs. */
+export async function heartbeat(db: Queryable, jobId: string) {
+  await db.execute(sql`UPDATE job_executions SET heartbeat_at = now() WHERE id = ${jobId}::uuid AND status = 'RUNNING'`);
+}
+
+/** Recomputes the run's counters, totals and failure flag from its lines, claims and invoices (in SQL). */
+export async function refreshRunCounters(db: Queryable, runId: string) {
+  await db.execute(sql`
+    WITH inv AS (
+      SELECT count(*) FILTER (WHERE status <> 'CANCELED') AS invoices, count(*) FILTER (WHERE status = 'POSTED') AS posted,
+        count(DISTINCT account_id) FILTER (WHERE status <> 'CANCELED') AS accounts,
+        coalesce(sum(lines_count) FILTER (WHERE status <> 'CANCELED'), 0) AS lines
+      FROM invoices WHERE billing_run_id = ${runId}::uuid),
+    own AS (
+      SELECT count(*) AS lines, count(DISTINCT account_id) AS accounts FROM invoice_lines WHERE billing_run_id = ${runId}::uuid),
+    inv_totals AS (
+      SELECT currency, sum(net_total) AS net, sum(tax_total) AS tax FROM invoices
+      WHERE billing_run_id = ${runId}::uuid AND status <> 'CANCELED' GROUP BY currency),
+    line_bd AS (
+      SELECT currency, sum(amount) AS net, round(sum(amount) * vat_rate / 100, currency_exponent(currency)) AS tax
+      FROM invoice_lines WHERE billing_run_id = ${runId}::uuid GROUP BY account_id, currency, vat_category, vat_rate),
+    line_totals AS (SELECT currency, sum(net) AS net, sum(tax) AS tax FROM line_bd GROUP BY currency),
+    totals AS (
+      SELECT * FROM inv_totals WHERE (SELECT invoices + posted FROM inv) > 0
+      UNION ALL SELECT * FROM line_totals WHERE (SELECT invoices + posted FROM inv) = 0)
+    UPDATE billing_runs b SET
+      lines_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT lines FROM inv) ELSE (SELECT lines FROM own) END,
+      accounts_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT accounts FROM inv) ELSE (SELECT accounts FROM own) END,
+      items_count = CASE WHEN b.type = 'QUARANTINE' THEN (
+          SELECT count(*) FROM invoices i JOIN invoice_lines l ON l.billing_run_id = i.origin_run_id AND l.account_id = i.account_id
+          JOIN rated_item_claims c ON c.invoice_line_id = l.id WHERE i.billing_run_id = b.id)
+        ELSE (SELECT count(*) FROM rated_item_claims WHERE billing_run_id = b.id) END,
+      invoices_count = (SELECT invoices FROM inv),
+      posted_count = (SELECT posted FROM inv),
+      failed_accounts_count = (SELECT count(DISTINCT account_id) FROM run_failures WHERE billing_run_id = b.id),
+      has_failures = EXISTS (SELECT 1 FROM run_failures WHERE billing_run_id = b.id),
+      totals = coalesce((SELECT jsonb_object_agg(currency, jsonb_build_object('net', net::text, 'tax', tax::text, 'gross', (net + tax)::text))
+        FROM totals), '{}'::jsonb),
+      updated_at = now()
+    WHERE b.id = ${runId}::uuid`);
+}
+
+/**
+ * Finishes a job whose chunks are all done: counters, the run's done status, the execution SUCCEEDED.
+ * Then advances per mode (REVIEW: lines → drafts; AUTO_POST: through posting) and returns the next job, if any.
+ */
+export async function finishJob(db: Db, job: JobRef): Promise<JobRef | null> {
+  const { done, running } = STEP_STATUS[job.kind];
+  const finished = await db.transaction(async (tx) => {
+    const ended = await queryRows(
+      tx,
+      sql`UPDATE job_executions SET status = 'SUCCEEDED', ended_at = now(), heartbeat_at = now(),
+            log = log || ${logEntry("info", "done")}
+          WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' RETURNING id`,
+    );
+    if (!ended.length) return false;
+    await refreshRunCounters(tx, job.runId);
+    await tx.execute(sql`UPDATE billing_runs SET status = ${done}::billing_run_status, updated_at = now()
+      WHERE id = ${job.runId}::uuid AND status = ${running}::billing_run_status`);
+    return true;
+  });
+  if (!finished) return null;
+  const next = await advance(db, job);
+  if (!next) {
+    const run = await loadRun(db, job.tenantId, job.runId);
+    if (run.status === "DRAFTS_READY" || run.status === "POSTED") {
+      await emitRunMilestone({ db, tenantId: run.tenantId, runId: run.id, milestone: run.status });
+    }
+  }
+  return next;
+}
+
+/** Per mode, what follows a finished step (each a conditional transition, so it happens once). */
+async function advance(db: Db, finished: JobRef): Promise<JobRef | null> {
+  const run = await loadRun(db, finished.tenantId, finished.runId);
+  if (run.disabled) return null;
+  const driver = (await getJobDriver()).name;
+  if (finished.kind === "LINES" && run.status === "LINES_CREATED" && run.mode !== "MANUAL") {
+    return db.transaction((tx) =>
+      startStep(tx, { tenantId: run.tenantId, runId: run.id, step: "INVOICES", from: "LINES_CREATED", driver, message: `continued (${run.mode})` }),
+    );
+  }
+  if (finished.kind === "INVOICES" && run.status === "DRAFTS_READY" && run.mode === "AUTO_POST") {
+    return db.transaction(async (tx) => {
+      // Lock the run so bulk actions cannot interleave with the on-reject handling.
+      await tx.execute(sql`SELECT 1 FROM billing_runs WHERE id = ${run.id}::uuid FOR UPDATE`);
+      const rejected = await countInvoices(tx, run.id, "REJECTED");
+      let note = "no rejected invoices";
+      if (rejected) {
+        if (run.onReject === "HOLD") {
+          await appendJobLog(tx, finished.jobId, "warn", `${rejected} rejected invoices: holding at DRAFTS_READY (on reject: HOLD)`);
+          return null;
+        }
+        if (run.onReject === "QUARANTINE") {
+          const q = await quarantineInvoices(tx, run, sql`status = 'REJECTED'`, "system");
+          await refreshRunCounters(tx, q.quarantineRunId);
+          note = `${q.ids.length} rejected invoices moved to quarantine`;
+        } else {
+          const c = await cancelInvoices(tx, run.tenantId, sql`billing_run_id = ${run.id}::uuid AND status = 'REJECTED'`, "REOPEN", "system", "Rejected; canceled by the run's on-reject action");
+          note = `${c.ids.length} rejected invoices canceled, ${c.items} items reopened`;
+        }
+        await appendJobLog(tx, finished.jobId, "warn", note);
+      }
+      return startStep(tx, {
+        tenantId: run.tenantId,
+        runId: run.id,
+        step: "POSTING",
+        from: "DRAFTS_READY",
+        driver,
+        extra: noRejected(run.id),
+        message: `auto-post (${note})`,
+      });
+    });
+  }
+  return null;
+}
+
+/** A run-level failure: the execution and the run are marked FAILED; Process retries the failed step. */
+export async function failJob(db: Db, job: JobRef, error: unknown): Promise<void> {
+  if (error instanceof JobAbandonedError) return;
+  const message = errorMessage(error);
+  const { running } = STEP_STATUS[job.kind];
+  const marked = await db.transaction(async (tx) => {
+    const rows = await queryRows(
+      tx,
+      sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(), error = ${message},
+            log = log || ${logEntry("error", message)}
+          WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' RETURNING id`,
+    );
+    if (!rows.length) return false;
+    await refreshRunCounters(tx, job.runId);
+    await tx.execute(sql`UPDATE billing_runs SET status = 'FAILED', failed_step = ${job.kind}, error_summary = ${message}, updated_at = now()
+      WHERE id = ${job.runId}::uuid AND status = ${running}::billing_run_status`);
+    return true;
+  });
+  if (marked) await emitRunMilestone({ db, tenantId: job.tenantId, runId: job.runId, milestone: "FAILED", error: message });
+}
+
+/** The database's own message rather than the driver's "Failed query: <whole SQL>" wrapper. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (error.message.startsWith("Failed query") && cause instanceof Error) return cause.message;
+    return error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import {
+  billingRunMode,
+  chargeType,
+  dateAggregation,
+  invoiceStatus,
+  invoiceType,
+  onRejectAction,
+} from "@/db/schema/enums";
+
+// One zod schema per input, shared by tRPC, REST and forms.
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "is not a valid calendar date");
+
+const uuid = z.string().uuid("must be a UUID");
+
+export const runIdInput = z.object({ id: uuid });
+export type RunIdInput = z.infer<typeof runIdInput>;
+
+export const runFilterInput = z
+  .object({
+    accountIds: z.array(uuid).max(10_000).optional(),
+    subscriptionIds: z.array(uuid).max(10_000).optional(),
+    chargeTypes: z.array(z.enum(chargeType.enumValues)).optional(),
+  })
+  .strict();
+
+export const createRunInput = z
+  .object({
+    type: z.enum(["CYCLE", "EXCEPTIONAL"]),
+    billingCycleId: uuid.optional(),
+    filter: runFilterInput.optional(),
+    invoiceDate: isoDate,
+    cutoffDate: isoDate,
+    mode: z.enum(billingRunMode.enumValues).default("REVIEW"),
+    onReject: z.enum(onRejectAction.enumValues).default("HOLD"),
+    groupBySubscription: z.boolean().default(false),
+    splitByUnitPrice: z.boolean().default(false),
+    dateAggregation: z.enum(dateAggregation.enumValues).default("NONE"),
+    skipZeroAmount: z.boolean().default(false),
+    emailInvoices: z.boolean().default(false),
+    description: z.string().trim().min(1).max(500).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.type === "CYCLE" && !v.billingCycleId) {
+      ctx.addIssue({ code: "custom", path: ["billingCycleId"], message: "a cycle run needs a billing cycle" });
+    }
+    if (v.type === "CYCLE" && v.filter && Object.values(v.filter).some((x) => x?.length)) {
+      ctx.addIssue({ code: "custom", path: ["filter"], message: "a cycle run bills its cycle's accounts; filters are for exceptional runs" });
+    }
+    if (v.type === "EXCEPTIONAL") {
+      const f = v.filter ?? {};
+      if (!f.accountIds?.length && !f.subscriptionIds?.length && !f.chargeTypes?.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filter"],
+          message: "an exceptional run needs at least one filter (accounts, subscriptions or charge types)",
+        });
+      }
+    }
+  });
+export type CreateRunInput = z.input<typeof createRunInput>;
+
+export const cancelRunInput = z.object({ id: uuid, items: z.enum(["REOPEN", "CANCEL"]) });
+export const setDisabledInput = z.object({ id: uuid, disabled: z.boolean() });
+export const saveDescriptionInput = z.object({ id: uuid, description: z.string().trim().min(1, "must not be empty").max(500) });
+
+export const invoiceFilterFields = {
+  status: z.array(z.enum(invoiceStatus.enumValues)).optional(),
+  type: z.array(z.enum(invoiceType.enumValues)).optional(),
+  accountQuery: z.string().trim().max(200).optional(),
+  amountMin: z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number").optional(),
+  amountMax: z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number").optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code").optional(),
+  number: z.string().trim().max(100).optional(),
+  hasReason: z.boolean().optional(),
+};
+export const invoiceFilterInput = z.object(invoiceFilterFields).strict();
+export type InvoiceFilter = z.infer<typeof invoiceFilterInput>;
+
+export const listInvoicesInput = z.object({
+  runId: uuid,
+  ...invoiceFilterFields,
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(500).default(50),
+  sort: z.enum(["number", "accountName", "grossTotal", "netTotal", "status", "type", "createdAt"]).default("accountName"),
+  direction: z.enum(["asc", "desc"]).default("asc"),
+});
+export type ListInvoicesInput = z.input<typeof listInvoicesInput>;
+
+export const invoiceIdInput = z.object({ id: uuid });
+
+export const bulkActionInput = z
+  .object({
+    runId: uuid,
+    action: z.enum(["VALIDATE", "REJECT", "QUARANTINE", "CANCEL"]),
+    target: z.union([z.object({ ids: z.array(uuid).min(1, "select at least one invoice").max(100_000) }).strict(), z.object({ filter: invoiceFilterInput }).strict()]),
+    reason: z.string().trim().min(1).max(1000).optional(),
+    items: z.enum(["REOPEN", "CANCEL"]).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.action === "REJECT" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "a rejection needs a reason" });
+    if (v.action === "CANCEL" && !v.items) {
+      ctx.addIssue({ code: "custom", path: ["items"], message: "say whether the invoices' rated items are reopened (REOPEN) or canceled (CANCEL)" });
+    }
+  });
+export type BulkActionInput = z.input<typeof bulkActionInput>;

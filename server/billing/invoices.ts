@@ -1,0 +1,277 @@
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db, type Queryable } from "@/db/client";
+import type { PartySnapshot } from "@/db/schema";
+import { conflict, notFound } from "@/server/errors";
+import { refreshRunCounters } from "./engine";
+import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "./inputs";
+import { quarantineInvoices } from "./quarantine";
+import { formatRunNumber } from "./run-list";
+import { actorLabel, iso, loadRun, withDates, type Actor } from "./runs-core";
+import { cancelInvoices, uuidArray } from "./stages";
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** SQL conditions (alias i = invoices, a = customer_accounts) for the invoice filter shared by list and bulk actions. */
+function filterSql(filter: InvoiceFilter): SQL[] {
+  const where: SQL[] = [];
+  if (filter.status?.length) where.push(sql`i.status::text = ANY(ARRAY[${sql.join(filter.status.map((s) => sql`${s}`), sql`, `)}]::text[])`);
+  if (filter.type?.length) where.push(sql`i.type::text = ANY(ARRAY[${sql.join(filter.type.map((s) => sql`${s}`), sql`, `)}]::text[])`);
+  if (filter.accountQuery) {
+    const like = `%${escapeLike(filter.accountQuery)}%`;
+    where.push(sql`(a.name ILIKE ${like} OR a.external_id ILIKE ${like} OR a.email ILIKE ${like})`);
+  }
+  if (filter.amountMin !== undefined) where.push(sql`i.gross_total >= ${filter.amountMin}::numeric`);
+  if (filter.amountMax !== undefined) where.push(sql`i.gross_total <= ${filter.amountMax}::numeric`);
+  if (filter.currency) where.push(sql`i.currency = ${filter.currency}`);
+  if (filter.number) where.push(sql`i.number ILIKE ${`%${escapeLike(filter.number)}%`}`);
+  if (filter.hasReason === true) where.push(sql`i.reason IS NOT NULL`);
+  if (filter.hasReason === false) where.push(sql`i.reason IS NULL`);
+  return where;
+}
+
+const sortColumns = {
+  number: sql`i.number`,
+  accountName: sql`a.name`,
+  grossTotal: sql`i.gross_total`,
+  netTotal: sql`i.net_total`,
+  status: sql`i.status`,
+  type: sql`i.type`,
+  createdAt: sql`i.created_at`,
+} as const;
+
+export async function listInvoices(db: Queryable, tenantId: string, rawInput: ListInvoicesInput) {
+  const input = listInvoicesInput.parse(rawInput);
+  await loadRun(db, tenantId, input.runId);
+  const where = sql.join([sql`i.tenant_id = ${tenantId}`, sql`i.billing_run_id = ${input.runId}::uuid`, ...filterSql(input)], sql` AND `);
+  const direction = input.direction === "asc" ? sql`ASC` : sql`DESC`;
+  const [rows, [{ total }]] = await Promise.all([
+    queryRows<{
+      id: string;
+      number: string | null;
+      type: string;
+      status: string;
+      reason: string | null;
+      accountId: string;
+      accountName: string;
+      currency: string;
+      netTotal: string;
+      taxTotal: string;
+      grossTotal: string;
+      invoiceDate: string;
+      dueDate: string;
+    }>(
+      db,
+      sql`SELECT i.id, i.number, i.type, i.status, i.reason, i.account_id AS "accountId", a.name AS "accountName", i.currency,
+            i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal", i.gross_total::text AS "grossTotal",
+            i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate"
+          FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
+          WHERE ${where}
+          ORDER BY ${sortColumns[input.sort]} ${direction} NULLS LAST, i.id
+          LIMIT ${input.pageSize} OFFSET ${(input.page - 1) * input.pageSize}`,
+    ),
+    queryRows<{ total: number }>(
+      db,
+      sql`SELECT count(*)::int AS total FROM invoices i JOIN customer_accounts a ON a.id = i.account_id WHERE ${where}`,
+    ),
+  ]);
+  return { rows, total, page: input.page, pageSize: input.pageSize };
+}
+
+export type InvoiceDetail = {
+  id: string;
+  number: string | null;
+  type: "INVOICE" | "CREDIT_NOTE";
+  status: "DRAFT" | "SUSPECT" | "REJECTED" | "POSTED" | "CANCELED";
+  reason: string | null;
+  accountId: string;
+  accountName: string;
+  accountExternalId: string;
+  currency: string;
+  netTotal: string;
+  taxTotal: string;
+  grossTotal: string;
+  invoiceDate: string;
+  dueDate: string;
+  linesCount: number;
+  buyer: PartySnapshot;
+  postedAt: Date | null;
+  createdAt: Date;
+  billingRunId: string;
+  billingRunNumber: number;
+  originRunId: string;
+  originRunNumber: number;
+};
+export type InvoiceLineRow = {
+  id: string;
+  description: string;
+  chargeCode: string;
+  chargeType: string;
+  subscriptionId: string | null;
+  subscriptionName: string | null;
+  quantity: string;
+  unitPrice: string | null;
+  amount: string;
+  currency: string;
+  vatCategory: string;
+  vatRate: string;
+  periodStart: string;
+  periodEnd: string;
+  itemsCount: number;
+};
+export type VatBreakdownRow = { vatCategory: string; vatRate: string; taxableAmount: string; taxAmount: string; exemptionReason: string | null };
+export type StatusHistoryRow = { fromStatus: string | null; toStatus: string; reason: string | null; actor: string | null; at: Date };
+
+export async function getInvoice(db: Queryable, tenantId: string, invoiceId: string) {
+  const [invoice] = await queryRows<InvoiceDetail>(
+    db,
+    sql`SELECT i.id, i.number, i.type, i.status, i.reason, i.account_id AS "accountId", a.name AS "accountName",
+          a.external_id AS "accountExternalId", i.currency, i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal",
+          i.gross_total::text AS "grossTotal", i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate",
+          i.lines_count AS "linesCount", i.buyer, ${iso("i.posted_at")} AS "postedAt", ${iso("i.created_at")} AS "createdAt",
+          i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber"
+        FROM invoices i
+        JOIN customer_accounts a ON a.id = i.account_id
+        JOIN billing_runs br ON br.id = i.billing_run_id
+        JOIN billing_runs ori ON ori.id = i.origin_run_id
+        WHERE i.id = ${invoiceId}::uuid AND i.tenant_id = ${tenantId}`,
+  );
+  if (!invoice) throw notFound("Invoice");
+  const [lines, vatBreakdown, statusHistory] = await Promise.all([
+    queryRows<InvoiceLineRow>(
+      db,
+      sql`SELECT l.id::text AS id, l.description, ch.code AS "chargeCode", ch.type AS "chargeType", l.subscription_id AS "subscriptionId",
+            s.name AS "subscriptionName", l.quantity::text AS quantity, l.unit_price::text AS "unitPrice", l.amount::text AS amount,
+            l.currency, l.vat_category AS "vatCategory", l.vat_rate::text AS "vatRate", l.period_start::text AS "periodStart",
+            l.period_end::text AS "periodEnd", l.items_count AS "itemsCount"
+          FROM invoice_lines l JOIN charges ch ON ch.id = l.charge_id LEFT JOIN subscriptions s ON s.id = l.subscription_id
+          WHERE l.tenant_id = ${tenantId} AND l.billing_run_id = ${invoice.originRunId}::uuid AND l.account_id = ${invoice.accountId}::uuid
+          ORDER BY l.id`,
+    ),
+    queryRows<VatBreakdownRow>(
+      db,
+      sql`SELECT vat_category AS "vatCategory", vat_rate::text AS "vatRate", taxable_amount::text AS "taxableAmount",
+            tax_amount::text AS "taxAmount", exemption_reason AS "exemptionReason"
+          FROM invoice_tax_subtotals WHERE invoice_id = ${invoiceId}::uuid AND tenant_id = ${tenantId} ORDER BY vat_category, vat_rate`,
+    ),
+    queryRows<StatusHistoryRow>(
+      db,
+      sql`SELECT from_status AS "fromStatus", to_status AS "toStatus", reason, actor, ${iso("at")} AS at FROM invoice_status_history
+          WHERE invoice_id = ${invoiceId}::uuid AND tenant_id = ${tenantId} ORDER BY at, id`,
+    ),
+  ]);
+  return {
+    ...withDates(invoice, ["postedAt", "createdAt"]),
+    billingRunLabel: formatRunNumber(invoice.billingRunNumber),
+    originRunLabel: formatRunNumber(invoice.originRunNumber),
+    lines,
+    vatBreakdown,
+    statusHistory: statusHistory.map((h) => withDates(h, ["at"])),
+  };
+}
+
+export type BulkResult = { invoiceId: string; number: string | null; outcome: "DONE" | "SKIPPED"; reason?: string };
+
+const ALLOWED_FROM: Record<string, string[]> = {
+  VALIDATE: ["SUSPECT", "REJECTED"],
+  REJECT: ["DRAFT", "SUSPECT"],
+  QUARANTINE: ["DRAFT", "SUSPECT", "REJECTED"],
+  CANCEL: ["DRAFT", "SUSPECT", "REJECTED"],
+};
+
+function skipReason(action: string, status: string): string {
+  if (status === "POSTED") return "posted invoices cannot be changed";
+  if (status === "CANCELED") return "the invoice is canceled";
+  if (action === "VALIDATE" && status === "DRAFT") return "already a draft (nothing to validate)";
+  if (action === "REJECT" && status === "REJECTED") return "already rejected";
+  return `not allowed for a ${status} invoice`;
+}
+
+/**
+ * Validate / reject / quarantine / cancel a selection of invoices (ids) or every invoice matching a filter, on a run
+ * in DRAFTS_READY. One transaction; the run row is locked so Post cannot start in between. Answers per invoice.
+ */
+export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: BulkActionInput, actor: Actor) {
+  const input = bulkActionInput.parse(rawInput);
+  const who = actorLabel(actor);
+  return db.transaction(async (tx) => {
+    const locked = await queryRows<{ id: string }>(
+      tx,
+      sql`SELECT id FROM billing_runs WHERE id = ${input.runId}::uuid AND tenant_id = ${tenantId} FOR UPDATE`,
+    );
+    if (!locked.length) throw notFound("Billing run");
+    const run = await loadRun(tx, tenantId, input.runId);
+    if (run.status !== "DRAFTS_READY") {
+      throw conflict(`${formatRunNumber(run.number)} is ${run.status}: invoice actions need a run with drafts ready for review`);
+    }
+    if (input.action === "QUARANTINE" && run.type === "QUARANTINE") {
+      throw conflict(`${formatRunNumber(run.number)} is a quarantine run: its invoices cannot be quarantined again`);
+    }
+    const targetWhere =
+      "ids" in input.target
+        ? sql`i.id = ANY(${uuidArray([...new Set(input.target.ids)])})`
+        : sql.join([sql`TRUE`, ...filterSql(input.target.filter)], sql` AND `);
+    const selected = await queryRows<{ id: string; number: string | null; status: string }>(
+      tx,
+      sql`SELECT i.id::text, i.number, i.status FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
+          WHERE i.tenant_id = ${tenantId} AND i.billing_run_id = ${run.id}::uuid AND ${targetWhere}
+          ORDER BY a.name, i.id FOR UPDATE OF i`,
+    );
+    const results = new Map<string, BulkResult>();
+    if ("ids" in input.target) {
+      const found = new Set(selected.map((s) => s.id));
+      for (const id of input.target.ids) {
+        if (!found.has(id)) results.set(id, { invoiceId: id, number: null, outcome: "SKIPPED", reason: "not an invoice of this run" });
+      }
+    }
+    const eligible = selected.filter((s) => ALLOWED_FROM[input.action].includes(s.status));
+    for (const s of selected) {
+      if (!ALLOWED_FROM[input.action].includes(s.status)) {
+        results.set(s.id, { invoiceId: s.id, number: s.number, outcome: "SKIPPED", reason: skipReason(input.action, s.status) });
+      }
+    }
+    const ids = eligible.map((e) => e.id);
+    let doneIds: string[] = [];
+    let quarantineRunId: string | undefined;
+    if (ids.length) {
+      const idsSql = uuidArray(ids);
+      if (input.action === "VALIDATE" || input.action === "REJECT") {
+        const to = input.action === "VALIDATE" ? "DRAFT" : "REJECTED";
+        const reason = input.action === "VALIDATE" ? null : input.reason!;
+        const historyReason = input.action === "VALIDATE" ? (input.reason ?? "Validated") : input.reason!;
+        const rows = await queryRows<{ id: string }>(
+          tx,
+          sql`WITH prev AS (SELECT id, status FROM invoices WHERE id = ANY(${idsSql})),
+              upd AS (
+                UPDATE invoices i SET status = ${to}::invoice_status, reason = ${reason}, updated_at = now()
+                FROM prev WHERE i.id = prev.id AND i.status::text = ANY(ARRAY[${sql.join(ALLOWED_FROM[input.action].map((s) => sql`${s}`), sql`, `)}]::text[])
+                RETURNING i.id, prev.status AS from_status),
+              h AS (INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, reason, actor)
+                    SELECT ${tenantId}, id, from_status, ${to}::invoice_status, ${historyReason}, ${who} FROM upd RETURNING 1)
+              SELECT id::text FROM upd`,
+        );
+        doneIds = rows.map((r) => r.id);
+      } else if (input.action === "QUARANTINE") {
+        const q = await quarantineInvoices(tx, run, sql`id = ANY(${idsSql})`, who);
+        doneIds = q.ids;
+        quarantineRunId = q.quarantineRunId;
+        await refreshRunCounters(tx, q.quarantineRunId);
+      } else {
+        const c = await cancelInvoices(tx, tenantId, sql`billing_run_id = ${run.id}::uuid AND id = ANY(${idsSql})`, input.items!, who, input.reason ?? null);
+        doneIds = c.ids;
+      }
+      await refreshRunCounters(tx, run.id);
+    }
+    const done = new Set(doneIds);
+    for (const e of eligible) {
+      results.set(
+        e.id,
+        done.has(e.id)
+          ? { invoiceId: e.id, number: e.number, outcome: "DONE" }
+          : { invoiceId: e.id, number: e.number, outcome: "SKIPPED", reason: "changed concurrently" },
+      );
+    }
+    const selectedIds = new Set(selected.map((s) => s.id));
+    const ordered = [...selected.map((s) => results.get(s.id)!), ...[...results.values()].filter((r) => !selectedIds.has(r.invoiceId))];
+    return { results: ordered, quarantineRunId };
+  });
+}

@@ -1,0 +1,36 @@
+import { apiKeyIdInput, createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from "@/server/api/api-keys";
+import {
+  createEndpoint,
+  createEndpointInput,
+  deleteEndpoint,
+  endpointIdInput,
+  listDeliveries,
+  listDeliveriesInput,
+  listEndpoints,
+  updateEndpoint,
+  updateEndpointInput,
+} from "@/server/webhooks/endpoints";
+import { listWebhookSecrets, revokeWebhookSecret, rotateWebhookSecret, rotateWebhookSecretInput, webhookSecretIdInput } from "@/server/webhooks/secrets";
+import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
+
+// Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
+// (lists show prefixes only); only admins change anything, since keys and secrets grant access to the tenant.
+export const settingsRouter = createTRPCRouter({
+  apiKeys: createTRPCRouter({
+    list: readProcedure.query(({ ctx }) => listApiKeys(ctx.db, ctx.tenantId)),
+    create: adminProcedure.input(createApiKeyInput).mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.tenantId, input, ctx.viewer.userId)),
+    revoke: adminProcedure.input(apiKeyIdInput).mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.tenantId, input)),
+  }),
+  webhookSecrets: createTRPCRouter({
+    list: readProcedure.query(({ ctx }) => listWebhookSecrets(ctx.db, ctx.tenantId)),
+    rotate: adminProcedure.input(rotateWebhookSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, ctx.tenantId, input)),
+    revoke: adminProcedure.input(webhookSecretIdInput).mutation(({ ctx, input }) => revokeWebhookSecret(ctx.db, ctx.tenantId, input)),
+  }),
+  webhookEndpoints: createTRPCRouter({
+    list: readProcedure.query(({ ctx }) => listEndpoints(ctx.db, ctx.tenantId)),
+    create: adminProcedure.input(createEndpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, ctx.tenantId, input)),
+    update: adminProcedure.input(updateEndpointInput).mutation(({ ctx, input }) => updateEndpoint(ctx.db, ctx.tenantId, input)),
+    delete: adminProcedure.input(endpointIdInput).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, ctx.tenantId, input)),
+    deliveries: readProcedure.input(listDeliveriesInput).query(({ ctx, input }) => listDeliveries(ctx.db, ctx.tenantId, input)),
+  }),
+});

@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "@/db/client";
+import type { MemberRole } from "@/db/schema/enums";
+import { waitForInlineJobs, inlineDriver } from "@/inngest/inline";
+import { setJobDriver } from "@/server/billing/dispatch";
+import { callerFor, createTenantWithUser, seedSmallTenant } from "@/tests/support/factories";
+
+// Shared helpers of the billing-* integration tests (inline driver, a seeded tenant, a caller per role).
+
+setJobDriver(inlineDriver);
+
+export { waitForInlineJobs };
+
+export type TestTenant = Awaited<ReturnType<typeof newTenant>>;
+
+export async function newTenant(db: Db, options: { role?: MemberRole; accounts?: number; items?: number; creditEvery?: number; seed?: boolean } = {}) {
+  const member = await createTenantWithUser(db, { role: options.role ?? "owner" });
+  if (options.seed !== false) {
+    await seedSmallTenant(db, member, { accounts: options.accounts ?? 10, items: options.items ?? 200, creditEvery: options.creditEvery ?? 0 });
+  }
+  return { ...member, caller: callerFor(db, member) };
+}
+
+/** A second member of the same tenant with another role. */
+export async function memberWithRole(db: Db, tenant: { tenantId: string; userId: string }, role: MemberRole) {
+  return callerFor(db, { tenantId: tenant.tenantId, userId: tenant.userId, role });
+}
+
+export const cycleRun = (billingCycleId: string, overrides: Record<string, unknown> = {}) => ({
+  type: "CYCLE" as const,
+  billingCycleId,
+  invoiceDate: "2026-11-01",
+  cutoffDate: "2026-11-01",
+  ...overrides,
+});
+
+export async function one<T>(db: Db, query: ReturnType<typeof sql>): Promise<T> {
+  const rows = await queryRows<T>(db, query);
+  return rows[0];
+}
+
+export async function runState(db: Db, runId: string) {
+  return one<{ status: string; failed_step: string | null; disabled: boolean }>(
+    db,
+    sql`SELECT status, failed_step, disabled FROM billing_runs WHERE id = ${runId}::uuid`,
+  );
+}
