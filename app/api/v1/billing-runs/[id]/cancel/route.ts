@@ -1,0 +1,7 @@
+import { getDb } from "@/db";
+import { serveApi } from "@/server/api/endpoint";
+import { cancelBillingRun } from "@/server/api/routes/billing-runs";
+
+type Params = { params: Promise<Record<string, string>> };
+
+export const POST = (request: Request, { params }: Params) => serveApi(getDb, cancelBillingRun, request, params);

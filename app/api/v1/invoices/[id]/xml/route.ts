@@ -1,0 +1,7 @@
+import { getDb } from "@/db";
+import { serveApi } from "@/server/api/endpoint";
+import { getInvoiceXml } from "@/server/api/routes/invoices";
+
+type Params = { params: Promise<Record<string, string>> };
+
+export const GET = (request: Request, { params }: Params) => serveApi(getDb, getInvoiceXml, request, params);

@@ -1,0 +1,143 @@
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import type { MemberRole } from "@/db/schema/enums";
+import { roleAllows, type Permission } from "@/server/auth/roles";
+import type { Actor } from "@/server/billing/runs-core";
+import { DomainError } from "@/server/errors";
+import { authenticateApiKey } from "./api-keys";
+import { assertStorableJson } from "./json-text";
+import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey } from "./idempotency";
+import { HttpProblem, jsonResponse, problemResponse } from "./problem";
+
+/** Largest accepted request body: a 10,000-item batch with long descriptions fits comfortably. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export type ApiContext<Body> = {
+  db: Db;
+  tenantId: string;
+  role: MemberRole;
+  actor: Actor;
+  request: Request;
+  url: URL;
+  params: Record<string, string>;
+  body: Body;
+};
+
+/** A JSON answer (stored for Idempotency-Key replays) or a ready Response (files). */
+export type ApiAnswer = { status: number; body: unknown; headers?: Record<string, string> } | Response;
+
+/** What a route file calls: the database is passed in, so tests drive the same function with real Requests. */
+export type ApiHandler = (db: Db, request: Request, params?: Record<string, string>) => Promise<Response>;
+
+type BodyOf<S> = S extends z.ZodType ? z.output<S> : S extends "json" ? unknown : undefined;
+
+type EndpointOptions<S extends z.ZodType | "json" | undefined> = {
+  permission: Permission;
+  /**
+   * JSON body schema (POST); "json" hands the parsed JSON to a service that validates it itself (saves a
+   * second pass over 10,000-item batches). Without either, the body must be empty or a JSON object and is ignored.
+   */
+  body?: S;
+  handle: (ctx: ApiContext<BodyOf<S>>) => Promise<ApiAnswer>;
+};
+
+/**
+ * One REST endpoint: API-key authentication, role check, JSON body parsing and validation,
+ * Idempotency-Key on POST, and every error as problem+json.
+ */
+export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined>(options: EndpointOptions<S>): ApiHandler {
+  return async (db, request, params = {}) => {
+    const url = new URL(request.url);
+    try {
+      const principal = await authenticateApiKey(db, request.headers.get("authorization"));
+      if (!roleAllows(principal.role, options.permission)) {
+        throw new DomainError("FORBIDDEN", `This API key's role (${principal.role}) does not allow this request`);
+      }
+      const base = {
+        db,
+        tenantId: principal.tenantId,
+        role: principal.role,
+        actor: { type: "API_KEY", apiKeyId: principal.apiKeyId } as Actor,
+        request,
+        url,
+        params,
+      };
+      if (request.method !== "POST") return toResponse(await options.handle({ ...base, body: undefined } as never));
+
+      const raw = await readBody(request);
+      const run = async () => {
+        const body = parseBody(raw, options.body);
+        return toStorable(await options.handle({ ...base, body } as never));
+      };
+      const idempotencyKey = request.headers.get("idempotency-key");
+      if (idempotencyKey === null) return toResponse(await run());
+      const key = validateIdempotencyKey(idempotencyKey);
+      const answer = await withIdempotencyKey(db, principal.tenantId, key, requestFingerprint(request.method, url.pathname, raw), run);
+      return jsonResponse(answer.status, answer.body, answer.replayed ? { "Idempotent-Replayed": "true" } : {});
+    } catch (error) {
+      return problemResponse(error, url.pathname);
+    }
+  };
+}
+
+async function readBody(request: Request): Promise<string> {
+  const type = request.headers.get("content-type");
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  if (text.trim() && type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `Send the body as application/json (got ${type.slice(0, 100)})`);
+  }
+  return text;
+}
+
+const tooLarge = () =>
+  new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; send smaller batches (at most 10,000 items)`);
+
+function parseBody(raw: string, schema: z.ZodType | "json" | undefined): unknown {
+  let json: unknown = undefined;
+  if (raw.trim()) {
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw new HttpProblem("BAD_REQUEST", `The body is not valid JSON: ${(error as Error).message}`, [
+        { field: "(body)", message: "is not valid JSON" },
+      ]);
+    }
+  }
+  assertStorableJson(json);
+  if (!schema) {
+    if (json !== undefined && (json === null || typeof json !== "object" || Array.isArray(json))) {
+      throw new HttpProblem("BAD_REQUEST", "The body must be empty or a JSON object", [{ field: "(body)", message: "must be a JSON object" }]);
+    }
+    return undefined;
+  }
+  if (json === undefined) throw new HttpProblem("BAD_REQUEST", "The body is empty; send a JSON object", [{ field: "(body)", message: "is required" }]);
+  return schema === "json" ? json : schema.parse(json);
+}
+
+function toStorable(answer: ApiAnswer): { status: number; body: unknown } {
+  if (answer instanceof Response) throw new Error("file answers cannot be stored for Idempotency-Key replays");
+  return answer;
+}
+
+function toResponse(answer: ApiAnswer): Response {
+  return answer instanceof Response ? answer : jsonResponse(answer.status, answer.body, answer.headers);
+}
+
+/** For route files: opens the app's database per request (never at module load) and runs the endpoint. */
+export async function serveApi(
+  getDb: () => Promise<Db>,
+  handler: ApiHandler,
+  request: Request,
+  params?: Promise<Record<string, string>> | Record<string, string>,
+): Promise<Response> {
+  let db: Db;
+  try {
+    db = await getDb();
+  } catch (error) {
+    return problemResponse(error, new URL(request.url).pathname);
+  }
+  return handler(db, request, await params);
+}

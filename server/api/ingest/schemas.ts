@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { chargeType, vatCategory } from "@/db/schema/enums";
+import { isoDate } from "@/server/billing/inputs";
+
+// Ingest inputs, shared by REST, tRPC and forms. References to other records are the tenant's own
+// external ids (accounts, subscriptions) and codes (charges), resolved in SQL within the tenant.
+
+export const MAX_BATCH = 10_000;
+
+/** numeric(20,6): up to 14 integer digits and 6 decimals, as a string (never parsed to a float). */
+export const decimalString = z
+  .string({ error: "must be a decimal string, e.g. \"12.50\"" })
+  .regex(/^-?\d{1,14}(\.\d{1,6})?$/, "must be a decimal string with at most 14 integer digits and 6 decimals, e.g. \"12.50\"");
+
+// Postgres text refuses NUL and JSON refuses lone UTF-16 surrogates: refuse them here, with a message.
+const storable = (v: string) => !v.includes("\u0000") && !/[\ud800-\udfff]/u.test(v);
+const storableMessage = "must not contain NUL characters or unpaired surrogates";
+
+const externalId = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .refine((v) => !/[\u0000-\u001f\u007f]/u.test(v), "must not contain control characters")
+  .refine((v) => v.trim() === v, "must not start or end with whitespace")
+  .refine(storable, storableMessage);
+
+const text = (max: number) =>
+  z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine(storable, storableMessage);
+
+const currency = z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, e.g. EUR");
+const country = z.string({ error: "must be an ISO 3166 code" }).regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code in capitals, e.g. DE");
+
+function uniqueBy<T>(key: (row: T) => string, field: string) {
+  return (rows: T[], ctx: z.RefinementCtx) => {
+    const seen = new Map<string, number>();
+    rows.forEach((row, index) => {
+      const k = key(row);
+      const first = seen.get(k);
+      if (first === undefined) seen.set(k, index);
+      else ctx.addIssue({ code: "custom", path: [index, field], message: `duplicates row ${first} of this batch` });
+    });
+  };
+}
+
+const batch = <T extends z.ZodType>(row: T, what: string) =>
+  z
+    .array(row, { error: `must be an array of ${what}` })
+    .min(1, `send at least one of ${what}`)
+    .max(MAX_BATCH, `at most ${MAX_BATCH.toLocaleString("en")} ${what} per batch`);
+
+export const accountInput = z
+  .object({
+    externalId,
+    name: text(300),
+    email: z.email("must be an e-mail address").max(320).optional(),
+    addressLine: text(300).optional(),
+    city: text(120).optional(),
+    postalCode: text(30).optional(),
+    country: country.optional(),
+    vatId: text(40).optional(),
+    currency,
+    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag such as en or de-CH").default("en"),
+    billingCycleId: z.uuid("must be a UUID").optional(),
+    electronicAddressScheme: z.string().regex(/^\d{4}$/, "must be a 4-digit EAS code, e.g. 0208").optional(),
+    electronicAddress: text(200).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!!v.electronicAddressScheme !== !!v.electronicAddress) {
+      ctx.addIssue({ code: "custom", path: ["electronicAddress"], message: "give both electronicAddressScheme and electronicAddress, or neither" });
+    }
+  });
+export const upsertAccountsInput = z.object({ accounts: batch(accountInput, "accounts").superRefine(uniqueBy((a) => a.externalId, "externalId")) }).strict();
+export type UpsertAccountsInput = z.input<typeof upsertAccountsInput>;
+
+export const subscriptionInput = z
+  .object({
+    externalId,
+    accountExternalId: externalId,
+    name: text(300),
+    startDate: isoDate,
+    endDate: isoDate.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.endDate && v.endDate < v.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
+  });
+export const upsertSubscriptionsInput = z
+  .object({ subscriptions: batch(subscriptionInput, "subscriptions").superRefine(uniqueBy((s) => s.externalId, "externalId")) })
+  .strict();
+export type UpsertSubscriptionsInput = z.input<typeof upsertSubscriptionsInput>;
+
+// EN 16931: these categories carry no VAT and need an exemption reason (BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10).
+const EXEMPT_CATEGORIES = ["E", "AE", "K", "G", "O"];
+
+export const chargeInput = z
+  .object({
+    code: externalId,
+    label: text(300),
+    type: z.enum(chargeType.enumValues, { error: `must be one of ${chargeType.enumValues.join(", ")}` }),
+    vatCategory: z.enum(vatCategory.enumValues, { error: `must be one of ${vatCategory.enumValues.join(", ")}` }).default("S"),
+    vatRate: z.string({ error: "must be a decimal string, e.g. \"19.00\"" }).regex(/^\d{1,3}(\.\d{1,2})?$/, "must be a percentage such as \"19.00\""),
+    vatExemptionReason: text(300).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const rate = Number(v.vatRate); // comparison with 0/100 only, never arithmetic on money
+    if (rate > 100) ctx.addIssue({ code: "custom", path: ["vatRate"], message: "must be at most 100" });
+    if (v.vatCategory === "S" && rate === 0) ctx.addIssue({ code: "custom", path: ["vatRate"], message: "standard rate (S) must be above 0" });
+    if (v.vatCategory !== "S" && v.vatCategory !== "L" && v.vatCategory !== "M" && rate !== 0) {
+      ctx.addIssue({ code: "custom", path: ["vatRate"], message: `must be 0 for VAT category ${v.vatCategory}` });
+    }
+    if (EXEMPT_CATEGORIES.includes(v.vatCategory) && !v.vatExemptionReason) {
+      ctx.addIssue({ code: "custom", path: ["vatExemptionReason"], message: `is required for VAT category ${v.vatCategory}` });
+    }
+  });
+export const upsertChargesInput = z.object({ charges: batch(chargeInput, "charges").superRefine(uniqueBy((c) => c.code, "code")) }).strict();
+export type UpsertChargesInput = z.input<typeof upsertChargesInput>;
+
+export const ratedItemInput = z
+  .object({
+    externalId,
+    accountExternalId: externalId,
+    subscriptionExternalId: externalId.optional(),
+    chargeCode: externalId,
+    description: text(500),
+    quantity: decimalString,
+    unitPrice: decimalString,
+    /** excl. tax; the rated price, which may differ from quantity × unitPrice (tiers, discounts) */
+    amount: decimalString,
+    currency,
+    usageDate: isoDate,
+  })
+  .strict();
+export type RatedItemInput = z.infer<typeof ratedItemInput>;
+
+export const ingestRatedItemsInput = z
+  .object({ items: batch(ratedItemInput, "items").superRefine(uniqueBy((i) => i.externalId, "externalId")) })
+  .strict();
+export type IngestRatedItemsInput = z.input<typeof ingestRatedItemsInput>;

@@ -1,0 +1,343 @@
+import { z } from "zod";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/server/billing/inputs";
+import { listRunsInput } from "@/server/billing/run-list";
+import { webhookRunInput } from "@/server/webhooks/incoming";
+import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
+import { ingestRatedItemsInput, upsertAccountsInput, upsertChargesInput, upsertSubscriptionsInput } from "./ingest/schemas";
+
+// The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the endpoints validate with.
+// OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what z.toJSONSchema emits.
+
+type JsonSchema = Record<string, unknown>;
+type Operation = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: "input" | "output" = "input"): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  return rest;
+}
+
+function withoutProperty(schema: JsonSchema, property: string): JsonSchema {
+  const properties = { ...(schema.properties as Record<string, unknown>) };
+  delete properties[property];
+  return { ...schema, properties, required: ((schema.required as string[]) ?? []).filter((p) => p !== property) };
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problemRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const json = (schema: unknown) => ({ "application/json": { schema } });
+
+/** Query parameters from the properties of an object schema (arrays: comma-separated or repeated). */
+function queryParameters(schema: JsonSchema, omit: string[] = []) {
+  const properties = schema.properties as Record<string, JsonSchema>;
+  return Object.entries(properties)
+    .filter(([name]) => !omit.includes(name))
+    .map(([name, property]) => ({
+      name,
+      in: "query",
+      required: false,
+      schema: property,
+      ...(property.type === "array" ? { style: "form", explode: true, description: "repeat the parameter or separate values with commas" } : {}),
+    }));
+}
+
+const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422)[]) =>
+  Object.fromEntries(codes.map((code) => [String(code), problemRef(`Problem${code}`)]));
+
+const common = [401, 403] as const;
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const idempotencyKey = { $ref: "#/components/parameters/IdempotencyKey" };
+
+function postOperation(o: {
+  operationId: string;
+  summary: string;
+  tag: string;
+  body?: unknown;
+  status: number;
+  response: unknown;
+  path?: boolean;
+  errors: (400 | 404 | 409 | 412)[];
+}): Operation {
+  return {
+    operationId: o.operationId,
+    summary: o.summary,
+    tags: [o.tag],
+    parameters: [...(o.path ? [idParameter] : []), idempotencyKey],
+    ...(o.body ? { requestBody: { required: true, content: json(o.body) } } : {}),
+    responses: {
+      [String(o.status)]: { description: "Success", content: json(o.response) },
+      ...errorResponses(...common, ...o.errors, 413, 415, 422),
+    },
+  };
+}
+
+function getOperation(o: { operationId: string; summary: string; tag: string; parameters?: unknown[]; response: unknown; errors?: (400 | 404)[] }) {
+  return {
+    operationId: o.operationId,
+    summary: o.summary,
+    tags: [o.tag],
+    parameters: o.parameters ?? [],
+    responses: { "200": { description: "Success", content: json(o.response) }, ...errorResponses(...common, ...(o.errors ?? [400, 404])) },
+  };
+}
+
+let cached: Record<string, unknown> | null = null;
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  if (cached) return cached;
+  const listRuns = schemaOf(listRunsInput);
+  const listInvoices = schemaOf(listInvoicesInput);
+  const fileResponse = (type: string) => ({
+    "200": { description: "The file (stored for posted invoices; drafts are rendered with a DRAFT watermark)", content: { [type]: { schema: { type: "string", contentMediaType: type } } } },
+    ...errorResponses(...common, 400, 404),
+  });
+  const looseObject = { type: "object", additionalProperties: true };
+
+  const document = {
+    openapi: "3.1.0",
+    info: {
+      title: "Billrun API",
+      version: "1.0.0",
+      description:
+        "Batch invoicing: load accounts, subscriptions, charges and rated items, then create, process and post billing runs.\n\n" +
+        "Authenticate with `Authorization: Bearer <API key>` (keys are created in Settings; a key belongs to one tenant and has a role). " +
+        "Every error is an RFC 9457 problem document (`application/problem+json`) with `code` and field `errors`. " +
+        "Every POST honours `Idempotency-Key`: the same key with the same method, path and body bytes replays the stored answer " +
+        "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearerAuth: [] }],
+    tags: [{ name: "Ingest" }, { name: "Billing runs" }, { name: "Invoices" }, { name: "Webhooks" }],
+    paths: {
+      "/api/v1/accounts": {
+        post: postOperation({
+          operationId: "upsertAccounts",
+          summary: "Create or replace customer accounts by external id (batches of up to 10,000)",
+          tag: "Ingest",
+          body: ref("UpsertAccountsInput"),
+          status: 200,
+          response: ref("UpsertResult"),
+          errors: [400],
+        }),
+      },
+      "/api/v1/subscriptions": {
+        post: postOperation({
+          operationId: "upsertSubscriptions",
+          summary: "Create or replace subscriptions by external id",
+          tag: "Ingest",
+          body: ref("UpsertSubscriptionsInput"),
+          status: 200,
+          response: ref("UpsertResult"),
+          errors: [400],
+        }),
+      },
+      "/api/v1/charges": {
+        post: postOperation({
+          operationId: "upsertCharges",
+          summary: "Create or replace charges by code",
+          tag: "Ingest",
+          body: ref("UpsertChargesInput"),
+          status: 200,
+          response: ref("UpsertResult"),
+          errors: [400],
+        }),
+      },
+      "/api/v1/rated-items": {
+        post: postOperation({
+          operationId: "ingestRatedItems",
+          summary: "Ingest rated items (batches of up to 10,000; idempotent by external id; one invalid row rejects the batch)",
+          tag: "Ingest",
+          body: ref("IngestRatedItemsInput"),
+          status: 200,
+          response: ref("IngestResult"),
+          errors: [400, 409],
+        }),
+      },
+      "/api/v1/billing-runs": {
+        get: getOperation({
+          operationId: "listBillingRuns",
+          summary: "List billing runs",
+          tag: "Billing runs",
+          parameters: queryParameters(listRuns),
+          response: { type: "object", properties: { rows: { type: "array", items: looseObject }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } } },
+          errors: [400],
+        }),
+        post: postOperation({
+          operationId: "createBillingRun",
+          summary: "Create a billing run (status NEW)",
+          tag: "Billing runs",
+          body: ref("CreateRunInput"),
+          status: 201,
+          response: ref("RunCreated"),
+          errors: [400, 404],
+        }),
+      },
+      "/api/v1/billing-runs/{id}": {
+        get: getOperation({ operationId: "getBillingRun", summary: "Get a billing run with counters, totals and available actions", tag: "Billing runs", parameters: [idParameter], response: looseObject }),
+      },
+      "/api/v1/billing-runs/{id}/process": {
+        post: postOperation({ operationId: "processBillingRun", summary: "Move the run to its next step (per its mode)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
+      },
+      "/api/v1/billing-runs/{id}/post": {
+        post: postOperation({ operationId: "postBillingRun", summary: "Post a run whose drafts are ready (no-op when already posted)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
+      },
+      "/api/v1/billing-runs/{id}/cancel": {
+        post: postOperation({ operationId: "cancelBillingRun", summary: "Cancel a run, reopening or canceling its rated items", tag: "Billing runs", path: true, body: ref("CancelRunBody"), status: 202, response: looseObject, errors: [400, 404, 409, 412] }),
+      },
+      "/api/v1/billing-runs/{id}/enable": {
+        post: postOperation({ operationId: "enableBillingRun", summary: "Enable a disabled run", tag: "Billing runs", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/disable": {
+        post: postOperation({ operationId: "disableBillingRun", summary: "Disable a run (every job skips it)", tag: "Billing runs", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/invoices": {
+        get: getOperation({
+          operationId: "listRunInvoices",
+          summary: "List the run's invoices with filters, sorting and pagination",
+          tag: "Invoices",
+          parameters: [idParameter, ...queryParameters(listInvoices, ["runId"])],
+          response: { type: "object", properties: { rows: { type: "array", items: looseObject }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } } },
+        }),
+      },
+      "/api/v1/billing-runs/{id}/invoices/bulk-actions": {
+        post: postOperation({ operationId: "bulkInvoiceAction", summary: "Validate, reject, quarantine or cancel invoices (a selection or a filter)", tag: "Invoices", path: true, body: ref("BulkActionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/invoices/{id}": {
+        get: getOperation({ operationId: "getInvoice", summary: "Get an invoice with lines, VAT breakdown and status history", tag: "Invoices", parameters: [idParameter], response: looseObject }),
+      },
+      "/api/v1/invoices/{id}/pdf": {
+        get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
+      },
+      "/api/v1/invoices/{id}/xml": {
+        get: { operationId: "getInvoiceXml", summary: "Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml") },
+      },
+      "/api/v1/openapi.json": {
+        get: { operationId: "getOpenApi", summary: "This document", tags: ["Webhooks"], security: [], responses: { "200": { description: "OpenAPI 3.1 document", content: json(looseObject) } } },
+      },
+      "/api/webhooks/billing-runs": {
+        post: {
+          operationId: "webhookCreateBillingRun",
+          summary: "Create (and optionally process) a billing run from a signed Standard Webhooks message",
+          description:
+            "Signed with one of the tenant's webhook secrets (Settings) using the Standard Webhooks scheme. The timestamp must be within 5 minutes. " +
+            "The same webhook-id always answers with the same run.",
+          tags: ["Webhooks"],
+          security: [],
+          parameters: [
+            { name: "tenant", in: "query", required: true, schema: { type: "string" }, description: "tenant slug or id" },
+            { name: "webhook-id", in: "header", required: true, schema: { type: "string", maxLength: 255 } },
+            { name: "webhook-timestamp", in: "header", required: true, schema: { type: "string", pattern: "^\\d+$" } },
+            { name: "webhook-signature", in: "header", required: true, schema: { type: "string" } },
+          ],
+          requestBody: { required: true, content: json(ref("WebhookRunInput")) },
+          responses: {
+            "202": { description: "Accepted: the run (new, or the one created by an earlier delivery of this webhook-id)", content: json(ref("WebhookRunAnswer")) },
+            ...errorResponses(400, 401, 413),
+          },
+        },
+      },
+    },
+    webhooks: Object.fromEntries(
+      WEBHOOK_EVENT_TYPES.map((type) => [
+        type,
+        {
+          post: {
+            operationId: `event_${type.replace(".", "_")}`,
+            summary: `Outgoing ${type}, signed with the endpoint's secret (Standard Webhooks); retried with back-off; answer 410 to unsubscribe`,
+            requestBody: { content: json(ref("WebhookEvent")) },
+            responses: { "200": { description: "Any 2xx acknowledges the delivery" } },
+          },
+        },
+      ]),
+    ),
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "API key, e.g. br_live_…" } },
+      parameters: {
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
+          description: "Replays the stored answer for a repeated request; another request with the same key gets 422.",
+        },
+      },
+      responses: Object.fromEntries(
+        [
+          [400, "Invalid input: `errors` lists each field and reason (batch rows as items.<index>.<field>)"],
+          [401, "Missing, unknown or revoked API key (or, for the webhook, a bad signature or timestamp)"],
+          [403, "The API key's role does not allow this"],
+          [404, "Not found, or another tenant's"],
+          [409, "The resource's state does not allow this now"],
+          [412, "A rule blocks this (e.g. rejected invoices remain)"],
+          [413, "Body too large"],
+          [415, "Body is not JSON"],
+          [422, "Idempotency-Key reused for another request"],
+        ].map(([code, description]) => [`Problem${code}`, { description, content: { "application/problem+json": { schema: ref("Problem") } } }]),
+      ),
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status", "detail", "code", "errors"],
+          properties: {
+            type: { type: "string", format: "uri" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            code: { type: "string" },
+            instance: { type: "string" },
+            errors: {
+              type: "array",
+              items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } },
+            },
+          },
+        },
+        UpsertAccountsInput: schemaOf(upsertAccountsInput),
+        UpsertSubscriptionsInput: schemaOf(upsertSubscriptionsInput),
+        UpsertChargesInput: schemaOf(upsertChargesInput),
+        IngestRatedItemsInput: schemaOf(ingestRatedItemsInput),
+        CreateRunInput: schemaOf(createRunInput),
+        CancelRunBody: withoutProperty(schemaOf(cancelRunInput), "id"),
+        BulkActionBody: withoutProperty(schemaOf(bulkActionInput), "runId"),
+        WebhookRunInput: schemaOf(webhookRunInput),
+        UpsertResult: intObject(["received", "created", "updated"]),
+        IngestResult: intObject(["received", "inserted", "duplicates"]),
+        RunCreated: {
+          type: "object",
+          properties: { id: { type: "string", format: "uuid" }, number: { type: "integer" }, label: { type: "string" }, statusUrl: { type: "string" } },
+        },
+        ProcessResult: {
+          type: "object",
+          properties: {
+            started: { type: "boolean" },
+            jobId: { type: "string" },
+            step: { type: "string" },
+            status: { type: "string" },
+            message: { type: "string" },
+            statusUrl: { type: "string" },
+          },
+        },
+        WebhookRunAnswer: {
+          type: "object",
+          properties: {
+            runId: { type: "string", format: "uuid" },
+            number: { type: "string" },
+            status: { type: "string" },
+            statusUrl: { type: "string" },
+            replayed: { type: "boolean" },
+            processing: { type: "object", properties: { started: { type: "boolean" }, message: { type: "string" } } },
+          },
+        },
+        WebhookEvent: {
+          type: "object",
+          required: ["type", "timestamp", "data"],
+          properties: { type: { type: "string", enum: [...WEBHOOK_EVENT_TYPES] }, timestamp: { type: "string", format: "date-time" }, data: looseObject },
+        },
+      },
+    },
+  };
+  cached = document;
+  return document;
+}
+
+function intObject(names: string[]): JsonSchema {
+  return { type: "object", required: names, properties: Object.fromEntries(names.map((n) => [n, { type: "integer", minimum: 0 }])) };
+}

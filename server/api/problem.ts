@@ -1,0 +1,130 @@
+import { ZodError } from "zod";
+import { DomainError, httpStatusOf, issuesFromZod, type DomainErrorCode, type FieldIssue } from "@/server/errors";
+
+/**
+ * Errors that only exist at the HTTP layer (unsupported media type, payload too large, idempotency-key reuse…).
+ * Domain services never throw these; they throw DomainError.
+ */
+export type HttpProblemCode =
+  | DomainErrorCode
+  | "UNPROCESSABLE_CONTENT"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "METHOD_NOT_ALLOWED"
+  | "INTERNAL_SERVER_ERROR";
+
+const httpOnlyStatus: Record<Exclude<HttpProblemCode, DomainErrorCode>, number> = {
+  UNPROCESSABLE_CONTENT: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  METHOD_NOT_ALLOWED: 405,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly code: HttpProblemCode,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpProblem";
+  }
+}
+
+const titles: Record<HttpProblemCode, string> = {
+  BAD_REQUEST: "Invalid request",
+  UNAUTHORIZED: "Authentication required",
+  FORBIDDEN: "Not allowed",
+  NOT_FOUND: "Not found",
+  CONFLICT: "Conflict with the current state",
+  PRECONDITION_FAILED: "A rule blocks this action",
+  UNPROCESSABLE_CONTENT: "Unprocessable request",
+  PAYLOAD_TOO_LARGE: "Payload too large",
+  UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
+  METHOD_NOT_ALLOWED: "Method not allowed",
+  INTERNAL_SERVER_ERROR: "Internal server error",
+};
+
+/** RFC 9457 problem details, plus a stable machine-readable `code`. */
+export type ProblemDetails = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: HttpProblemCode;
+  errors: FieldIssue[];
+  instance?: string;
+};
+
+/** At most this many field errors are listed; `detail` says how many there were. */
+const MAX_LISTED_ISSUES = 100;
+
+export const problemTypeUri = (code: HttpProblemCode) => `https://billrun.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
+
+export const statusOfCode = (code: HttpProblemCode): number =>
+  code in httpStatusOf ? httpStatusOf[code as DomainErrorCode] : httpOnlyStatus[code as Exclude<HttpProblemCode, DomainErrorCode>];
+
+export function problem(code: HttpProblemCode, detail: string, issues: FieldIssue[] = [], instance?: string): ProblemDetails {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES);
+  const more = issues.length - listed.length;
+  return {
+    type: problemTypeUri(code),
+    title: titles[code],
+    status: statusOfCode(code),
+    detail: more > 0 ? `${detail} (${issues.length} errors, the first ${listed.length} are listed)` : detail,
+    code,
+    errors: listed,
+    ...(instance ? { instance } : {}),
+  };
+}
+
+export function describeIssues(issues: FieldIssue[]): string {
+  const [first] = issues;
+  if (!first) return "Invalid input";
+  const head = `${first.field}: ${first.message}`;
+  return issues.length > 1 ? `${head} (and ${issues.length - 1} more)` : head;
+}
+
+/** SQLSTATE of a database error, looking through driver/ORM wrappers. */
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * The one mapping from anything thrown to a problem document (the REST twin of the tRPC error formatter:
+ * DomainError keeps its code, ZodError becomes 400 with field issues, the rest is a 500 that hides internals).
+ */
+export function toProblem(error: unknown, instance?: string): { problem: ProblemDetails; headers: Record<string, string> } {
+  if (error instanceof HttpProblem) return { problem: problem(error.code, error.message, error.issues, instance), headers: error.headers };
+  if (error instanceof DomainError) return { problem: problem(error.code, error.message, error.issues, instance), headers: {} };
+  if (error instanceof ZodError) {
+    const issues = issuesFromZod(error);
+    return { problem: problem("BAD_REQUEST", describeIssues(issues), issues, instance), headers: {} };
+  }
+  const state = sqlStateOf(error);
+  // Safety net: validation should have refused these before the database saw them.
+  if (state?.startsWith("22")) return { problem: problem("BAD_REQUEST", "A value is out of range or malformed", [], instance), headers: {} };
+  if (state === "40P01" || state === "40001" || state === "23505") {
+    return { problem: problem("CONFLICT", "A concurrent request changed the same data; retry the request", [], instance), headers: { "Retry-After": "1" } };
+  }
+  console.error("[api] unexpected error", error);
+  return { problem: problem("INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request may be retried", [], instance), headers: {} };
+}
+
+export function problemResponse(error: unknown, instance?: string): Response {
+  const { problem: body, headers } = toProblem(error, instance);
+  return jsonResponse(body.status, body, { "Content-Type": "application/problem+json", ...headers });
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+  });
+}

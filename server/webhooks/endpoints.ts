@@ -1,0 +1,122 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows, type Queryable } from "@/db/client";
+import { notFound } from "@/server/errors";
+import { WEBHOOK_EVENT_TYPES } from "./outgoing";
+import { newWebhookSecret } from "./secrets";
+
+// Tenant-configured endpoints for outgoing webhooks, and their delivery attempts.
+
+const endpointUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .max(2000, "must be at most 2,000 characters");
+const events = z
+  .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(", ")}` }))
+  .max(WEBHOOK_EVENT_TYPES.length)
+  .refine((v) => new Set(v).size === v.length, "lists an event twice");
+
+export const createEndpointInput = z.object({
+  url: endpointUrl,
+  /** empty = every event */
+  events: events.default([]),
+});
+export const updateEndpointInput = z.object({
+  id: z.uuid("must be a UUID"),
+  url: endpointUrl.optional(),
+  events: events.optional(),
+  enabled: z.boolean().optional(),
+});
+export const endpointIdInput = z.object({ id: z.uuid("must be a UUID") });
+export const listDeliveriesInput = z.object({
+  endpointId: z.uuid("must be a UUID"),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+const toDate = <T extends Date | null>(v: T | string): T => (v === null ? v : (new Date(v) as T));
+
+export async function listEndpoints(db: Queryable, tenantId: string) {
+  const rows = await queryRows<{
+    id: string;
+    url: string;
+    events: string[];
+    enabled: boolean;
+    disabledReason: string | null;
+    createdAt: Date;
+    secretPrefix: string;
+    lastStatus: number | null;
+    lastError: string | null;
+    lastAt: Date | null;
+  }>(
+    db,
+    sql`SELECT e.id, e.url, e.events, e.enabled, e.disabled_reason AS "disabledReason", e.created_at AS "createdAt",
+          left(e.secret, 12) AS "secretPrefix", d.response_status AS "lastStatus", d.error AS "lastError", d.at AS "lastAt"
+        FROM webhook_endpoints e
+        LEFT JOIN LATERAL (SELECT response_status, error, at FROM webhook_deliveries
+                           WHERE endpoint_id = e.id ORDER BY at DESC LIMIT 1) d ON true
+        WHERE e.tenant_id = ${tenantId} ORDER BY e.created_at`,
+  );
+  return rows.map((r) => ({ ...r, createdAt: toDate(r.createdAt), lastAt: toDate(r.lastAt) }));
+}
+
+/** Creates an endpoint with its own signing secret, returned once. */
+export async function createEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof createEndpointInput>) {
+  const input = createEndpointInput.parse(rawInput);
+  const secret = newWebhookSecret();
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`INSERT INTO webhook_endpoints (tenant_id, url, secret, events)
+        VALUES (${tenantId}, ${input.url}, ${secret}, ${`{${input.events.join(",")}}`}::text[]) RETURNING id`,
+  );
+  return { id: row.id, url: input.url, events: input.events, secret };
+}
+
+/** Changes URL, events or enabled; enabling again clears the reason it was disabled. */
+export async function updateEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof updateEndpointInput>) {
+  const input = updateEndpointInput.parse(rawInput);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`UPDATE webhook_endpoints SET
+          url = coalesce(${input.url ?? null}, url),
+          events = coalesce(${input.events ? `{${input.events.join(",")}}` : null}::text[], events),
+          enabled = coalesce(${input.enabled ?? null}::boolean, enabled),
+          disabled_reason = CASE WHEN ${input.enabled ?? null}::boolean IS NULL THEN disabled_reason
+                                 WHEN ${input.enabled ?? null}::boolean THEN NULL ELSE 'disabled by an administrator' END
+        WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} RETURNING id`,
+  );
+  if (!rows.length) throw notFound("Webhook endpoint");
+  return { id: input.id };
+}
+
+export async function deleteEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof endpointIdInput>) {
+  const { id } = endpointIdInput.parse(rawInput);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`DELETE FROM webhook_endpoints WHERE id = ${id}::uuid AND tenant_id = ${tenantId} RETURNING id`,
+  );
+  if (!rows.length) throw notFound("Webhook endpoint");
+  return { id };
+}
+
+export async function listDeliveries(db: Queryable, tenantId: string, rawInput: z.input<typeof listDeliveriesInput>) {
+  const input = listDeliveriesInput.parse(rawInput);
+  const [endpoint] = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT id FROM webhook_endpoints WHERE id = ${input.endpointId}::uuid AND tenant_id = ${tenantId}`,
+  );
+  if (!endpoint) throw notFound("Webhook endpoint");
+  const rows = await queryRows<{
+    id: string;
+    messageId: string;
+    eventType: string;
+    attempt: number;
+    responseStatus: number | null;
+    error: string | null;
+    at: Date;
+  }>(
+    db,
+    sql`SELECT id, message_id AS "messageId", event_type AS "eventType", attempt, response_status AS "responseStatus", error, at
+        FROM webhook_deliveries WHERE endpoint_id = ${input.endpointId}::uuid AND tenant_id = ${tenantId}
+        ORDER BY at DESC, attempt DESC LIMIT ${input.limit}`,
+  );
+  return rows.map((r) => ({ ...r, at: toDate(r.at) }));
+}

@@ -1,0 +1,284 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
+import { revokeApiKey } from "@/server/api/api-keys";
+import { postAccounts, postCharges, postRatedItems, postSubscriptions } from "@/server/api/routes/ingest";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
+import { call, jsonRequest, ratedItem, seedMasterData, tableCounts, tenantWithKey } from "./api-support";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.close());
+
+const db = () => database.db;
+const ingest = (key: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
+  call(postRatedItems, db(), jsonRequest("POST", "/api/v1/rated-items", { key, body, headers }));
+
+async function itemCount(tenantId: string) {
+  const [row] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM rated_items WHERE tenant_id = ${tenantId}`);
+  return row.n;
+}
+
+describe("API keys", () => {
+  it("refuses a missing, malformed, unknown or revoked key with 401 problem+json", async () => {
+    const t = await tenantWithKey(db());
+    const before = await tableCounts(db());
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /Missing Authorization header/],
+      [{ authorization: "Basic abc" }, /must be `Bearer <API key>`/],
+      [{ authorization: "Bearer br_live_unknownkeyunknownkeyunknownkey" }, /Unknown or revoked API key/],
+      [{ authorization: "Bearer something-else" }, /Unknown or revoked API key/],
+    ];
+    for (const [headers, message] of cases) {
+      const res = await call(postRatedItems, db(), jsonRequest("POST", "/api/v1/rated-items", { headers, body: { items: [ratedItem(1)] } }));
+      expect(res.status).toBe(401);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.body).toMatchObject({ status: 401, code: "UNAUTHORIZED", title: expect.any(String), type: expect.stringMatching(/^https:/) });
+      expect(res.body.detail).toMatch(message);
+      expect(res.body.errors).toEqual([]);
+    }
+    await revokeApiKey(db(), t.tenantId, { id: t.apiKeyId });
+    const revoked = await ingest(t.key, { items: [ratedItem(1)] });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.detail).toMatch(/Unknown or revoked/);
+    expect(await tableCounts(db())).toEqual(before);
+  });
+
+  it("refuses writes to a viewer key with 403", async () => {
+    const t = await tenantWithKey(db(), "viewer");
+    const res = await ingest(t.key, { items: [ratedItem(1)] });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toMatch(/role \(viewer\) does not allow/);
+  });
+});
+
+describe("POST /api/v1/rated-items", () => {
+  it("stores a batch once, even when it is sent again", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const items = Array.from({ length: 250 }, (_, n) => ratedItem(n));
+    const first = await ingest(t.key, { items });
+    expect(first).toMatchObject({ status: 200, body: { received: 250, inserted: 250, duplicates: 0 } });
+    const again = await ingest(t.key, { items });
+    expect(again).toMatchObject({ status: 200, body: { received: 250, inserted: 0, duplicates: 250 } });
+    expect(await itemCount(t.tenantId)).toBe(250);
+    const [stored] = await queryRows<{ amount: string; quantity: string; sub: string | null }>(
+      db(),
+      sql`SELECT amount::text, quantity::text, subscription_id::text AS sub FROM rated_items WHERE tenant_id = ${t.tenantId} AND external_id = 'ITEM-7'`,
+    );
+    expect(stored).toMatchObject({ amount: "0.300000", quantity: "3.000000" });
+    expect(stored.sub).not.toBeNull();
+  });
+
+  it("keeps money exact (decimal strings, no float rounding)", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const res = await ingest(t.key, {
+      items: [ratedItem(1, { quantity: "99999999999999.999999", unitPrice: "0.000001", amount: "0.100000", subscriptionExternalId: undefined })],
+    });
+    expect(res.status).toBe(200);
+    const [row] = await queryRows<{ q: string }>(db(), sql`SELECT quantity::text AS q FROM rated_items WHERE tenant_id = ${t.tenantId}`);
+    expect(row.q).toBe("99999999999999.999999");
+  });
+
+  it("rejects the whole batch for one invalid row, naming the row, the field and the reason", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const items = Array.from({ length: 100 }, (_, n) => ratedItem(n));
+    items[42] = ratedItem(42, { amount: 12.5 });
+    items[77] = ratedItem(77, { usageDate: "2026-02-30" });
+    const res = await ingest(t.key, { items });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: "items.42.amount", message: expect.stringMatching(/decimal string/) },
+      { field: "items.77.usageDate", message: expect.stringMatching(/not a valid calendar date/) },
+    ]);
+    expect(res.body.detail).toMatch(/^items\.42\.amount: /);
+    expect(await itemCount(t.tenantId)).toBe(0);
+  });
+
+  it.each([
+    ["float amount", { amount: 0.3 }, "amount", /decimal string/],
+    ["exponent", { amount: "1e3" }, "amount", /decimal string/],
+    ["too many decimals", { unitPrice: "0.1234567" }, "unitPrice", /6 decimals/],
+    ["too many digits", { quantity: "123456789012345" }, "quantity", /14 integer digits/],
+    ["lowercase currency", { currency: "eur" }, "currency", /ISO 4217/],
+    ["empty external id", { externalId: "" }, "externalId", /must not be empty/],
+    ["padded external id", { externalId: " X " }, "externalId", /whitespace/],
+    ["NUL in description", { description: "a\u0000b" }, "description", /NUL/],
+    ["unknown field", { color: "red" }, "(item)", /Unrecognized key/],
+    ["missing charge", { chargeCode: undefined }, "chargeCode", /string/],
+  ])("refuses %s", async (_name, override, field, message) => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const res = await ingest(t.key, { items: [ratedItem(1), ratedItem(2, override)] });
+    expect(res.status).toBe(400);
+    const issue = res.body.errors[0];
+    expect(issue.field).toBe(field === "(item)" ? "items.1" : `items.1.${field}`);
+    expect(issue.message).toMatch(message);
+    expect(await itemCount(t.tenantId)).toBe(0);
+  });
+
+  it("refuses duplicates inside one batch, empty batches and batches over 10,000 items", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const dup = await ingest(t.key, { items: [ratedItem(1), ratedItem(2), ratedItem(1)] });
+    expect(dup.status).toBe(400);
+    expect(dup.body.errors).toEqual([{ field: "items.2.externalId", message: "duplicates row 0 of this batch" }]);
+    const empty = await ingest(t.key, { items: [] });
+    expect(empty.body.errors[0]).toMatchObject({ field: "items", message: "send at least one of items" });
+    const big = await ingest(t.key, { items: Array.from({ length: 10_001 }, (_, n) => ratedItem(n)) });
+    expect(big.status).toBe(400);
+    expect(big.body.errors[0]).toMatchObject({ field: "items", message: "at most 10,000 items per batch" });
+    expect(await itemCount(t.tenantId)).toBe(0);
+  });
+
+  it("answers an unknown reference with 400 and the row index, storing nothing", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const items = Array.from({ length: 20 }, (_, n) => ratedItem(n));
+    items[5] = ratedItem(5, { accountExternalId: "ACC-404" });
+    items[9] = ratedItem(9, { chargeCode: "NOPE" });
+    items[12] = ratedItem(12, { subscriptionExternalId: "SUB-404" });
+    items[15] = ratedItem(15, { accountExternalId: "ACC-1", subscriptionExternalId: "SUB-2" });
+    const res = await ingest(t.key, { items });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: "items.5.accountExternalId", message: 'unknown account "ACC-404"' },
+      { field: "items.9.chargeCode", message: 'unknown charge "NOPE"' },
+      { field: "items.12.subscriptionExternalId", message: 'unknown subscription "SUB-404"' },
+      { field: "items.15.subscriptionExternalId", message: 'subscription "SUB-2" belongs to another account than "ACC-1"' },
+    ]);
+    expect(res.body.detail).toMatch(/4 of 20 items reference records this tenant does not have; nothing was stored/);
+    expect(await itemCount(t.tenantId)).toBe(0);
+  });
+
+  it("resolves references within the key's tenant only", async () => {
+    const a = await tenantWithKey(db());
+    const b = await tenantWithKey(db());
+    await seedMasterData(db(), a.tenantId);
+    // B has no accounts: A's external ids mean nothing to B
+    const res = await ingest(b.key, { items: [ratedItem(1)] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toBe('unknown account "ACC-2"');
+    // the same external ids in two tenants are two items
+    await seedMasterData(db(), b.tenantId);
+    expect((await ingest(a.key, { items: [ratedItem(1)] })).body.inserted).toBe(1);
+    expect((await ingest(b.key, { items: [ratedItem(1)] })).body.inserted).toBe(1);
+  });
+
+  it("stores each item once when duplicate and overlapping batches arrive concurrently", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const items = Array.from({ length: 500 }, (_, n) => ratedItem(n));
+    const reversed = [...items].reverse();
+    const overlapping = Array.from({ length: 500 }, (_, n) => ratedItem(n + 250));
+    const results = await Promise.all([
+      ingest(t.key, { items }),
+      ingest(t.key, { items: reversed }),
+      ingest(t.key, { items }),
+      ingest(t.key, { items: overlapping }),
+    ]);
+    for (const r of results) expect(r.status).toBe(200);
+    expect(results.reduce((sum, r) => sum + r.body.inserted, 0)).toBe(750);
+    expect(await itemCount(t.tenantId)).toBe(750);
+  });
+
+  it("refuses bodies that are not JSON objects", async () => {
+    const t = await tenantWithKey(db());
+    const before = await tableCounts(db());
+    const notJson = await call(postRatedItems, db(), jsonRequest("POST", "/api/v1/rated-items", { key: t.key, rawBody: "{items:" }));
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.detail).toMatch(/not valid JSON/);
+    const text = await call(
+      postRatedItems,
+      db(),
+      jsonRequest("POST", "/api/v1/rated-items", { key: t.key, rawBody: "items=1", headers: { "content-type": "text/plain" } }),
+    );
+    expect(text.status).toBe(415);
+    const empty = await call(postRatedItems, db(), jsonRequest("POST", "/api/v1/rated-items", { key: t.key }));
+    expect(empty.status).toBe(400);
+    expect(empty.body.detail).toMatch(/body is empty/);
+    const array = await ingest(t.key, [ratedItem(1)]);
+    expect(array.status).toBe(400);
+    expect(array.body.errors[0].field).toBe("(body)");
+    expect(await tableCounts(db())).toEqual(before);
+  });
+});
+
+describe("POST /api/v1/accounts, subscriptions, charges", () => {
+  it("upserts accounts by external id and reports created / updated", async () => {
+    const t = await tenantWithKey(db());
+    const accounts = [
+      { externalId: "A-1", name: "One", currency: "EUR" },
+      { externalId: "A-2", name: "Two", currency: "USD", billingCycleId: t.billingCycleId, email: "two@example.com" },
+    ];
+    const first = await call(postAccounts, db(), jsonRequest("POST", "/api/v1/accounts", { key: t.key, body: { accounts } }));
+    expect(first).toMatchObject({ status: 200, body: { received: 2, created: 2, updated: 0 } });
+    accounts[0].name = "One renamed";
+    const second = await call(postAccounts, db(), jsonRequest("POST", "/api/v1/accounts", { key: t.key, body: { accounts } }));
+    expect(second.body).toEqual({ received: 2, created: 0, updated: 2 });
+    const [row] = await queryRows<{ name: string }>(db(), sql`SELECT name FROM customer_accounts WHERE tenant_id = ${t.tenantId} AND external_id = 'A-1'`);
+    expect(row.name).toBe("One renamed");
+  });
+
+  it("refuses another tenant's billing cycle and malformed accounts, storing nothing", async () => {
+    const a = await tenantWithKey(db());
+    const b = await tenantWithKey(db());
+    const res = await call(
+      postAccounts,
+      db(),
+      jsonRequest("POST", "/api/v1/accounts", {
+        key: a.key,
+        body: { accounts: [{ externalId: "A-1", name: "One", currency: "EUR", billingCycleId: b.billingCycleId }] },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: "accounts.0.billingCycleId", message: `unknown billing cycle "${b.billingCycleId}"` }]);
+    const bad = await call(
+      postAccounts,
+      db(),
+      jsonRequest("POST", "/api/v1/accounts", { key: a.key, body: { accounts: [{ externalId: "A-1", name: "One", currency: "EUR", email: "nope" }] } }),
+    );
+    expect(bad.body.errors[0]).toMatchObject({ field: "accounts.0.email" });
+    const [row] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM customer_accounts WHERE tenant_id = ${a.tenantId}`);
+    expect(row.n).toBe(0);
+  });
+
+  it("upserts subscriptions, refusing unknown accounts and moves to another account", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const post = (subscriptions: unknown[]) =>
+      call(postSubscriptions, db(), jsonRequest("POST", "/api/v1/subscriptions", { key: t.key, body: { subscriptions } }));
+    expect((await post([{ externalId: "SUB-1", accountExternalId: "ACC-1", name: "Renamed", startDate: "2026-01-01" }])).body).toEqual({
+      received: 1,
+      created: 0,
+      updated: 1,
+    });
+    const unknown = await post([{ externalId: "SUB-9", accountExternalId: "ACC-9", name: "X", startDate: "2026-01-01" }]);
+    expect(unknown.body.errors).toEqual([{ field: "subscriptions.0.accountExternalId", message: 'unknown account "ACC-9"' }]);
+    const moved = await post([{ externalId: "SUB-1", accountExternalId: "ACC-2", name: "X", startDate: "2026-01-01" }]);
+    expect(moved.body.errors[0].message).toMatch(/already belongs to another account/);
+    const dates = await post([{ externalId: "SUB-5", accountExternalId: "ACC-1", name: "X", startDate: "2026-02-01", endDate: "2026-01-01" }]);
+    expect(dates.body.errors).toEqual([{ field: "subscriptions.0.endDate", message: "must not be before startDate" }]);
+  });
+
+  it("upserts charges with EN 16931 VAT rules", async () => {
+    const t = await tenantWithKey(db());
+    const post = (charges: unknown[]) => call(postCharges, db(), jsonRequest("POST", "/api/v1/charges", { key: t.key, body: { charges } }));
+    const ok = await post([
+      { code: "C1", label: "Usage", type: "USAGE", vatRate: "19.00" },
+      { code: "C2", label: "Training", type: "ONE_SHOT", vatCategory: "E", vatRate: "0", vatExemptionReason: "Exempt education" },
+    ]);
+    expect(ok.body).toEqual({ received: 2, created: 2, updated: 0 });
+    const bad = await post([{ code: "C3", label: "X", type: "USAGE", vatCategory: "E", vatRate: "19" }]);
+    expect(bad.body.errors).toEqual([
+      { field: "charges.0.vatRate", message: "must be 0 for VAT category E" },
+      { field: "charges.0.vatExemptionReason", message: "is required for VAT category E" },
+    ]);
+    const type = await post([{ code: "C3", label: "X", type: "MONTHLY", vatRate: "19" }]);
+    expect(type.body.errors[0]).toEqual({ field: "charges.0.type", message: "must be one of ONE_SHOT, RECURRING, USAGE" });
+  });
+});
