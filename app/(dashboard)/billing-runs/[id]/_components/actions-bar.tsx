@@ -1,0 +1,332 @@
+"use client";
+
+import {
+  ArrowLeftIcon,
+  BanIcon,
+  CheckIcon,
+  ChevronDownIcon,
+  FileCode2Icon,
+  FileTextIcon,
+  Loader2Icon,
+  PlayIcon,
+  PowerIcon,
+  PowerOffIcon,
+  RefreshCwIcon,
+  RotateCcwIcon,
+  SaveIcon,
+  SendIcon,
+  ExternalLinkIcon,
+} from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { formatCount } from "@/lib/format";
+import { formatRunNumber } from "../../_components/run-status";
+import { CancelRunDialog } from "./cancel-run-dialog";
+import { ConfirmDialog } from "./confirm-dialog";
+import { latestOf, progressText } from "./job-indicator";
+import type { Execution, RunAction, RunDetail } from "./types";
+import { isRunBusy } from "./use-run";
+import type { RunMutations } from "./use-run-mutations";
+
+type Confirm = "post" | "disable" | "retry" | null;
+
+/**
+ * (1) Actions bar: only what the server lists in availableActions. On a phone everything but Go back and
+ * Process folds into the Actions menu.
+ */
+export function ActionsBar({
+  run,
+  executions,
+  mutations,
+  descriptionDirty,
+  onSave,
+}: {
+  run: RunDetail;
+  executions: Execution[] | undefined;
+  mutations: RunMutations;
+  descriptionDirty: boolean;
+  onSave: () => void;
+}) {
+  const router = useRouter();
+  const [confirm, setConfirm] = useState<Confirm>(null);
+  const [cancelOpen, setCancelOpen] = useState(false);
+  const can = (action: RunAction) => run.availableActions.includes(action);
+  const label = formatRunNumber(run.number);
+  const busy = isRunBusy(run);
+
+  const pdf = latestOf(executions, "PDF");
+  const xml = latestOf(executions, "XML");
+  const pdfProgress = progressText(pdf);
+  const xmlProgress = progressText(xml);
+  const running = run.runningJob;
+  const runningProgress = running && running.total > 0 ? `${formatCount(running.done)}/${formatCount(running.total)}` : null;
+
+  const isPost = can("POST");
+  const processLabel = run.processLabel ?? (isPost ? "Post" : "Process");
+
+  function goBack() {
+    if (window.history.length > 1) router.back();
+    else router.push("/billing-runs");
+  }
+
+  function process() {
+    mutations.process.mutate(
+      { id: run.id },
+      {
+        onSuccess: () => {
+          setConfirm(null);
+          toast.success(isPost ? `Posting ${label}…` : `${processLabel}: started for ${label}`);
+        },
+      },
+    );
+  }
+
+  function generate(kind: "PDF" | "XML") {
+    mutations.generateDocuments.mutate(
+      { id: run.id, kind },
+      { onSuccess: () => toast.success(`${kind} generation started for ${label}`) },
+    );
+  }
+
+  function setDisabled(disabled: boolean) {
+    mutations.setDisabled.mutate(
+      { id: run.id, disabled },
+      {
+        onSuccess: () => {
+          setConfirm(null);
+          toast.success(disabled ? `${label} disabled` : `${label} enabled`);
+        },
+      },
+    );
+  }
+
+  function retryFailed() {
+    mutations.retryFailed.mutate(
+      { id: run.id },
+      {
+        onSuccess: (created) => {
+          setConfirm(null);
+          toast.success("A new exceptional run was created for the failed accounts");
+          router.push(`/billing-runs/${created.id}`);
+        },
+      },
+    );
+  }
+
+  const processButton =
+    busy && running ? (
+      <Button disabled data-testid="run-busy">
+        <Loader2Icon className="animate-spin" aria-hidden />
+        {run.processLabel ?? "Working"}
+        {runningProgress && <span className="tabular-nums">{runningProgress}</span>}
+      </Button>
+    ) : can("PROCESS") ? (
+      <Button onClick={() => (isPost ? setConfirm("post") : process())} disabled={mutations.process.isPending}>
+        {mutations.process.isPending ? <Loader2Icon className="animate-spin" aria-hidden /> : isPost ? <SendIcon aria-hidden /> : <PlayIcon aria-hidden />}
+        {processLabel}
+      </Button>
+    ) : busy ? (
+      <Button disabled data-testid="run-busy">
+        <Loader2Icon className="animate-spin" aria-hidden /> Working…
+      </Button>
+    ) : null;
+
+  const docButton = (kind: "PDF" | "XML", progress: string | null) => (
+    <Button
+      variant="outline"
+      onClick={() => generate(kind)}
+      disabled={!!progress || mutations.generateDocuments.isPending}
+      aria-label={progress ? `${kind} generation ${progress}` : `Generate ${kind}`}
+    >
+      {progress ? <Loader2Icon className="animate-spin" aria-hidden /> : kind === "PDF" ? <FileTextIcon aria-hidden /> : <FileCode2Icon aria-hidden />}
+      {progress ? (
+        <span className="tabular-nums">
+          {kind} {progress}
+        </span>
+      ) : (
+        `Generate ${kind}`
+      )}
+    </Button>
+  );
+
+  const { sourceRunId, quarantineRunId } = run;
+
+  return (
+    <div
+      role="toolbar"
+      aria-label="Billing run actions"
+      className="sticky top-14 z-20 -mx-3 flex items-center gap-2 border-b bg-background/95 px-3 py-2 backdrop-blur sm:-mx-6 sm:px-6"
+    >
+      <Button variant="ghost" onClick={goBack} className="-ml-2">
+        <ArrowLeftIcon aria-hidden />
+        <span className="sr-only sm:not-sr-only">Go back</span>
+      </Button>
+
+      <DropdownMenu>
+        <DropdownMenuTrigger asChild>
+          <Button variant="outline">
+            Actions <ChevronDownIcon aria-hidden />
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="start" className="w-64">
+          <DropdownMenuLabel className="text-xs text-muted-foreground">{label}</DropdownMenuLabel>
+          {/* Phone: the bar's buttons live here. */}
+          <div className="md:hidden">
+            {can("GENERATE_XML") && (
+              <DropdownMenuItem onSelect={() => generate("XML")} disabled={!!xmlProgress}>
+                <FileCode2Icon /> {xmlProgress ? `XML ${xmlProgress}` : "Generate XML"}
+              </DropdownMenuItem>
+            )}
+            {can("GENERATE_PDF") && (
+              <DropdownMenuItem onSelect={() => generate("PDF")} disabled={!!pdfProgress}>
+                <FileTextIcon /> {pdfProgress ? `PDF ${pdfProgress}` : "Generate PDF"}
+              </DropdownMenuItem>
+            )}
+            {can("DISABLE") && (
+              <DropdownMenuItem onSelect={() => setConfirm("disable")}>
+                <PowerOffIcon /> Disable
+              </DropdownMenuItem>
+            )}
+            {can("ENABLE") && (
+              <DropdownMenuItem onSelect={() => setDisabled(false)}>
+                <PowerIcon /> Enable
+              </DropdownMenuItem>
+            )}
+            {can("CANCEL") && (
+              <DropdownMenuItem variant="destructive" onSelect={() => setCancelOpen(true)}>
+                <BanIcon /> Cancel run
+              </DropdownMenuItem>
+            )}
+            {can("SAVE") && (
+              <DropdownMenuItem onSelect={onSave} disabled={!descriptionDirty}>
+                <SaveIcon /> Save
+              </DropdownMenuItem>
+            )}
+            <DropdownMenuSeparator />
+          </div>
+          {can("RETRY_FAILED") && (
+            <DropdownMenuItem onSelect={() => setConfirm("retry")}>
+              <RotateCcwIcon /> Retry failed accounts
+            </DropdownMenuItem>
+          )}
+          {sourceRunId && (
+            <DropdownMenuItem asChild>
+              <Link href={`/billing-runs/${sourceRunId}`}>
+                <ExternalLinkIcon /> Open source run {run.sourceRunLabel}
+              </Link>
+            </DropdownMenuItem>
+          )}
+          {quarantineRunId && (
+            <DropdownMenuItem asChild>
+              <Link href={`/billing-runs/${quarantineRunId}`}>
+                <ExternalLinkIcon /> Open quarantine run {run.quarantineRunLabel}
+              </Link>
+            </DropdownMenuItem>
+          )}
+          <DropdownMenuItem onSelect={() => void mutations.refresh()}>
+            <RefreshCwIcon /> Refresh
+          </DropdownMenuItem>
+        </DropdownMenuContent>
+      </DropdownMenu>
+
+      <div className="ml-auto flex items-center gap-2">
+        <div className="hidden items-center gap-2 md:flex">
+          {can("GENERATE_XML") && docButton("XML", xmlProgress)}
+          {can("GENERATE_PDF") && docButton("PDF", pdfProgress)}
+          {can("DISABLE") && (
+            <Button variant="outline" onClick={() => setConfirm("disable")}>
+              <PowerOffIcon aria-hidden /> Disable
+            </Button>
+          )}
+          {can("ENABLE") && (
+            <Button variant="outline" onClick={() => setDisabled(false)} disabled={mutations.setDisabled.isPending}>
+              <PowerIcon aria-hidden /> Enable
+            </Button>
+          )}
+        </div>
+        {processButton}
+        <div className="hidden items-center gap-2 md:flex">
+          {can("CANCEL") && (
+            <Button variant="outline" className="text-destructive hover:text-destructive" onClick={() => setCancelOpen(true)}>
+              <BanIcon aria-hidden /> Cancel
+            </Button>
+          )}
+          {can("SAVE") && (
+            <Button variant="secondary" onClick={onSave} disabled={!descriptionDirty || mutations.saveDescription.isPending}>
+              {mutations.saveDescription.isPending ? (
+                <Loader2Icon className="animate-spin" aria-hidden />
+              ) : descriptionDirty ? (
+                <SaveIcon aria-hidden />
+              ) : (
+                <CheckIcon aria-hidden />
+              )}
+              Save
+            </Button>
+          )}
+        </div>
+      </div>
+
+      <ConfirmDialog
+        open={confirm === "post"}
+        onOpenChange={(open) => setConfirm(open ? "post" : null)}
+        title={`Post ${label}?`}
+        description={
+          <p>
+            Every remaining draft invoice of this run gets its final number and becomes immutable. Rejected invoices must be
+            validated, quarantined or canceled first.
+          </p>
+        }
+        confirmLabel="Post invoices"
+        pending={mutations.process.isPending}
+        onConfirm={process}
+      />
+      <ConfirmDialog
+        open={confirm === "disable"}
+        onOpenChange={(open) => setConfirm(open ? "disable" : null)}
+        title={`Disable ${label}?`}
+        description={<p>A disabled run is skipped by every invoicing job, including the invoice-lines job, until it is enabled again.</p>}
+        confirmLabel="Disable"
+        destructive
+        pending={mutations.setDisabled.isPending}
+        onConfirm={() => setDisabled(true)}
+      />
+      <ConfirmDialog
+        open={confirm === "retry"}
+        onOpenChange={(open) => setConfirm(open ? "retry" : null)}
+        title="Retry failed accounts?"
+        description={<p>A new exceptional billing run is created for exactly the accounts listed as failed in this run.</p>}
+        confirmLabel="Create retry run"
+        pending={mutations.retryFailed.isPending}
+        onConfirm={retryFailed}
+      />
+      <CancelRunDialog
+        open={cancelOpen}
+        onOpenChange={setCancelOpen}
+        runLabel={label}
+        pending={mutations.cancel.isPending}
+        onConfirm={(items) =>
+          mutations.cancel.mutate(
+            { id: run.id, items },
+            {
+              onSuccess: () => {
+                setCancelOpen(false);
+                toast.success(`Canceling ${label}; rated items ${items === "REOPEN" ? "re-opened" : "canceled"}`);
+              },
+            },
+          )
+        }
+      />
+    </div>
+  );
+}

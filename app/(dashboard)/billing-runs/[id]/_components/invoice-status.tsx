@@ -1,0 +1,30 @@
+import { Badge, type BadgeVariant } from "@/components/ui/badge";
+
+export const INVOICE_STATUSES = ["DRAFT", "SUSPECT", "REJECTED", "POSTED", "CANCELED"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export const INVOICE_TYPES = ["INVOICE", "CREDIT_NOTE"] as const;
+
+export const invoiceStatusLabel: Record<InvoiceStatus, string> = {
+  DRAFT: "Draft",
+  SUSPECT: "Suspect",
+  REJECTED: "Rejected",
+  POSTED: "Posted",
+  CANCELED: "Canceled",
+};
+export const invoiceTypeLabel: Record<string, string> = { INVOICE: "Invoice", CREDIT_NOTE: "Credit note" };
+
+const variant: Record<InvoiceStatus, BadgeVariant> = {
+  DRAFT: "outline",
+  SUSPECT: "warning",
+  REJECTED: "destructive",
+  POSTED: "success",
+  CANCELED: "muted",
+};
+
+export function InvoiceStatusBadge({ status }: { status: InvoiceStatus }) {
+  return (
+    <Badge variant={variant[status]} data-testid="invoice-status">
+      {invoiceStatusLabel[status]}
+    </Badge>
+  );
+}

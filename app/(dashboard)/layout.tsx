@@ -1,0 +1,23 @@
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { AppShell } from "@/components/app-shell/app-shell";
+import { getDb } from "@/db";
+import { resolveMembership } from "@/server/auth/viewer";
+import { getSession } from "./session";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  // Request-time only: `next build` must never open the embedded database.
+  await connection();
+  const session = await getSession();
+  if (!session) redirect("/login");
+  const membership = await resolveMembership(await getDb(), session.user.id, session.session.activeOrganizationId);
+  return (
+    <AppShell
+      user={{ name: session.user.name, email: session.user.email }}
+      tenantName={membership?.tenantName ?? "No organization"}
+      role={membership?.role ?? null}
+    >
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { PageHeader } from "@/components/app-shell/page-header";
+import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
+import { ApiKeysCard } from "./_components/api-keys-card";
+import { WebhookEndpointsCard } from "./_components/webhook-endpoints-card";
+import { WebhookSecretsCard } from "./_components/webhook-secrets-card";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  await connection();
+  prefetch(trpc.settings.apiKeys.list.queryOptions());
+  prefetch(trpc.settings.webhookSecrets.list.queryOptions());
+  prefetch(trpc.settings.webhookEndpoints.list.queryOptions());
+  return (
+    <div className="grid gap-4 sm:gap-6">
+      <PageHeader
+        title="Settings"
+        description={
+          <>
+            API keys, incoming webhook secrets and outgoing webhooks. The REST API is described at{" "}
+            <a className="underline underline-offset-2" href="/api/v1/openapi.json">
+              /api/v1/openapi.json
+            </a>
+            .
+          </>
+        }
+      />
+      <HydrateClient>
+        <ApiKeysCard />
+        <WebhookSecretsCard />
+        <WebhookEndpointsCard />
+      </HydrateClient>
+    </div>
+  );
+}

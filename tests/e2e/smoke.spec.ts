@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+import { logIn, phoneViewport, saveScreenshot } from "./support";
+
+test.describe("foundation smoke", () => {
+  test("redirects to the login page when signed out", async ({ page }) => {
+    await page.goto("/billing-runs");
+    await page.waitForURL("**/login");
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  });
+
+  test("refuses a wrong password with a message", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("E-mail").fill("demo@billrun.local");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /password/i })).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("the demo user logs in and sees the empty billing-runs list", async ({ page }) => {
+    await page.goto("/login");
+    await saveScreenshot(page, "desktop-login");
+    await logIn(page);
+    await expect(page.getByTestId("tenant-name")).toContainText("Demo");
+    await expect(page.getByText("No billing runs yet")).toBeVisible();
+    await saveScreenshot(page, "desktop-billing-runs-empty");
+  });
+
+  test("the empty list works on a phone", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: phoneViewport, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await logIn(page);
+    await expect(page.getByText("No billing runs yet")).toBeVisible();
+    await saveScreenshot(page, "phone-billing-runs-empty");
+    await context.close();
+  });
+});
