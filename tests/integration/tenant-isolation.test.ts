@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "@/server/trpc/routers/_app";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
+import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billing-support";
+
+// Every tRPC procedure must prove tenant isolation. Procedures taking an id are proven here or in
+// billing-tenancy.test.ts (another tenant's id → NOT_FOUND); lists must not show another tenant's rows.
+// A new procedure without an entry below fails the first test.
+
+let database: TestDatabase;
+let owner: TestTenant;
+let intruder: TestTenant;
+let runId: string;
+let ids: { apiKey: string; secret: string; endpoint: string };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  owner = await newTenant(database.db, { accounts: 3, items: 30 });
+  intruder = await newTenant(database.db, { accounts: 1, items: 5 });
+  ({ id: runId } = await owner.caller.billingRuns.create(cycleRun(owner.billingCycleId)));
+  await owner.caller.billingRuns.process({ id: runId });
+  await waitForInlineJobs();
+  const key = await owner.caller.settings.apiKeys.create({ name: "owner key" });
+  await owner.caller.settings.webhookSecrets.rotate({});
+  const [secret] = await owner.caller.settings.webhookSecrets.list();
+  const endpoint = await owner.caller.settings.webhookEndpoints.create({ url: "https://hooks.example.com/billrun" });
+  ids = { apiKey: (key as { id: string }).id, secret: secret.id, endpoint: (endpoint as { id: string }).id };
+});
+afterAll(() => database?.close());
+
+const coveredElsewhere = new Set([
+  // tests/integration/billing-tenancy.test.ts
+  "billingRuns.get", "billingRuns.executions", "billingRuns.failures", "billingRuns.statistics", "billingRuns.process",
+  "billingRuns.cancel", "billingRuns.setDisabled", "billingRuns.saveDescription", "billingRuns.retryFailed",
+  "billingRuns.create", "billingRuns.list", "billingRuns.formOptions", "invoices.list", "invoices.get", "invoices.bulkAction",
+  // no tenant data: who the caller is
+  "viewer.me",
+]);
+
+type Caller = TestTenant["caller"];
+const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
+  "settings.apiKeys.revoke": (c) => c.settings.apiKeys.revoke({ id: ids.apiKey }),
+  "settings.webhookSecrets.revoke": (c) => c.settings.webhookSecrets.revoke({ id: ids.secret }),
+  "settings.webhookEndpoints.update": (c) => c.settings.webhookEndpoints.update({ id: ids.endpoint, enabled: false }),
+  "settings.webhookEndpoints.delete": (c) => c.settings.webhookEndpoints.delete({ id: ids.endpoint }),
+  "settings.webhookEndpoints.deliveries": (c) => c.settings.webhookEndpoints.deliveries({ endpointId: ids.endpoint }),
+};
+const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
+  "settings.apiKeys.list": (c) => c.settings.apiKeys.list() as Promise<{ id: string }[]>,
+  "settings.webhookSecrets.list": (c) => c.settings.webhookSecrets.list() as Promise<{ id: string }[]>,
+  "settings.webhookEndpoints.list": (c) => c.settings.webhookEndpoints.list() as Promise<{ id: string }[]>,
+};
+// Creating in one's own tenant cannot touch another tenant; proven by the lists above staying clean.
+const createsOwn = new Set(["settings.apiKeys.create", "settings.webhookSecrets.rotate", "settings.webhookEndpoints.create"]);
+
+describe("tenant isolation over every router", () => {
+  it("every procedure has an isolation check", () => {
+    const procedures = Object.keys((appRouter._def as unknown as { procedures: Record<string, unknown> }).procedures);
+    const uncovered = procedures.filter(
+      (path) => !coveredElsewhere.has(path) && !(path in notFoundHere) && !(path in listsHere) && !createsOwn.has(path),
+    );
+    expect(procedures.length).toBeGreaterThan(20);
+    expect(uncovered).toEqual([]);
+  });
+
+  for (const [path, call] of Object.entries(notFoundHere)) {
+    it(`${path}: another tenant's id → NOT_FOUND`, async () => {
+      await expect(call(intruder.caller)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    });
+  }
+
+  for (const [path, list] of Object.entries(listsHere)) {
+    it(`${path}: shows only the caller's tenant`, async () => {
+      await intruder.caller.settings.apiKeys.create({ name: "intruder key" });
+      await intruder.caller.settings.webhookSecrets.rotate({});
+      await intruder.caller.settings.webhookEndpoints.create({ url: "https://intruder.example.com/hook" });
+      const theirs = (await list(intruder.caller)).map((row) => row.id);
+      const mine = (await list(owner.caller)).map((row) => row.id);
+      expect(theirs.length).toBeGreaterThan(0);
+      expect(theirs.filter((id) => mine.includes(id))).toEqual([]);
+    });
+  }
+
+  it("the owner's objects are untouched by the intruder's attempts", async () => {
+    const endpoints = (await owner.caller.settings.webhookEndpoints.list()) as { id: string; enabled: boolean }[];
+    expect(endpoints.find((e) => e.id === ids.endpoint)?.enabled).toBe(true);
+    const keys = (await owner.caller.settings.apiKeys.list()) as { id: string; revokedAt: Date | null }[];
+    expect(keys.find((k) => k.id === ids.apiKey)?.revokedAt ?? null).toBeNull();
+  });
+});
