@@ -6,6 +6,7 @@ import { getJobDriver } from "./dispatch";
 import { emitRunMilestone } from "./milestones";
 // side effect: run milestones publish outgoing webhooks
 import "@/server/webhooks/milestone-listener";
+import "@/server/notifications/run-notifications";
 import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, loadRun, type Actor, type RunRow } from "./runs-core";

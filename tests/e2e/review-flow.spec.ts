@@ -121,6 +121,11 @@ test("desktop: create, process, review, post, cancel another run", async ({ page
   await expect(page.getByTestId("invoice-number").first()).toHaveText(/\d/);
   await saveScreenshot(page, "desktop-run-posted");
 
+  // Generate XML for the posted run: a background job that ends succeeded in the execution report.
+  await page.getByRole("toolbar", { name: "Billing run actions" }).getByRole("button", { name: "Generate XML" }).click();
+  const xmlRow = page.getByTestId("execution-row").filter({ hasText: "XML documents" });
+  await expect(xmlRow.first()).toContainText("Succeeded", { timeout: 90_000 });
+
   await visibleRows(page).first().click();
   await expect(page.getByTestId("invoice-title")).toHaveText(/\d/, { timeout: 30_000 });
   await saveScreenshot(page, "desktop-invoice-posted");

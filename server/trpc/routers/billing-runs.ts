@@ -19,6 +19,8 @@ import {
   setRunDisabled,
 } from "@/server/billing/runs";
 import { runStatistics } from "@/server/billing/statistics";
+import { startRunDocuments } from "@/server/documents/run-documents";
+import { z } from "zod";
 import { createTRPCRouter, operatorProcedure, readProcedure } from "../init";
 
 export const billingRunsRouter = createTRPCRouter({
@@ -39,6 +41,9 @@ export const billingRunsRouter = createTRPCRouter({
   saveDescription: operatorProcedure
     .input(saveDescriptionInput)
     .mutation(({ ctx, input }) => saveRunDescription(ctx.db, ctx.tenantId, input)),
+  generateDocuments: operatorProcedure
+    .input(runIdInput.extend({ kind: z.enum(["PDF", "XML"]) }))
+    .mutation(({ ctx, input }) => startRunDocuments(ctx.db, ctx.tenantId, ctx.actor, input)),
   retryFailed: operatorProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
     const run = await retryFailedAccounts(ctx.db, ctx.tenantId, input.id, ctx.actor);
     return { id: run.id, number: run.number };

@@ -5,6 +5,7 @@ import {
   BanIcon,
   CheckIcon,
   ChevronDownIcon,
+  DownloadIcon,
   FileCode2Icon,
   FileTextIcon,
   Loader2Icon,
@@ -218,6 +219,13 @@ export function ActionsBar({
           {can("RETRY_FAILED") && (
             <DropdownMenuItem onSelect={() => setConfirm("retry")}>
               <RotateCcwIcon /> Retry failed accounts
+            </DropdownMenuItem>
+          )}
+          {can("GENERATE_PDF") && (
+            <DropdownMenuItem asChild>
+              <a href={`/billing-runs/${run.id}/documents.zip`} download>
+                <DownloadIcon /> Download documents (ZIP)
+              </a>
             </DropdownMenuItem>
           )}
           {sourceRunId && (

@@ -2,13 +2,12 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { useTRPC, useTRPCClient } from "@/components/providers/trpc-provider";
+import { useTRPC } from "@/components/providers/trpc-provider";
 import { errorMessage } from "../../_components/trpc-errors";
 
 /** Run-level mutations; each refreshes every billing-run and invoice query once done and toasts the outcome. */
 export function useRunMutations() {
   const trpc = useTRPC();
-  const client = useTRPCClient();
   const queryClient = useQueryClient();
   const refresh = () =>
     Promise.all([
@@ -28,14 +27,9 @@ export function useRunMutations() {
       trpc.billingRuns.saveDescription.mutationOptions({ onSettled: refresh, onError: onError("Could not save the description") }),
     ),
     retryFailed: useMutation(trpc.billingRuns.retryFailed.mutationOptions({ onSettled: refresh, onError: onError("Retry failed") })),
-    generateDocuments: useMutation({
-      // Run-level PDF / XML jobs: billingRuns.generateDocuments is not in the router yet (documents work in
-      // progress); the server answers "no procedure" until it is, which the toast shows.
-      mutationFn: (input: { id: string; kind: "PDF" | "XML" }) =>
-        (client.billingRuns as unknown as { generateDocuments: { mutate: (i: typeof input) => Promise<unknown> } }).generateDocuments.mutate(input),
-      onSettled: refresh,
-      onError: onError("Could not start the documents job"),
-    }),
+    generateDocuments: useMutation(
+      trpc.billingRuns.generateDocuments.mutationOptions({ onSettled: refresh, onError: onError("Could not start the documents job") }),
+    ),
   };
 }
 export type RunMutations = ReturnType<typeof useRunMutations>;
