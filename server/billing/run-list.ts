@@ -59,4 +59,4 @@ export async function listBillingRuns(db: Queryable, tenantId: string, rawInput:
   return { rows, total, page: input.page, pageSize: input.pageSize };
 }
 
-export const formatRunNumber = (n: number) => `BR-${String(n).padStart(6, "0")}`;
+export { formatRunNumber } from "@/lib/run-number";

@@ -126,6 +126,17 @@ test("desktop: create, process, review, post, cancel another run", async ({ page
   const xmlRow = page.getByTestId("execution-row").filter({ hasText: "XML documents" });
   await expect(xmlRow.first()).toContainText("Succeeded", { timeout: 90_000 });
 
+  // Without a Resend key the run e-mails land in the outbox, with an HTML preview.
+  await page.goto("/outbox");
+  const outbox = page.getByTestId("outbox-list");
+  await expect(outbox.getByText(/Billing run BR-\d+ posted/).first()).toBeVisible({ timeout: 30_000 });
+  await expect(outbox.getByText(/Billing run BR-\d+ drafts ready for review/).first()).toBeVisible();
+  await outbox.getByRole("button", { name: "Preview" }).first().click();
+  await expect(page.getByRole("dialog").locator("iframe[title='E-mail preview']")).toBeVisible();
+  await saveScreenshot(page, "desktop-outbox-preview");
+  await page.keyboard.press("Escape");
+  await page.goto(runUrl);
+
   await visibleRows(page).first().click();
   await expect(page.getByTestId("invoice-title")).toHaveText(/\d/, { timeout: 30_000 });
   await saveScreenshot(page, "desktop-invoice-posted");

@@ -11,7 +11,7 @@ let database: TestDatabase;
 let owner: TestTenant;
 let intruder: TestTenant;
 let runId: string;
-let ids: { apiKey: string; secret: string; endpoint: string };
+let ids: { apiKey: string; secret: string; endpoint: string; email: string };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -23,8 +23,9 @@ beforeAll(async () => {
   const key = await owner.caller.settings.apiKeys.create({ name: "owner key" });
   await owner.caller.settings.webhookSecrets.rotate({});
   const [secret] = await owner.caller.settings.webhookSecrets.list();
-  const endpoint = await owner.caller.settings.webhookEndpoints.create({ url: "https://hooks.example.com/billrun" });
-  ids = { apiKey: (key as { id: string }).id, secret: secret.id, endpoint: (endpoint as { id: string }).id };
+  const endpoint = await owner.caller.settings.webhookEndpoints.create({ url: "http://127.0.0.1:9/owner-hook" });
+  const [email] = (await owner.caller.outbox.list({})).rows;
+  ids = { apiKey: (key as { id: string }).id, secret: secret.id, endpoint: (endpoint as { id: string }).id, email: email.id };
 });
 afterAll(() => database?.close());
 
@@ -44,9 +45,11 @@ const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
   "settings.webhookSecrets.revoke": (c) => c.settings.webhookSecrets.revoke({ id: ids.secret }),
   "settings.webhookEndpoints.update": (c) => c.settings.webhookEndpoints.update({ id: ids.endpoint, enabled: false }),
   "settings.webhookEndpoints.delete": (c) => c.settings.webhookEndpoints.delete({ id: ids.endpoint }),
+  "outbox.get": (c) => c.outbox.get({ id: ids.email }),
   "settings.webhookEndpoints.deliveries": (c) => c.settings.webhookEndpoints.deliveries({ endpointId: ids.endpoint }),
 };
 const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
+  "outbox.list": async (c) => (await c.outbox.list({})).rows,
   "settings.apiKeys.list": (c) => c.settings.apiKeys.list() as Promise<{ id: string }[]>,
   "settings.webhookSecrets.list": (c) => c.settings.webhookSecrets.list() as Promise<{ id: string }[]>,
   "settings.webhookEndpoints.list": (c) => c.settings.webhookEndpoints.list() as Promise<{ id: string }[]>,
@@ -74,7 +77,12 @@ describe("tenant isolation over every router", () => {
     it(`${path}: shows only the caller's tenant`, async () => {
       await intruder.caller.settings.apiKeys.create({ name: "intruder key" });
       await intruder.caller.settings.webhookSecrets.rotate({});
-      await intruder.caller.settings.webhookEndpoints.create({ url: "https://intruder.example.com/hook" });
+      await intruder.caller.settings.webhookEndpoints.create({ url: "http://127.0.0.1:9/intruder-hook" });
+      if (!(await intruder.caller.outbox.list({})).rows.length) {
+        const { id } = await intruder.caller.billingRuns.create(cycleRun(intruder.billingCycleId));
+        await intruder.caller.billingRuns.process({ id });
+        await waitForInlineJobs();
+      }
       const theirs = (await list(intruder.caller)).map((row) => row.id);
       const mine = (await list(owner.caller)).map((row) => row.id);
       expect(theirs.length).toBeGreaterThan(0);

@@ -1,15 +1,23 @@
-import { InboxIcon } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/data-table/empty-state";
+import { connection } from "next/server";
 import { PageHeader } from "@/components/app-shell/page-header";
+import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
+import { OutboxList } from "./_components/outbox-list";
 
 export const metadata: Metadata = { title: "Outbox" };
 
-export default function OutboxPage() {
+export default async function OutboxPage() {
+  await connection();
+  prefetch(trpc.outbox.list.queryOptions({ page: 1, pageSize: 20 }));
   return (
     <div className="grid grid-cols-1 gap-6">
-      <PageHeader title="Outbox" description="E-mails kept here when no Resend key is configured." />
-      <EmptyState icon={InboxIcon} title="Nothing to show yet" description="Notifications and invoice e-mails will appear here." />
+      <PageHeader
+        title="Outbox"
+        description="Every e-mail Billrun sends. Without a Resend key they stay here (In outbox) instead of being delivered."
+      />
+      <HydrateClient>
+        <OutboxList />
+      </HydrateClient>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "../init";
 import { billingRunsRouter } from "./billing-runs";
 import { invoicesRouter } from "./invoices";
+import { outboxRouter } from "./outbox";
 import { settingsRouter } from "./settings";
 import { viewerRouter } from "./viewer";
 
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   billingRuns: billingRunsRouter,
   invoices: invoicesRouter,
   settings: settingsRouter,
+  outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

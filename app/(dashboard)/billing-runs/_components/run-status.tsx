@@ -34,9 +34,7 @@ export const BUSY_RUN_STATUSES: readonly RunStatus[] = ["CREATING_LINES", "CREAT
 
 export const runTypeLabel: Record<string, string> = { CYCLE: "Cycle", EXCEPTIONAL: "Exceptional", QUARANTINE: "Quarantine" };
 
-export function formatRunNumber(n: number): string {
-  return `BR-${String(n).padStart(6, "0")}`;
-}
+export { formatRunNumber } from "@/lib/run-number";
 
 export function RunStatusBadge({ status, disabled }: { status: RunStatus; disabled?: boolean }) {
   const busy = BUSY_RUN_STATUSES.includes(status);
