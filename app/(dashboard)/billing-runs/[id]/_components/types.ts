@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/routers/_app";
 import type { RunStatus, RunType } from "../../_components/search-params";
+import type { PartySnapshot } from "@/db/schema/invoices";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 type Inputs = inferRouterInputs<AppRouter>;
@@ -77,17 +78,7 @@ export type InvoiceRow = Omit<Outputs["invoices"]["list"]["rows"][number], "stat
   type: InvoiceType;
 };
 
-export type PartySnapshot = {
-  name: string;
-  email?: string | null;
-  addressLine?: string | null;
-  city?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-  vatId?: string | null;
-  electronicAddressScheme?: string | null;
-  electronicAddress?: string | null;
-};
+export type { PartySnapshot };
 
 export type InvoiceDetail = {
   id: string;
