@@ -1,4 +1,5 @@
 import { pgEnum } from "drizzle-orm/pg-core";
+import { INVOICE_STATUSES, INVOICE_TYPES, RUN_STATUSES, RUN_TYPES } from "@/lib/billing-values";
 
 export const memberRole = ["owner", "admin", "operator", "viewer"] as const;
 export type MemberRole = (typeof memberRole)[number];
@@ -8,19 +9,8 @@ export const chargeType = pgEnum("charge_type", ["ONE_SHOT", "RECURRING", "USAGE
 export const vatCategory = pgEnum("vat_category", ["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]);
 export const ratedItemStatus = pgEnum("rated_item_status", ["OPEN", "BILLED", "CANCELED"]);
 
-export const billingRunType = pgEnum("billing_run_type", ["CYCLE", "EXCEPTIONAL", "QUARANTINE"]);
-export const billingRunStatus = pgEnum("billing_run_status", [
-  "NEW",
-  "CREATING_LINES",
-  "LINES_CREATED",
-  "CREATING_INVOICES",
-  "DRAFTS_READY",
-  "POSTING",
-  "POSTED",
-  "FAILED",
-  "CANCELING",
-  "CANCELED",
-]);
+export const billingRunType = pgEnum("billing_run_type", RUN_TYPES);
+export const billingRunStatus = pgEnum("billing_run_status", RUN_STATUSES);
 export const billingRunMode = pgEnum("billing_run_mode", ["MANUAL", "REVIEW", "AUTO_POST"]);
 export const onRejectAction = pgEnum("on_reject_action", ["QUARANTINE", "HOLD", "CANCEL"]);
 export const dateAggregation = pgEnum("date_aggregation", ["NONE", "DAY", "MONTH"]);
@@ -29,8 +19,8 @@ export const initiatorType = pgEnum("initiator_type", ["USER", "API_KEY", "WEBHO
 export const jobKind = pgEnum("job_kind", ["LINES", "INVOICES", "POSTING", "PDF", "XML", "EMAIL", "CANCEL"]);
 export const jobStatus = pgEnum("job_status", ["RUNNING", "SUCCEEDED", "FAILED"]);
 
-export const invoiceType = pgEnum("invoice_type", ["INVOICE", "CREDIT_NOTE"]);
-export const invoiceStatus = pgEnum("invoice_status", ["DRAFT", "SUSPECT", "REJECTED", "POSTED", "CANCELED"]);
+export const invoiceType = pgEnum("invoice_type", INVOICE_TYPES);
+export const invoiceStatus = pgEnum("invoice_status", INVOICE_STATUSES);
 export const ruleSeverity = pgEnum("rule_severity", ["SUSPECT", "REJECTED"]);
 export const ruleKind = pgEnum("rule_kind", ["AMOUNT_ABOVE", "ZERO_AMOUNT", "CHANGE_PERCENT", "MISSING_BUYER_DATA"]);
 

@@ -7,6 +7,7 @@ import {
   invoiceType,
   onRejectAction,
 } from "@/db/schema/enums";
+import { INVOICE_SORTS } from "@/lib/billing-values";
 
 // One zod schema per input, shared by tRPC, REST and forms.
 
@@ -86,7 +87,7 @@ export const listInvoicesInput = z.object({
   ...invoiceFilterFields,
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(500).default(50),
-  sort: z.enum(["number", "accountName", "grossTotal", "netTotal", "status", "type", "createdAt"]).default("accountName"),
+  sort: z.enum(INVOICE_SORTS).default("accountName"),
   direction: z.enum(["asc", "desc"]).default("asc"),
 });
 export type ListInvoicesInput = z.input<typeof listInvoicesInput>;

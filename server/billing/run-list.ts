@@ -3,13 +3,14 @@ import { z } from "zod";
 import type { Queryable } from "@/db/client";
 import { billingCycles, billingRuns } from "@/db/schema";
 import { billingRunStatus, billingRunType } from "@/db/schema/enums";
+import { RUN_SORTS } from "@/lib/billing-values";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)");
 
 export const listRunsInput = z.object({
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(200).default(20),
-  sort: z.enum(["number", "createdAt", "invoiceDate", "cutoffDate", "status"]).default("number"),
+  sort: z.enum(RUN_SORTS).default("number"),
   direction: z.enum(["asc", "desc"]).default("desc"),
   status: z.array(z.enum(billingRunStatus.enumValues)).optional(),
   type: z.array(z.enum(billingRunType.enumValues)).optional(),

@@ -5,27 +5,13 @@ import {
   parseAsString,
   parseAsStringLiteral,
 } from "nuqs/server";
+import { RUN_SORTS, RUN_STATUSES, RUN_TYPES } from "@/lib/billing-values";
 
 // URL state of the billing-runs list, shared by the server page (prefetch) and the client table.
 
-export const RUN_STATUSES = [
-  "NEW",
-  "CREATING_LINES",
-  "LINES_CREATED",
-  "CREATING_INVOICES",
-  "DRAFTS_READY",
-  "POSTING",
-  "POSTED",
-  "FAILED",
-  "CANCELING",
-  "CANCELED",
-] as const;
+export { RUN_SORTS, RUN_STATUSES, RUN_TYPES };
 export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const RUN_TYPES = ["CYCLE", "EXCEPTIONAL", "QUARANTINE"] as const;
 export type RunType = (typeof RUN_TYPES)[number];
-
-export const RUN_SORTS = ["number", "createdAt", "invoiceDate", "cutoffDate", "status"] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
 
 export const runsSearchParsers = {

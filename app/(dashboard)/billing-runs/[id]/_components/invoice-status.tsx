@@ -1,8 +1,8 @@
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
+import { INVOICE_STATUSES, INVOICE_TYPES } from "@/lib/billing-values";
 
-export const INVOICE_STATUSES = ["DRAFT", "SUSPECT", "REJECTED", "POSTED", "CANCELED"] as const;
+export { INVOICE_STATUSES, INVOICE_TYPES };
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
-export const INVOICE_TYPES = ["INVOICE", "CREDIT_NOTE"] as const;
 
 export const invoiceStatusLabel: Record<InvoiceStatus, string> = {
   DRAFT: "Draft",

@@ -1,7 +1,7 @@
 import { parseAsArrayOf, parseAsBoolean, parseAsInteger, parseAsString, parseAsStringLiteral } from "nuqs";
-import { INVOICE_STATUSES, INVOICE_TYPES } from "./invoice-status";
+import { INVOICE_SORTS, INVOICE_STATUSES, INVOICE_TYPES } from "@/lib/billing-values";
 
-export const INVOICE_SORTS = ["number", "accountName", "grossTotal", "netTotal", "status", "type", "createdAt"] as const;
+export { INVOICE_SORTS };
 export type InvoiceSort = (typeof INVOICE_SORTS)[number];
 
 // The invoices section's filters live in the URL (prefixed, beside other page state) so a review can be shared.
