@@ -1,6 +1,9 @@
 -- The floor: the same work as an AUTO_POST run (claim + lines, drafts + VAT breakdown + rules, posting with
 -- gapless numbers + history), hand-written as a few set-based statements in one transaction, no chunks.
--- Parameters (psql-style, substituted by bench/run-bench.ts): :tenant, :run, :cycle, :cutoff, :invoice_date
+-- Parameters (psql-style, substituted by bench/run-bench.ts): :tenant, :run, :cycle, :cutoff, :invoice_date, :work_mem
+
+-- the same memory for sorts and hash aggregates as the engine's chunks (engineOptions.workMem)
+SET LOCAL work_mem = :work_mem;
 
 WITH elig AS MATERIALIZED (
   SELECT r.id, r.account_id, r.charge_id, r.currency, r.quantity, r.unit_price, r.amount, r.usage_date

@@ -1,5 +1,6 @@
 /**
  * npm run bench -- --accounts 100000 --items 1000000 [--driver pg|pglite] [--url postgres://…/postgres] [--chunk 5000]
+ *   [--template billrun_bench_seeded]  (Postgres: seed once into that database and clone it on later runs)
  *
  * Seeds a fresh database (two identical tenants), runs an AUTO_POST run end-to-end through the real services
  * (claim, lines, drafts, rules, posting, numbering; inline driver) on one tenant, and the hand-written raw-SQL
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     url: { type: "string", default: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
     chunk: { type: "string" },
     keep: { type: "boolean", default: false },
+    template: { type: "string" },
   },
 });
 const accounts = Number(values.accounts);
@@ -37,19 +39,36 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 const log = (message: string) => console.error(`[bench] ${message}`);
 
-async function freshDatabase(): Promise<Database & { drop?: () => Promise<void> }> {
+type BenchTenant = { tenantId: string; billingCycleId: string };
+type Tenants = { app: BenchTenant; floor: BenchTenant };
+type BenchDatabase = Database & { drop?: () => Promise<void>; seeded?: Tenants };
+
+async function freshDatabase(): Promise<BenchDatabase> {
   if (driverArg === "pglite") return openDatabase({ driver: "pglite", dataDir: "memory://", migrate: true });
   const { Client } = await import("pg");
   const name = `billrun_bench_${Date.now()}`;
   const admin = new Client({ connectionString: values.url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const template = values.template;
+  const seeded = template ? await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [template]) : null;
+  await admin.query(`CREATE DATABASE ${name}${seeded?.rowCount ? ` TEMPLATE ${template}` : ""}`);
   await admin.end();
   const u = new URL(values.url!);
   u.pathname = `/${name}`;
   const database = await openDatabase({ driver: "node-postgres", url: u.toString(), migrate: true, poolMax: 4 });
+  let tenants: Tenants | undefined;
+  if (seeded?.rowCount) {
+    const rows = await queryRows<{ name: string; tenantId: string; billingCycleId: string }>(
+      database.db,
+      sql`SELECT o.name, o.id AS "tenantId", c.id AS "billingCycleId" FROM organization o JOIN billing_cycles c ON c.tenant_id = o.id`,
+    );
+    const pick = (n: string) => rows.find((r) => r.name === n)!;
+    tenants = { app: pick("BenchApp"), floor: pick("BenchFloor") };
+    log(`cloned the seeded database ${template}`);
+  }
   return {
     ...database,
+    seeded: tenants,
     drop: async () => {
       const a = new Client({ connectionString: values.url });
       await a.connect();
@@ -57,6 +76,18 @@ async function freshDatabase(): Promise<Database & { drop?: () => Promise<void> 
       await a.end();
     },
   };
+}
+
+/** Copies the freshly seeded database as the template later runs clone (the pool must let go of it meanwhile). */
+async function saveTemplate(database: BenchDatabase, template: string) {
+  const { Client } = await import("pg");
+  const admin = new Client({ connectionString: values.url });
+  await admin.connect();
+  const [{ current }] = await queryRows<{ current: string }>(database.db, sql`SELECT current_database() AS current`);
+  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [current]);
+  await admin.query(`CREATE DATABASE ${template} TEMPLATE ${current}`);
+  await admin.end();
+  log(`saved the seeded database as ${template}`);
 }
 
 async function tenant(db: Database["db"], name: string) {
@@ -73,13 +104,17 @@ async function main() {
   const { db } = database;
   log(`driver ${database.driver}, ${accounts} accounts, ${items} items per tenant, chunk ${engineOptions.chunkAccounts} accounts`);
 
-  const app = await tenant(db, "BenchApp");
-  const floor = await tenant(db, "BenchFloor");
   let t0 = performance.now();
-  await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97 });
-  await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97 });
-  await db.execute(sql`ANALYZE`);
-  log(`seeded 2 × ${items} items in ${seconds(t0)} s`);
+  let { app, floor }: Partial<Tenants> = database.seeded ?? {};
+  if (!app || !floor) {
+    app = await tenant(db, "BenchApp");
+    floor = await tenant(db, "BenchFloor");
+    await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97 });
+    await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97 });
+    await db.execute(sql`ANALYZE`);
+    log(`seeded 2 × ${items} items in ${seconds(t0)} s`);
+    if (values.template) await saveTemplate(database, values.template);
+  }
 
   const runInput = { type: "CYCLE" as const, invoiceDate: "2026-12-01", cutoffDate: "2026-12-01", mode: "AUTO_POST" as const };
   const actor = { type: "SYSTEM" as const };
@@ -103,12 +138,13 @@ async function main() {
     cycle: `'${floor.billingCycleId}'`,
     cutoff: `'${runInput.cutoffDate}'`,
     invoice_date: `'${runInput.invoiceDate}'`,
+    work_mem: `'${engineOptions.workMem}'`,
   };
   const statements = script
     .split("\n")
     .filter((line) => !line.startsWith("--"))
     .join("\n")
-    .replace(/:(tenant|run|cycle|cutoff|invoice_date)\b/g, (_, k: string) => params[k])
+    .replace(/:(tenant|run|cycle|cutoff|invoice_date|work_mem)\b/g, (_, k: string) => params[k])
     .split(/;\s*\n/)
     .map((s) => s.trim())
     .filter(Boolean);

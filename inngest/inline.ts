@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { JobDriver } from "@/server/billing/dispatch";
-import { failJob, finishJob, heartbeat, planJob, runChunk, type JobRef } from "@/server/billing/engine";
+import { engineOptions, failJob, finishJob, heartbeat, planJob, runChunk, type JobRef } from "@/server/billing/engine";
+import type { Chunk } from "@/server/billing/stages";
 
 /**
  * The inline driver: runs the same orchestration as the Inngest functions (plan → chunks → finish → next step),
@@ -29,7 +30,7 @@ export class InlineDriver implements JobDriver {
       beat.unref?.();
       try {
         const plan = await planJob(db, current);
-        for (const chunk of plan.chunks) await runChunk(db, current, chunk);
+        await runChunks(db, current, plan.chunks);
         job = await finishJob(db, current);
       } catch (error) {
         console.error(`[inngest:inline] ${current.kind} job ${current.jobId} of run ${current.runId} failed:`, error);
@@ -40,6 +41,29 @@ export class InlineDriver implements JobDriver {
       }
     }
   }
+}
+
+/** Works on the chunks in order, `engineOptions.chunkConcurrency` at a time (one on the single-connection embedded database). */
+async function runChunks(db: Db, job: JobRef, chunks: Chunk[]): Promise<void> {
+  const embedded = Boolean((db as unknown as { $client?: { dumpDataDir?: unknown } }).$client?.dumpDataDir);
+  const workers = embedded ? 1 : Math.max(1, Math.min(engineOptions.chunkConcurrency, chunks.length));
+  let next = 0;
+  let failed = false;
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: workers }, async () => {
+      while (!failed && next < chunks.length) {
+        const chunk = chunks[next++];
+        try {
+          await runChunk(db, job, chunk);
+        } catch (error) {
+          failed = true; // the other workers finish their current chunk (committed or rolled back) and stop
+          throw error;
+        }
+      }
+    }),
+  );
+  const failure = outcomes.find((o) => o.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 const holder = globalThis as unknown as { billrunInlineDriver?: InlineDriver };

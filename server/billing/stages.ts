@@ -3,6 +3,7 @@ import { queryRows, type Queryable, type Tx } from "@/db/client";
 import { loadRules, ensureDefaultRules, type RuleRow } from "./rules";
 import { allocateNumbers, type RunRow } from "./runs-core";
 import type { StepKind } from "./state-machine";
+import { engineOptions } from "./engine-options";
 
 // Stage work: set-based SQL over chunks of accounts. Every chunk is idempotent (re-running it after a crash
 // finds nothing left to do for the accounts it already handled) and runs in one transaction.
@@ -76,6 +77,7 @@ export async function runStepChunk(tx: Tx, run: RunRow, step: StepKind, chunk: C
   // Chunk statements join CTEs of thousands of rows whose sizes the planner cannot estimate (it guesses 1 row and
   // picks nested loops: 5 000 × 10 000 comparisons per chunk). Bulk work wants hash joins; index lookups are unaffected.
   await tx.execute(sql`SET LOCAL enable_nestloop = off`);
+  await tx.execute(sql`SELECT set_config('work_mem', ${engineOptions.workMem}, true)`);
   switch (step) {
     case "LINES":
       return linesChunk(tx, run, chunk);
@@ -92,8 +94,8 @@ export async function runStepChunk(tx: Tx, run: RunRow, step: StepKind, chunk: C
 // LINES: claim open items before the cut-off and aggregate them into invoice lines, one statement per chunk.
 
 export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
-  // Two runs of a tenant never claim concurrently: the claim below sees every claim committed before it.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`billrun:claim:${run.tenantId}`}, 0))`);
+  // No lock: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's primary
+  // key (the loser's chunk rolls back and is retried by runChunk).
   const where: SQL[] = [
     sql`r.tenant_id = ${run.tenantId}`,
     sql`r.status = 'OPEN'`,

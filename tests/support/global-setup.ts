@@ -3,7 +3,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "@/db/client";
 import { startNeonWsProxy } from "./neon-ws-proxy";
-import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, withDatabase } from "./test-db-config";
+import { pgAdminUrl, pgliteSnapshotPath, runIsAlive, templateDbName, testDbKind, withDatabase } from "./test-db-config";
 
 /**
  * Runs once per `vitest run`: migrates a database once so each test file starts from a copy
@@ -11,28 +11,33 @@ import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, withDatabas
  */
 export default async function setup(project: TestProject) {
   const kind = testDbKind();
+  const runId = String(process.pid);
+  project.provide("testRunId", runId);
   if (kind === "pglite") {
     const database = await openDatabase({ driver: "pglite", dataDir: "memory://" });
     const client = (database.db as unknown as { $client: { dumpDataDir: (c: "gzip") => Promise<Blob> } }).$client;
     const dump = await client.dumpDataDir("gzip");
-    fs.mkdirSync(path.dirname(pgliteSnapshotPath()), { recursive: true });
-    fs.writeFileSync(pgliteSnapshotPath(), Buffer.from(await dump.arrayBuffer()));
+    const snapshotPath = pgliteSnapshotPath(runId);
+    fs.mkdirSync(path.dirname(snapshotPath), { recursive: true });
+    fs.writeFileSync(snapshotPath, Buffer.from(await dump.arrayBuffer()));
     await database.close();
     console.info("[tests] database: embedded PGlite (migrated snapshot)");
-    return;
+    return () => fs.rmSync(snapshotPath, { force: true });
   }
 
   const { Client } = await import("pg");
   const admin = new Client({ connectionString: pgAdminUrl() });
   await admin.connect();
-  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${templateDbName}'`);
-  await admin.query(`DROP DATABASE IF EXISTS ${templateDbName}`);
-  await admin.query(`CREATE DATABASE ${templateDbName}`);
-  const template = await openDatabase({ driver: "node-postgres", url: withDatabase(pgAdminUrl(), templateDbName), migrate: true });
-  await template.close();
-  // leftovers of an interrupted earlier run
-  const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'billrun_test_%' AND datname <> '${templateDbName}'`);
-  for (const row of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+  // leftovers of interrupted earlier runs (their process is gone); a concurrent run's databases are left alone
+  const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'billrun\\_test\\_%'`);
+  for (const { datname } of stale.rows) {
+    const owner = /^billrun_test_(\d+)_/.exec(datname)?.[1];
+    if (!owner || !runIsAlive(owner)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+  const template = templateDbName(runId);
+  await admin.query(`CREATE DATABASE ${template}`);
+  const migrated = await openDatabase({ driver: "node-postgres", url: withDatabase(pgAdminUrl(), template), migrate: true });
+  await migrated.close();
   await admin.end();
 
   let proxy: Awaited<ReturnType<typeof startNeonWsProxy>> | undefined;
@@ -43,11 +48,17 @@ export default async function setup(project: TestProject) {
   console.info(`[tests] database: Postgres via ${kind === "neon" ? "the Neon serverless driver (local WebSocket proxy)" : "node-postgres"}`);
   return async () => {
     await proxy?.close();
+    const dropper = new Client({ connectionString: pgAdminUrl() });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await dropper.end();
   };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     neonWsProxy: string;
+    /** the `vitest run` that owns this run's snapshot / template database */
+    testRunId: string;
   }
 }

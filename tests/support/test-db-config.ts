@@ -10,8 +10,21 @@ export function testDbKind(): TestDbKind {
 }
 
 export const pgAdminUrl = () => process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-export const templateDbName = "billrun_test_template";
-export const pgliteSnapshotPath = () => path.join(process.cwd(), ".data/test/pglite-migrated.tar.gz");
+// Names carry the id of the `vitest run` that made them (its process id), so two test runs on one machine
+// (two checkouts, or a run while another is going) never share or drop each other's databases.
+export const templateDbName = (runId: string) => `billrun_test_${runId}_template`;
+export const testDbPrefix = (runId: string) => `billrun_test_${runId}_`;
+export const pgliteSnapshotPath = (runId: string) => path.join(process.cwd(), `.data/test/pglite-migrated-${runId}.tar.gz`);
+
+/** Whether the process that made a test database still runs (leftovers of dead runs are dropped). */
+export function runIsAlive(runId: string): boolean {
+  try {
+    process.kill(Number(runId), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
-import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, withDatabase } from "./test-db-config";
+import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, testDbPrefix, withDatabase } from "./test-db-config";
 
 export type TestDatabase = Database & { url?: string };
 
@@ -12,15 +12,16 @@ export type TestDatabase = Database & { url?: string };
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const kind = testDbKind();
+  const runId = inject("testRunId");
   if (kind === "pglite") {
-    const snapshot = new Blob([fs.readFileSync(pgliteSnapshotPath())]);
+    const snapshot = new Blob([fs.readFileSync(pgliteSnapshotPath(runId))]);
     return openDatabase({ driver: "pglite", dataDir: "memory://", loadDataDir: snapshot, migrate: false });
   }
   const { Client } = await import("pg");
-  const name = `billrun_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const name = `${testDbPrefix(runId)}${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const admin = new Client({ connectionString: pgAdminUrl() });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDbName}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDbName(runId)}`);
   await admin.end();
   const url = withDatabase(pgAdminUrl(), name);
   if (kind === "neon") process.env.NEON_WS_PROXY = inject("neonWsProxy");
