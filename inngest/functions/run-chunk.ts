@@ -10,7 +10,7 @@ export const createRunChunkFunction = (deps: FunctionDeps = defaultDeps) =>
       id: "billing-run-chunk",
       name: "Billing run: one chunk of accounts",
       triggers: [runChunkRequested],
-      // claims are serialized per tenant by an advisory lock; more parallelism would only queue in Postgres
+      // like the inline driver (engineOptions.chunkConcurrency): two chunks of a tenant at once keep two Postgres cores busy
       concurrency: [{ key: "event.data.tenantId", limit: 2 }],
       retries: 3,
       onFailure: async ({ event, error }) => {
