@@ -29,6 +29,19 @@ export const runChunkRequested = eventType("billing/run.chunk_requested", {
 /** Every chunk of a job is done. */
 export const runChunksCompleted = eventType("billing/run.chunks_completed", { schema: jobSchema });
 
+/** A run's document job (Generate PDF / XML, E-mail invoices) was started. */
+export const documentJobSchema = z.object({
+  tenantId: z.string().min(1),
+  runId: z.string().uuid(),
+  jobId: z.string().uuid(),
+  kind: z.enum(["PDF", "XML", "EMAIL"]),
+});
+export const runDocumentsRequested = eventType("billing/run.documents_requested", { schema: documentJobSchema });
+/** One chunk of a document job's invoices is to be worked on (fan-out). */
+export const runDocumentsChunkRequested = eventType("billing/run.documents_chunk_requested", {
+  schema: documentJobSchema.extend({ chunk: chunkSchema }),
+});
+
 /** Milestones (for notifications / outgoing webhooks). */
 export const runMilestoneSchema = z.object({ tenantId: z.string(), runId: z.string().uuid(), error: z.string().optional() });
 export const runDraftsReady = eventType("billing/run.drafts_ready", { schema: runMilestoneSchema });

@@ -86,9 +86,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   if (cached) return cached;
   const listRuns = schemaOf(listRunsInput);
   const listInvoices = schemaOf(listInvoicesInput);
-  const fileResponse = (type: string) => ({
+  const fileResponse = (type: string, ...errors: 412[]) => ({
     "200": { description: "The file (stored for posted invoices; drafts are rendered with a DRAFT watermark)", content: { [type]: { schema: { type: "string", contentMediaType: type } } } },
-    ...errorResponses(...common, 400, 404),
+    ...errorResponses(...common, 400, 404, ...errors),
   });
   const looseObject = { type: "object", additionalProperties: true };
 
@@ -208,7 +208,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
       },
       "/api/v1/invoices/{id}/xml": {
-        get: { operationId: "getInvoiceXml", summary: "Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml") },
+        get: { operationId: "getInvoiceXml", summary: "Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML", description: "412 for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml", 412) },
       },
       "/api/v1/openapi.json": {
         get: { operationId: "getOpenApi", summary: "This document", tags: ["Webhooks"], security: [], responses: { "200": { description: "OpenAPI 3.1 document", content: json(looseObject) } } },

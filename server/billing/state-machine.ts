@@ -17,6 +17,7 @@ export const RUN_ACTIONS = [
   "SAVE",
   "GENERATE_PDF",
   "GENERATE_XML",
+  "EMAIL_INVOICES",
   "RETRY_FAILED",
   "INVOICE_ACTIONS",
 ] as const;
@@ -81,6 +82,8 @@ export function availableActions(run: RunLike): RunAction[] {
   if (CANCELABLE.includes(s) && !run.disabled) actions.push("CANCEL");
   if (SAVEABLE.includes(s)) actions.push("SAVE");
   if (s === "DRAFTS_READY" || s === "POSTED") actions.push("GENERATE_PDF", "GENERATE_XML");
+  // sends the posted invoices' e-mails not sent yet (the run option sends them on post; this re-sends missing ones)
+  if (s === "POSTED") actions.push("EMAIL_INVOICES");
   if (s === "DRAFTS_READY") actions.push("INVOICE_ACTIONS");
   if (run.hasFailures && !RUNNING_STATUSES.includes(s)) actions.push("RETRY_FAILED");
   return actions;

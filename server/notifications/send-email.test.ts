@@ -109,7 +109,8 @@ describe("sendEmail through Resend (local recording server)", () => {
       to: ["zoe@example.pl", "accounts@example.pl"],
       subject: invoiceEmailSubject(doc),
       react: InvoiceEmail({ doc }),
-      attachments: [{ fileName: "INV-2026-000123.pdf", content: Buffer.from("%PDF-1.4 test"), contentType: "application/pdf" }],
+      attachments: [{ fileName: "INV-2026-000123.pdf", content: Buffer.from("%PDF-1.4 test"), contentType: "application/pdf", documentId: "doc-1" }],
+      replyTo: "billing@billrun.example",
     });
     expect(result).toMatchObject({ outcome: "SENT", providerMessageId: "msg_1" });
     expect(requests).toHaveLength(1);
@@ -120,13 +121,14 @@ describe("sendEmail through Resend (local recording server)", () => {
     expect(req.headers.authorization).toBe("Bearer re_test_123");
     expect(req.body.to).toEqual(["zoe@example.pl", "accounts@example.pl"]);
     expect(req.body.subject).toBe("Invoice INV-2026-000123 from Billrun Demo GmbH");
+    expect(req.body.reply_to).toBe("billing@billrun.example");
     expect(String(req.body.html)).toContain("Zoë Ångström");
     const attachments = req.body.attachments as Array<{ filename: string; content: string }>;
     expect(attachments[0].filename).toBe("INV-2026-000123.pdf");
     expect(Buffer.from(attachments[0].content, "base64").toString()).toBe("%PDF-1.4 test");
     const row = await outboxRow("t1", "invoice:abc:email");
     expect(row).toMatchObject({ status: "SENT", provider_message_id: "msg_1", error: null });
-    expect(row.attachments).toEqual([{ fileName: "INV-2026-000123.pdf", contentType: "application/pdf" }]);
+    expect(row.attachments).toEqual([{ fileName: "INV-2026-000123.pdf", contentType: "application/pdf", documentId: "doc-1" }]);
 
     // a retried job does not send again
     const again = await sendEmail(database.db, "t1", { idempotencyKey: "invoice:abc:email", to: ["zoe@example.pl"], subject: "x", html: "<p>x</p>" });
@@ -154,6 +156,9 @@ describe("sendEmail through Resend (local recording server)", () => {
   it("refuses bad input before touching the outbox", async () => {
     await expect(sendEmail(database.db, "t1", { idempotencyKey: "k", to: [], subject: "s", html: "h" })).rejects.toThrow(/recipient/);
     await expect(sendEmail(database.db, "t1", { idempotencyKey: "k", to: ["not an address"], subject: "s", html: "h" })).rejects.toThrow(/invalid recipient/);
+    await expect(sendEmail(database.db, "t1", { idempotencyKey: "k", to: ["a@example.com"], subject: "s", html: "h", replyTo: "nope" })).rejects.toThrow(
+      /invalid reply-to address: nope/,
+    );
     expect(await outboxRow("t1", "k")).toBeUndefined();
   });
 });

@@ -5,7 +5,8 @@ import { Resend } from "resend";
 import type { Queryable } from "@/db/client";
 import { emailOutbox } from "@/db/schema/documents";
 
-export type EmailAttachment = { fileName: string; content: Buffer; contentType: string };
+/** `documentId`: the stored document attached (kept in the outbox row, which holds no file content). */
+export type EmailAttachment = { fileName: string; content: Buffer; contentType: string; documentId?: string };
 
 export type EmailMessage = {
   /** at most one e-mail per (tenant, key), ever: a retried job never sends twice */
@@ -18,6 +19,8 @@ export type EmailMessage = {
   attachments?: EmailAttachment[];
   billingRunId?: string;
   from?: string;
+  /** where the recipient's answer goes, e.g. the seller's own address for invoice e-mails */
+  replyTo?: string;
 };
 
 export type SendEmailResult =
@@ -37,6 +40,14 @@ export class EmailSendError extends Error {
   }
 }
 
+/** The message itself is invalid (no recipient, a malformed address…): nothing was recorded or sent. */
+export class InvalidEmailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidEmailError";
+  }
+}
+
 const DEFAULT_FROM = "Billrun <billing@billrun.local>";
 
 /**
@@ -50,7 +61,11 @@ export async function sendEmail(db: Queryable, tenantId: string, message: EmailM
   validate(message);
   const html = message.html ?? (await render(message.react!));
   const text = message.text ?? (message.react ? await render(message.react, { plainText: true }) : undefined);
-  const attachmentsMeta = (message.attachments ?? []).map((a) => ({ fileName: a.fileName, contentType: a.contentType }));
+  const attachmentsMeta = (message.attachments ?? []).map((a) => ({
+    fileName: a.fileName,
+    contentType: a.contentType,
+    ...(a.documentId ? { documentId: a.documentId } : {}),
+  }));
 
   const [inserted] = await db
     .insert(emailOutbox)
@@ -108,6 +123,7 @@ export async function sendEmail(db: Queryable, tenantId: string, message: EmailM
         subject: message.subject,
         html,
         ...(text ? { text } : {}),
+        ...(message.replyTo ? { replyTo: message.replyTo } : {}),
         attachments: (message.attachments ?? []).map((a) => ({ filename: a.fileName, content: a.content, contentType: a.contentType })),
       },
       // one Resend account serves every tenant: the tenant id keeps two tenants' keys apart
@@ -138,11 +154,15 @@ export function resendIdempotencyKey(tenantId: string, key: string): string {
   return `${tenantId}:${key}`.slice(0, 256);
 }
 
+/** A plain address (no display name), e.g. "billing@example.com". */
+export const isEmailAddress = (address: string) => /^[^\s@<>]+@[^\s@<>]+$/.test(address);
+
 function validate(m: EmailMessage) {
-  if (!m.idempotencyKey.trim()) throw new Error("an e-mail needs an idempotency key");
-  if (m.to.length === 0) throw new Error("an e-mail needs at least one recipient");
-  const bad = m.to.filter((a) => !/^[^\s@<>]+@[^\s@<>]+$/.test(a));
-  if (bad.length > 0) throw new Error(`invalid recipient address: ${bad.join(", ")}`);
-  if (!m.subject.trim()) throw new Error("an e-mail needs a subject");
-  if (!m.react && !m.html) throw new Error("an e-mail needs a React body or HTML");
+  if (!m.idempotencyKey.trim()) throw new InvalidEmailError("an e-mail needs an idempotency key");
+  if (m.to.length === 0) throw new InvalidEmailError("an e-mail needs at least one recipient");
+  const bad = m.to.filter((a) => !isEmailAddress(a));
+  if (bad.length > 0) throw new InvalidEmailError(`invalid recipient address: ${bad.join(", ")}`);
+  if (!m.subject.trim()) throw new InvalidEmailError("an e-mail needs a subject");
+  if (!m.react && !m.html) throw new InvalidEmailError("an e-mail needs a React body or HTML");
+  if (m.replyTo !== undefined && !isEmailAddress(m.replyTo)) throw new InvalidEmailError(`invalid reply-to address: ${m.replyTo}`);
 }

@@ -54,7 +54,7 @@ describe("modes", () => {
     ({ run } = await process(t, id));
     expect(run.status).toBe("POSTED");
     expect(run.postedCount).toBe(10);
-    expect(run.availableActions).toEqual(["SAVE", "GENERATE_PDF", "GENERATE_XML"]);
+    expect(run.availableActions).toEqual(["SAVE", "GENERATE_PDF", "GENERATE_XML", "EMAIL_INVOICES"]);
     const kinds = (await t.caller.billingRuns.executions({ id })).map((e) => [e.kind, e.status, e.done, e.total]);
     expect(kinds).toEqual([
       ["POSTING", "SUCCEEDED", 10, 10],

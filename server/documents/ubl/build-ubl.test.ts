@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { manyLines, sampleDocument } from "../sample-documents";
+import { sampleDocument } from "../sample-documents";
 import { buildUblXml, CUSTOMIZATION_ID, PROFILE_ID } from "./build-ubl";
 import { escapeXml } from "./xml-writer";
 
@@ -71,14 +71,5 @@ describe("buildUblXml", () => {
     const o = buildUblXml(sampleDocument({ lines: [{ description: "x", quantity: "1", unitPrice: "5", vatCategory: "O", vatRate: "0" }] }));
     expect(o).not.toContain("<cac:PartyTaxScheme>");
     expect(o).not.toContain("<cbc:Percent>");
-  });
-
-  it("builds at least 1,000 documents per second", () => {
-    const docs = Array.from({ length: 300 }, (_, i) => sampleDocument({ lines: manyLines(10, i) }));
-    buildUblXml(docs[0]);
-    const start = performance.now();
-    for (const d of docs) buildUblXml(d);
-    const perSecond = docs.length / ((performance.now() - start) / 1000);
-    expect(perSecond).toBeGreaterThan(1000);
   });
 });

@@ -7,6 +7,7 @@ import {
   type InvoiceDocument,
   type VatCategoryCode,
 } from "../invoice-document";
+import { assertEn16931Currency } from "./en16931-currency";
 import { XmlWriter } from "./xml-writer";
 
 export const CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
@@ -28,8 +29,10 @@ const EXEMPTION: Partial<Record<VatCategoryCode, { code?: string; text: string }
 /**
  * UBL 2.1 Invoice (or CreditNote) following EN 16931, Peppol BIS Billing 3.0 profile.
  * Element order follows the UBL 2.1 XSD sequences. Amounts come in document sign (credit notes positive).
+ * Refuses (PRECONDITION_FAILED) a currency with more than 2 decimals: EN 16931 cannot express its amounts.
  */
 export function buildUblXml(doc: InvoiceDocument): string {
+  assertEn16931Currency(doc.currency, isDraftDocument(doc) ? `draft ${doc.id}` : `${doc.type === "CREDIT_NOTE" ? "credit note" : "invoice"} ${doc.number}`);
   const credit = doc.type === "CREDIT_NOTE";
   const root = credit ? "CreditNote" : "Invoice";
   const cur = doc.currency;

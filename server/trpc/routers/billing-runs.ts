@@ -20,6 +20,7 @@ import {
 } from "@/server/billing/runs";
 import { runStatistics } from "@/server/billing/statistics";
 import { startRunDocuments } from "@/server/documents/run-documents";
+import { startInvoiceEmails } from "@/server/notifications/invoice-emails";
 import { z } from "zod";
 import { createTRPCRouter, operatorProcedure, readProcedure } from "../init";
 
@@ -44,6 +45,9 @@ export const billingRunsRouter = createTRPCRouter({
   generateDocuments: operatorProcedure
     .input(runIdInput.extend({ kind: z.enum(["PDF", "XML"]) }))
     .mutation(({ ctx, input }) => startRunDocuments(ctx.db, ctx.tenantId, ctx.actor, input)),
+  emailInvoices: operatorProcedure
+    .input(runIdInput)
+    .mutation(({ ctx, input }) => startInvoiceEmails(ctx.db, ctx.tenantId, ctx.actor, input)),
   retryFailed: operatorProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
     const run = await retryFailedAccounts(ctx.db, ctx.tenantId, input.id, ctx.actor);
     return { id: run.id, number: run.number };

@@ -9,6 +9,7 @@ import {
   FileCode2Icon,
   FileTextIcon,
   Loader2Icon,
+  MailIcon,
   PlayIcon,
   PowerIcon,
   PowerOffIcon,
@@ -40,7 +41,7 @@ import type { Execution, RunAction, RunDetail } from "./types";
 import { isRunBusy } from "./use-run";
 import type { RunMutations } from "./use-run-mutations";
 
-type Confirm = "post" | "disable" | "retry" | null;
+type Confirm = "post" | "disable" | "retry" | "email" | null;
 
 /**
  * (1) Actions bar: only what the server lists in availableActions. On a phone everything but Go back and
@@ -70,6 +71,10 @@ export function ActionsBar({
   const xml = latestOf(executions, "XML");
   const pdfProgress = progressText(pdf);
   const xmlProgress = progressText(xml);
+  const email = latestOf(executions, "EMAIL");
+  const emailProgress = progressText(email);
+  // a failed e-mail job (e.g. a refused address or a provider outage) is retried by sending what is still missing
+  const emailLabel = email?.status === "FAILED" ? "Re-send missing e-mails" : "E-mail invoices";
   const running = run.runningJob;
   const runningProgress = running && running.total > 0 ? `${formatCount(running.done)}/${formatCount(running.total)}` : null;
 
@@ -97,6 +102,18 @@ export function ActionsBar({
     mutations.generateDocuments.mutate(
       { id: run.id, kind },
       { onSuccess: () => toast.success(`${kind} generation started for ${label}`) },
+    );
+  }
+
+  function emailInvoices() {
+    mutations.emailInvoices.mutate(
+      { id: run.id },
+      {
+        onSuccess: () => {
+          setConfirm(null);
+          toast.success(`E-mailing the invoices of ${label}`);
+        },
+      },
     );
   }
 
@@ -221,6 +238,11 @@ export function ActionsBar({
               <RotateCcwIcon /> Retry failed accounts
             </DropdownMenuItem>
           )}
+          {can("EMAIL_INVOICES") && (
+            <DropdownMenuItem onSelect={() => setConfirm("email")} disabled={!!emailProgress}>
+              <MailIcon /> {emailProgress ? `E-mails ${emailProgress}` : emailLabel}
+            </DropdownMenuItem>
+          )}
           {can("GENERATE_PDF") && (
             <DropdownMenuItem asChild>
               <a href={`/billing-runs/${run.id}/documents.zip`} download>
@@ -252,6 +274,18 @@ export function ActionsBar({
         <div className="hidden items-center gap-2 md:flex">
           {can("GENERATE_XML") && docButton("XML", xmlProgress)}
           {can("GENERATE_PDF") && docButton("PDF", pdfProgress)}
+          {/* the bar shows the e-mail job while it runs and after it failed; otherwise it lives in the Actions menu */}
+          {can("EMAIL_INVOICES") && (emailProgress || email?.status === "FAILED") && (
+            <Button
+              variant="outline"
+              onClick={() => setConfirm("email")}
+              disabled={!!emailProgress || mutations.emailInvoices.isPending}
+              aria-label={emailProgress ? `E-mails ${emailProgress}` : emailLabel}
+            >
+              {emailProgress ? <Loader2Icon className="animate-spin" aria-hidden /> : <MailIcon aria-hidden />}
+              {emailProgress ? <span className="tabular-nums">E-mails {emailProgress}</span> : emailLabel}
+            </Button>
+          )}
           {can("DISABLE") && (
             <Button variant="outline" onClick={() => setConfirm("disable")}>
               <PowerOffIcon aria-hidden /> Disable
@@ -317,6 +351,20 @@ export function ActionsBar({
         confirmLabel="Create retry run"
         pending={mutations.retryFailed.isPending}
         onConfirm={retryFailed}
+      />
+      <ConfirmDialog
+        open={confirm === "email"}
+        onOpenChange={(open) => setConfirm(open ? "email" : null)}
+        title={`${emailLabel} of ${label}?`}
+        description={
+          <p>
+            Every customer with an e-mail address receives its posted invoice with the PDF attached. Invoices already
+            e-mailed are not sent again{run.skipZeroAmount ? "; zero-amount invoices are skipped" : ""}.
+          </p>
+        }
+        confirmLabel={emailLabel}
+        pending={mutations.emailInvoices.isPending}
+        onConfirm={emailInvoices}
       />
       <CancelRunDialog
         open={cancelOpen}

@@ -17,7 +17,7 @@ const jobLabel: Record<string, string> = {
   POSTING: "Posting",
   PDF: "PDF documents",
   XML: "XML documents",
-  EMAIL: "E-mails",
+  EMAIL: "Invoice e-mails",
   CANCEL: "Cancel",
 };
 

@@ -8,7 +8,7 @@ type Inputs = inferRouterInputs<AppRouter>;
 
 // The engine returns some rows as loosely typed SQL records; these are the shapes the UI relies on.
 
-export type RunAction = "PROCESS" | "POST" | "DISABLE" | "ENABLE" | "CANCEL" | "SAVE" | "GENERATE_PDF" | "GENERATE_XML" | "RETRY_FAILED" | "INVOICE_ACTIONS";
+export type RunAction = "PROCESS" | "POST" | "DISABLE" | "ENABLE" | "CANCEL" | "SAVE" | "GENERATE_PDF" | "GENERATE_XML" | "EMAIL_INVOICES" | "RETRY_FAILED" | "INVOICE_ACTIONS";
 export type JobKind = "LINES" | "INVOICES" | "POSTING" | "PDF" | "XML" | "EMAIL" | "CANCEL";
 export type Totals = Record<string, { net: string; tax: string; gross: string }>;
 

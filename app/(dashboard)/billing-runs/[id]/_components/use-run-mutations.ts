@@ -30,6 +30,9 @@ export function useRunMutations() {
     generateDocuments: useMutation(
       trpc.billingRuns.generateDocuments.mutationOptions({ onSettled: refresh, onError: onError("Could not start the documents job") }),
     ),
+    emailInvoices: useMutation(
+      trpc.billingRuns.emailInvoices.mutationOptions({ onSettled: refresh, onError: onError("Could not start the e-mails") }),
+    ),
   };
 }
 export type RunMutations = ReturnType<typeof useRunMutations>;

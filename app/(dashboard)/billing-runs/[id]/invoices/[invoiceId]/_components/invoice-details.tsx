@@ -31,6 +31,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
 import { formatDecimal, formatMoney } from "@/lib/money";
+import { en16931CurrencyProblem } from "@/server/documents/ubl/en16931-currency";
 import { errorMessage } from "../../../../_components/trpc-errors";
 import { BulkActionDialog, bulkActionLabel } from "../../../../[id]/_components/bulk-action-dialog";
 import { BulkResultsDialog } from "../../../../[id]/_components/bulk-results-dialog";
@@ -103,6 +104,8 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const base = `/billing-runs/${invoice.billingRunId}/invoices/${invoice.id}`;
   const pdfUrl = `${base}/pdf`;
   const xmlUrl = `${base}/xml?download`;
+  // e.g. KWD (3 decimals): EN 16931 cannot express the amounts, so there is no XML (the file route refuses it too)
+  const xmlProblem = en16931CurrencyProblem(currency);
   const showPreview = status === "POSTED" || previewRequested;
   const runOfInvoice = invoice.billingRunId ?? runId;
   const title = invoice.number ?? `Draft ${invoiceTypeLabel[invoice.type]?.toLowerCase() ?? "invoice"}`;
@@ -132,7 +135,13 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
           <ArrowLeftIcon aria-hidden /> Back
         </Button>
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          {xmlUrl && (
+          {xmlProblem ? (
+            <span title={`No XML: ${xmlProblem}`}>
+              <Button variant="outline" disabled aria-label={`XML unavailable: ${xmlProblem}`}>
+                <DownloadIcon aria-hidden /> XML
+              </Button>
+            </span>
+          ) : (
             <Button asChild variant="outline">
               <a href={xmlUrl} download>
                 <DownloadIcon aria-hidden /> XML

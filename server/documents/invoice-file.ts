@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Queryable } from "@/db/client";
+import { documentFileName, loadInvoiceDocument } from "./invoice-document";
+import { documentFormats, type StoredDocumentKind } from "./stored-documents";
+import { assertEn16931Currency } from "./ubl/en16931-currency";
+
+export type InvoiceFile = { fileName: string; contentType: string; bytes: Uint8Array };
+
+/**
+ * One invoice's PDF or XML, for the dashboard's file route and the REST download: a posted invoice's stored document
+ * (never regenerated, so it never changes), a draft rendered now (the PDF carries the DRAFT watermark). Null when the
+ * invoice is not the tenant's. XML of a currency EN 16931 cannot express is refused (PRECONDITION_FAILED, with why).
+ */
+export async function loadInvoiceFile(db: Queryable, tenantId: string, invoiceId: string, kind: StoredDocumentKind): Promise<InvoiceFile | null> {
+  const [row] = await queryRows<{ currency: string; type: string; number: string | null; fileName: string | null; content: Buffer | Uint8Array | null }>(
+    db,
+    sql`SELECT i.currency::text AS currency, i.type::text AS type, i.number, d.file_name AS "fileName", d.content
+        FROM invoices i
+        LEFT JOIN documents d ON d.invoice_id = i.id AND d.tenant_id = i.tenant_id AND d.kind = ${kind}::document_kind
+        WHERE i.tenant_id = ${tenantId} AND i.id = ${invoiceId}::uuid`,
+  );
+  if (!row) return null;
+  const { ext, contentType } = documentFormats[kind];
+  if (kind === "XML") {
+    assertEn16931Currency(row.currency, row.number ? `${row.type === "CREDIT_NOTE" ? "credit note" : "invoice"} ${row.number}` : "this draft");
+  }
+  if (row.content && row.fileName) return { fileName: row.fileName, contentType, bytes: new Uint8Array(row.content) };
+  const doc = await loadInvoiceDocument(db, tenantId, invoiceId);
+  if (!doc) return null;
+  const fileName = documentFileName(doc, ext);
+  if (kind === "PDF") {
+    const { renderInvoicePdf } = await import("./pdf/render-invoice-pdf");
+    return { fileName, contentType, bytes: new Uint8Array(await renderInvoicePdf(doc)) };
+  }
+  const { buildUblXml } = await import("./ubl/build-ubl");
+  return { fileName, contentType, bytes: new TextEncoder().encode(buildUblXml(doc)) };
+}

@@ -1,0 +1,13 @@
+import { onRunMilestone } from "@/server/billing/milestones";
+
+// E-mail of posted invoices to customers: a run posted with the option "e-mail invoices" starts its EMAIL job.
+// Registered once per process, on import (run-notifications.ts imports it; engine.ts imports that module).
+const registered = globalThis as unknown as { billrunInvoiceEmailListener?: boolean };
+if (!registered.billrunInvoiceEmailListener) {
+  registered.billrunInvoiceEmailListener = true;
+  onRunMilestone(async ({ db, tenantId, runId, milestone }) => {
+    if (milestone !== "POSTED") return;
+    const { startInvoiceEmailsOnPost } = await import("./invoice-emails");
+    await startInvoiceEmailsOnPost(db, tenantId, runId);
+  });
+}
