@@ -2,8 +2,9 @@
 -- gapless numbers + history), hand-written as a few set-based statements in one transaction, no chunks.
 -- Parameters (psql-style, substituted by bench/run-bench.ts): :tenant, :run, :cycle, :cutoff, :invoice_date, :work_mem
 
--- the same memory for sorts and hash aggregates as the engine's chunks (engineOptions.workMem)
+-- the same session settings as the engine's chunks (engineOptions.workMem, no JIT)
 SET LOCAL work_mem = :work_mem;
+SET LOCAL jit = off;
 
 WITH elig AS MATERIALIZED (
   SELECT r.id, r.account_id, r.charge_id, r.currency, r.quantity, r.unit_price, r.amount, r.usage_date
@@ -14,16 +15,16 @@ WITH elig AS MATERIALIZED (
   SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, account_id, charge_id, currency, sum(quantity) AS quantity,
     round(sum(amount), currency_exponent(currency)) AS amount, min(unit_price) AS min_price, max(unit_price) AS max_price,
     min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS n
-  FROM elig GROUP BY account_id, charge_id, currency
+  FROM elig GROUP BY account_id, charge_id, currency ORDER BY account_id
 ), lines AS (
   INSERT INTO invoice_lines (id, tenant_id, billing_run_id, account_id, charge_id, description, quantity, unit_price, amount, currency,
     vat_category, vat_rate, period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
   SELECT g.line_id, :tenant, :run::uuid, g.account_id, g.charge_id, ch.label, g.quantity,
     CASE WHEN g.min_price = g.max_price THEN g.min_price END, g.amount, g.currency, ch.vat_category, ch.vat_rate, g.period_start, g.period_end, g.n
-  FROM g JOIN charges ch ON ch.id = g.charge_id RETURNING 1
+  FROM g JOIN charges ch ON ch.id = g.charge_id ORDER BY g.line_id RETURNING 1
 ), claims AS (
   INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id, invoice_line_id)
-  SELECT e.id, :tenant, :run::uuid, g.line_id FROM elig e JOIN g USING (account_id, charge_id, currency) RETURNING 1
+  SELECT e.id, :tenant, :run::uuid, g.line_id FROM elig e JOIN g USING (account_id, charge_id, currency) ORDER BY e.id RETURNING 1
 )
 SELECT (SELECT count(*) FROM lines) AS lines, (SELECT count(*) FROM claims) AS claims;
 
@@ -48,6 +49,7 @@ WITH bd AS MATERIALIZED (
   LEFT JOIN (SELECT DISTINCT ON (p.account_id, p.currency) p.account_id, p.currency, p.net_total FROM invoices p
     WHERE p.tenant_id = :tenant AND p.status = 'POSTED' ORDER BY p.account_id, p.currency, p.posted_at DESC) prev
     ON prev.account_id = t.account_id AND prev.currency = t.currency
+  ORDER BY t.account_id
   RETURNING id, account_id, status
 ), sub AS (
   INSERT INTO invoice_tax_subtotals (invoice_id, tenant_id, vat_category, vat_rate, taxable_amount, tax_amount)

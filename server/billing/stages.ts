@@ -78,6 +78,9 @@ export async function runStepChunk(tx: Tx, run: RunRow, step: StepKind, chunk: C
   // picks nested loops: 5 000 × 10 000 comparisons per chunk). Bulk work wants hash joins; index lookups are unaffected.
   await tx.execute(sql`SET LOCAL enable_nestloop = off`);
   await tx.execute(sql`SELECT set_config('work_mem', ${engineOptions.workMem}, true)`);
+  // JIT compiles every big chunk statement anew (disabled nested loops inflate the cost estimates past the
+  // inlining/optimization thresholds): measured 3.4–4 s of compile time per INVOICES chunk for a few seconds of work.
+  await tx.execute(sql`SET LOCAL jit = off`);
   switch (step) {
     case "LINES":
       return linesChunk(tx, run, chunk);
@@ -177,6 +180,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
         min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count
       FROM good
       GROUP BY account_id, sub_key, charge_id, price_key, date_key, currency
+      ORDER BY account_id -- line ids (nextval runs after the sort) and the (run, account) index in the same order
     ),
     lines AS (
       INSERT INTO invoice_lines
@@ -186,12 +190,14 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
         ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, ch.vat_category, ch.vat_rate,
         g.period_start, g.period_end, g.items_count
       FROM g JOIN charges ch ON ch.id = g.charge_id
+      ORDER BY g.line_id -- index entries in key order touch far fewer pages than in hash order
       RETURNING 1
     ),
     claims AS (
       INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id, invoice_line_id)
       SELECT e.id, ${run.tenantId}, ${run.id}::uuid, g.line_id
       FROM good e JOIN g USING (account_id, sub_key, charge_id, price_key, date_key, currency)
+      ORDER BY e.id
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM failed)::int AS failures, (SELECT count(*) FROM lines)::int AS lines,
@@ -306,6 +312,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       LEFT JOIN billing_cycles rc ON rc.id = ${run.billingCycleId}::uuid
       ${previous}
       ${verdict}
+      ORDER BY t.account_id
       ON CONFLICT (origin_run_id, account_id) DO NOTHING
       RETURNING id, account_id, type, status, reason
     ),
