@@ -4,9 +4,10 @@ import { queryRows, type Db, type Queryable, type Tx } from "@/db/client";
 import { conflict, DomainError } from "@/server/errors";
 import { getJobDriver } from "./dispatch";
 import { emitRunMilestone } from "./milestones";
-// side effect: run milestones publish outgoing webhooks
+// side effects: run milestones publish outgoing webhooks, send run e-mails and e-mail posted invoices to customers
 import "@/server/webhooks/milestone-listener";
 import "@/server/notifications/run-notifications";
+import "@/server/notifications/invoice-email-listener";
 import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, loadRun, type Actor, type RunRow } from "./runs-core";

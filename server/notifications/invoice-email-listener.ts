@@ -1,7 +1,7 @@
 import { onRunMilestone } from "@/server/billing/milestones";
 
 // E-mail of posted invoices to customers: a run posted with the option "e-mail invoices" starts its EMAIL job.
-// Registered once per process, on import (run-notifications.ts imports it; engine.ts imports that module).
+// Registered once per process, on import (engine.ts imports it next to the other milestone listeners).
 const registered = globalThis as unknown as { billrunInvoiceEmailListener?: boolean };
 if (!registered.billrunInvoiceEmailListener) {
   registered.billrunInvoiceEmailListener = true;

@@ -3,8 +3,6 @@ import { createElement } from "react";
 import { queryRows, type Queryable } from "@/db/client";
 import { onRunMilestone, type RunMilestone } from "@/server/billing/milestones";
 import { formatRunNumber } from "@/server/billing/run-list";
-// side effect: a run posted with the option "e-mail invoices" e-mails them to the customers
-import "./invoice-email-listener";
 
 // Run status e-mails (DRAFTS_READY / POSTED / FAILED) to the initiating user (runs started by a USER) and the
 // tenant's notification recipients. One e-mail per (run, milestone), ever: idempotency key run:<runId>:<milestone>.
