@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organization, user } from "./auth";
 import { billingRuns } from "./billing-runs";
 
@@ -85,6 +85,38 @@ export const webhookDeliveries = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.at)],
+);
+
+export const webhookMessageStatus = pgEnum("webhook_message_status", ["PENDING", "DELIVERED", "GAVE_UP", "GONE"]);
+
+// One outgoing message for one endpoint: what to send and where its delivery stands. Without Inngest this is the
+// durable queue the sweeper works from (next_attempt_at is the retry time, or a claim's lease while an attempt is
+// under way); with Inngest it only mirrors the state for the dashboard. Attempts themselves are webhook_deliveries.
+export const webhookMessages = pgTable(
+  "webhook_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    eventType: text("event_type").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    data: jsonb("data").notNull(),
+    status: webhookMessageStatus("status").notNull().default("PENDING"),
+    /** attempts started (claimed) so far */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("webhook_messages_endpoint_message_uq").on(t.endpointId, t.messageId),
+    index("webhook_messages_endpoint_status_idx").on(t.endpointId, t.status),
+    index("webhook_messages_due_idx").on(t.nextAttemptAt).where(sql`status = 'PENDING'`),
+  ],
 );
 
 // API Idempotency-Key records: same key + same body → same answer.

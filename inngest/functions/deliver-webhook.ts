@@ -1,6 +1,7 @@
-import { eventType, NonRetriableError } from "inngest";
+import { eventType, NonRetriableError, RetryAfterError } from "inngest";
 import { z } from "zod";
 import { attemptDelivery, WEBHOOK_EVENT_TYPES, type WebhookMessage } from "@/server/webhooks/outgoing";
+import { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_SECONDS } from "@/server/webhooks/retry-schedule";
 import { inngest } from "../client";
 import { defaultDeps, type FunctionDeps } from "./deps";
 
@@ -16,12 +17,10 @@ export const webhookDeliveryRequested = eventType("webhooks/message.delivery_req
   }),
 });
 
-/** Attempts before giving up; Inngest spaces retries with exponential back-off (seconds → hours). */
-export const WEBHOOK_DELIVERY_RETRIES = 10;
-
 /**
- * Delivers one message: each execution is one attempt (recorded in webhook_deliveries by attemptDelivery);
- * a failed attempt throws so Inngest retries with back-off; 410 Gone disables the endpoint and stops.
+ * Delivers one message: each execution is one attempt (recorded by attemptDelivery with the message's next state).
+ * Retries follow the same schedule as the in-process sweeper (retry-schedule.ts), as Inngest retries after the
+ * delay a RetryAfterError names; the last failed attempt gives up, and 410 Gone disables the endpoint and stops.
  */
 export const createDeliverWebhookFunction = (deps: FunctionDeps = defaultDeps) =>
   inngest.createFunction(
@@ -29,14 +28,19 @@ export const createDeliverWebhookFunction = (deps: FunctionDeps = defaultDeps) =
       id: "webhook-deliver",
       name: "Outgoing webhook: deliver one message",
       triggers: [webhookDeliveryRequested],
-      retries: WEBHOOK_DELIVERY_RETRIES,
+      retries: WEBHOOK_RETRY_DELAYS_SECONDS.length,
       concurrency: [{ key: "event.data.endpointId", limit: 5 }],
       idempotency: "event.data.messageId + '-' + event.data.endpointId",
     },
     async ({ event, attempt }) => {
       const message = event.data as WebhookMessage;
       const result = await attemptDelivery(await deps.getDb(), message, attempt + 1);
-      if (result.outcome === "RETRY") throw new Error(`delivery attempt ${attempt + 1} failed: ${result.error}`);
+      if (result.outcome === "RETRY") {
+        throw new RetryAfterError(`delivery attempt ${attempt + 1} failed: ${result.error}`, result.retryInSeconds * 1000);
+      }
+      if (result.outcome === "GAVE_UP") {
+        throw new NonRetriableError(`gave up after attempt ${attempt + 1} of ${WEBHOOK_MAX_ATTEMPTS}: ${result.error}`);
+      }
       if (result.outcome === "GONE") throw new NonRetriableError("the endpoint answered 410 Gone and was disabled");
       return result;
     },

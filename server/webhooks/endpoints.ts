@@ -4,12 +4,19 @@ import { queryRows, type Queryable } from "@/db/client";
 import { notFound } from "@/server/errors";
 import { WEBHOOK_EVENT_TYPES } from "./outgoing";
 import { newWebhookSecret } from "./secrets";
+import { endpointUrlProblem, privateTargetsAllowed } from "./target-policy";
 
 // Tenant-configured endpoints for outgoing webhooks, and their delivery attempts.
 
 const endpointUrl = z
-  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-  .max(2000, "must be at most 2,000 characters");
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL", abort: true })
+  .max(2000, "must be at most 2,000 characters")
+  // SSRF protection (target-policy.ts): https, no credentials, no private or loopback address — unless the server
+  // allows private targets (local development). Delivery checks again, including the addresses a name resolves to.
+  .superRefine((value, ctx) => {
+    const problem = endpointUrlProblem(new URL(value), privateTargetsAllowed());
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const events = z
   .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(", ")}` }))
   .max(WEBHOOK_EVENT_TYPES.length)
@@ -46,16 +53,24 @@ export async function listEndpoints(db: Queryable, tenantId: string) {
     lastStatus: number | null;
     lastError: string | null;
     lastAt: Date | null;
+    pendingCount: number;
+    nextAttemptAt: Date | null;
+    gaveUpCount: number;
   }>(
     db,
     sql`SELECT e.id, e.url, e.events, e.enabled, e.disabled_reason AS "disabledReason", e.created_at AS "createdAt",
-          left(e.secret, 12) AS "secretPrefix", d.response_status AS "lastStatus", d.error AS "lastError", d.at AS "lastAt"
+          left(e.secret, 12) AS "secretPrefix", d.response_status AS "lastStatus", d.error AS "lastError", d.at AS "lastAt",
+          m.pending AS "pendingCount", m.next_attempt_at AS "nextAttemptAt", m.gave_up AS "gaveUpCount"
         FROM webhook_endpoints e
         LEFT JOIN LATERAL (SELECT response_status, error, at FROM webhook_deliveries
                            WHERE endpoint_id = e.id ORDER BY at DESC LIMIT 1) d ON true
+        CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
+                                   min(next_attempt_at) FILTER (WHERE status = 'PENDING') AS next_attempt_at,
+                                   count(*) FILTER (WHERE status = 'GAVE_UP')::int AS gave_up
+                              FROM webhook_messages WHERE endpoint_id = e.id) m
         WHERE e.tenant_id = ${tenantId} ORDER BY e.created_at`,
   );
-  return rows.map((r) => ({ ...r, createdAt: toDate(r.createdAt), lastAt: toDate(r.lastAt) }));
+  return rows.map((r) => ({ ...r, createdAt: toDate(r.createdAt), lastAt: toDate(r.lastAt), nextAttemptAt: toDate(r.nextAttemptAt) }));
 }
 
 /** Creates an endpoint with its own signing secret, returned once. */
@@ -97,6 +112,12 @@ export async function deleteEndpoint(db: Queryable, tenantId: string, rawInput: 
   return { id };
 }
 
+export type WebhookMessageStatus = "PENDING" | "DELIVERED" | "GAVE_UP" | "GONE";
+
+/**
+ * The endpoint's latest attempts. The latest attempt of each message also carries where the message stands:
+ * its next attempt time while it is pending, or that it gave up.
+ */
 export async function listDeliveries(db: Queryable, tenantId: string, rawInput: z.input<typeof listDeliveriesInput>) {
   const input = listDeliveriesInput.parse(rawInput);
   const [endpoint] = await queryRows<{ id: string }>(
@@ -112,11 +133,18 @@ export async function listDeliveries(db: Queryable, tenantId: string, rawInput: 
     responseStatus: number | null;
     error: string | null;
     at: Date;
+    messageStatus: WebhookMessageStatus | null;
+    nextAttemptAt: Date | null;
   }>(
     db,
-    sql`SELECT id, message_id AS "messageId", event_type AS "eventType", attempt, response_status AS "responseStatus", error, at
-        FROM webhook_deliveries WHERE endpoint_id = ${input.endpointId}::uuid AND tenant_id = ${tenantId}
-        ORDER BY at DESC, attempt DESC LIMIT ${input.limit}`,
+    sql`SELECT d.id, d.message_id AS "messageId", d.event_type AS "eventType", d.attempt, d.response_status AS "responseStatus",
+          d.error, d.at,
+          CASE WHEN d.attempt = m.attempts THEN m.status END AS "messageStatus",
+          CASE WHEN d.attempt = m.attempts AND m.status = 'PENDING' THEN m.next_attempt_at END AS "nextAttemptAt"
+        FROM webhook_deliveries d
+        LEFT JOIN webhook_messages m ON m.endpoint_id = d.endpoint_id AND m.message_id = d.message_id
+        WHERE d.endpoint_id = ${input.endpointId}::uuid AND d.tenant_id = ${tenantId}
+        ORDER BY d.at DESC, d.attempt DESC LIMIT ${input.limit}`,
   );
-  return rows.map((r) => ({ ...r, at: toDate(r.at) }));
+  return rows.map((r) => ({ ...r, at: toDate(r.at), nextAttemptAt: toDate(r.nextAttemptAt) }));
 }

@@ -3,10 +3,14 @@ import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import { formatRunNumber } from "@/server/billing/run-list";
+import { postWebhook, type Resolve } from "./post-webhook";
+import { retryDelaySeconds } from "./retry-schedule";
+import { privateTargetsAllowed } from "./target-policy";
 
 // Outgoing webhooks: tenant endpoints receive billing events signed with the Standard Webhooks scheme.
-// enqueueWebhookEvent picks the subscribed endpoints and hands one message per endpoint to a dispatcher
-// (the Inngest function deliver-webhook, or the inline dispatcher); every attempt is recorded in webhook_deliveries.
+// enqueueWebhookEvent stores one webhook_messages row per subscribed endpoint and hands the messages to a
+// dispatcher (the Inngest function deliver-webhook, or the in-process sweeper); every attempt is recorded in
+// webhook_deliveries and moves the message along the retry schedule (retry-schedule.ts).
 
 export const WEBHOOK_EVENT_TYPES = ["billing_run.drafts_ready", "billing_run.posted", "billing_run.failed", "invoice.posted"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -23,12 +27,13 @@ export type WebhookMessage = {
 
 export interface WebhookDispatcher {
   readonly name: "inline" | "inngest";
+  /** Called after the messages were stored. */
   dispatch(db: Db, messages: WebhookMessage[]): Promise<void>;
 }
 
 const holder = globalThis as unknown as { billrunWebhookDispatcher?: WebhookDispatcher | null };
 
-/** Tests may force a dispatcher; otherwise Inngest when configured, else inline. */
+/** Tests may force a dispatcher; otherwise Inngest when configured, else the in-process sweeper. */
 export function setWebhookDispatcher(dispatcher: WebhookDispatcher | null) {
   holder.billrunWebhookDispatcher = dispatcher;
 }
@@ -36,13 +41,16 @@ export function setWebhookDispatcher(dispatcher: WebhookDispatcher | null) {
 async function getDispatcher(): Promise<WebhookDispatcher> {
   if (holder.billrunWebhookDispatcher) return holder.billrunWebhookDispatcher;
   const { inngestConfigured } = await import("@/inngest/client");
-  holder.billrunWebhookDispatcher = inngestConfigured() ? (await import("./inngest-dispatcher")).inngestWebhookDispatcher : inlineWebhookDispatcher;
+  holder.billrunWebhookDispatcher = inngestConfigured()
+    ? (await import("./inngest-dispatcher")).inngestWebhookDispatcher
+    : (await import("./inline-dispatcher")).inlineWebhookDispatcher;
   return holder.billrunWebhookDispatcher;
 }
 
 /**
  * Publishes an event to every enabled endpoint of the tenant subscribed to its type (an endpoint with no event
- * list receives all). Call it after the change it announces has committed. Never throws for delivery problems.
+ * list receives all). Call it after the change it announces has committed. Once it returns, the messages are
+ * stored: without Inngest they survive a restart. Never throws for delivery problems.
  */
 export async function enqueueWebhookEvent(
   db: Db,
@@ -50,15 +58,18 @@ export async function enqueueWebhookEvent(
   type: WebhookEventType,
   data: Record<string, unknown>,
 ): Promise<WebhookMessage[]> {
-  const endpoints = await queryRows<{ id: string }>(
-    db,
-    sql`SELECT id FROM webhook_endpoints
-        WHERE tenant_id = ${tenantId} AND enabled AND (cardinality(events) = 0 OR ${type} = ANY(events))`,
-  );
-  if (!endpoints.length) return [];
   const messageId = `msg_${randomUUID().replaceAll("-", "")}`;
   const occurredAt = new Date().toISOString();
-  const messages = endpoints.map((e) => ({ tenantId, endpointId: e.id, messageId, type, occurredAt, data }));
+  const endpoints = await queryRows<{ endpointId: string }>(
+    db,
+    sql`INSERT INTO webhook_messages (tenant_id, endpoint_id, message_id, event_type, occurred_at, data)
+        SELECT tenant_id, id, ${messageId}, ${type}, ${occurredAt}::timestamptz, ${JSON.stringify(data)}::jsonb
+          FROM webhook_endpoints
+         WHERE tenant_id = ${tenantId} AND enabled AND (cardinality(events) = 0 OR ${type} = ANY(events))
+        RETURNING endpoint_id AS "endpointId"`,
+  );
+  if (!endpoints.length) return [];
+  const messages = endpoints.map((e) => ({ tenantId, endpointId: e.endpointId, messageId, type, occurredAt, data }));
   await (await getDispatcher()).dispatch(db, messages);
   return messages;
 }
@@ -118,9 +129,11 @@ export async function publishRunMilestone(
   }
 }
 
+
 export type AttemptOutcome =
   | { outcome: "DELIVERED"; status: number }
-  | { outcome: "RETRY"; status: number | null; error: string }
+  | { outcome: "RETRY"; status: number | null; error: string; retryInSeconds: number }
+  | { outcome: "GAVE_UP"; status: number | null; error: string }
   | { outcome: "GONE"; status: 410 }
   | { outcome: "SKIPPED"; reason: string };
 
@@ -142,16 +155,21 @@ export function signedDelivery(secret: string, message: WebhookMessage, now = ne
   };
 }
 
+export type AttemptOptions = {
+  timeoutMs?: number;
+  /** default: WEBHOOK_ALLOW_PRIVATE_TARGETS / NODE_ENV (target-policy.ts) */
+  allowPrivate?: boolean;
+  /** tests: a stand-in DNS */
+  resolve?: Resolve;
+};
+
 /**
- * One delivery attempt, recorded in webhook_deliveries. 2xx delivers; 410 Gone disables the endpoint;
- * anything else (other status, timeout, network error) asks for a retry.
+ * Attempt number `attempt` (1-based) of one message, recorded in webhook_deliveries together with the message's
+ * new state. 2xx delivers; 410 Gone disables the endpoint; anything else (other status, redirect, timeout,
+ * network error, a target refused by the SSRF policy) is a failed attempt, retried per the schedule until the
+ * last one gives up.
  */
-export async function attemptDelivery(
-  db: Queryable,
-  message: WebhookMessage,
-  attempt: number,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
-): Promise<AttemptOutcome> {
+export async function attemptDelivery(db: Queryable, message: WebhookMessage, attempt: number, options: AttemptOptions = {}): Promise<AttemptOutcome> {
   const [endpoint] = await queryRows<{ url: string; secret: string; enabled: boolean }>(
     db,
     sql`SELECT url, secret, enabled FROM webhook_endpoints WHERE id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
@@ -159,56 +177,47 @@ export async function attemptDelivery(
   if (!endpoint) return { outcome: "SKIPPED", reason: "the endpoint was deleted" };
   if (!endpoint.enabled) return { outcome: "SKIPPED", reason: "the endpoint is disabled" };
   const request = signedDelivery(endpoint.secret, message);
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const response = await (options.fetch ?? fetch)(endpoint.url, {
-      method: "POST",
-      headers: request.headers,
-      body: request.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs ?? DELIVERY_TIMEOUT_MS),
-    });
-    status = response.status;
-    await response.body?.cancel().catch(() => {});
-    if (status < 200 || status >= 300) error = `HTTP ${status}`;
+    const answer = await postWebhook(endpoint.url, request, { timeoutMs, allowPrivate: options.allowPrivate ?? privateTargetsAllowed(), resolve: options.resolve });
+    status = answer.status;
+    if (status >= 300 && status < 400) {
+      error = `HTTP ${status}: redirects are not followed${answer.location ? ` (Location: ${answer.location.slice(0, 500)})` : ""}`;
+    } else if (status < 200 || status >= 300) {
+      error = `HTTP ${status}`;
+    }
   } catch (e) {
-    error = e instanceof Error ? (e.name === "TimeoutError" ? `timed out after ${options.timeoutMs ?? DELIVERY_TIMEOUT_MS} ms` : e.message) : String(e);
+    error = e instanceof Error ? e.message : String(e);
   }
+
+  const outcome = outcomeOf(status, error, attempt);
+  const messageState = { DELIVERED: "DELIVERED", GONE: "GONE", GAVE_UP: "GAVE_UP", RETRY: "PENDING" }[outcome.outcome];
+  const retryIn = outcome.outcome === "RETRY" ? outcome.retryInSeconds : null;
+  const disabledReason = outcome.outcome === "GONE" ? `answered 410 Gone to ${message.messageId} on ${new Date().toISOString()}` : null;
+  // One statement, so the attempt, the message's next state and a 410's disabling are stored together.
   await db.execute(
-    sql`INSERT INTO webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, attempt, response_status, error)
-        VALUES (${message.tenantId}, ${message.endpointId}::uuid, ${message.messageId}, ${message.type}, ${request.body}::jsonb,
-          ${attempt}, ${status}, ${error})`,
+    sql`WITH recorded AS (
+          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, attempt, response_status, error)
+          VALUES (${message.tenantId}, ${message.endpointId}::uuid, ${message.messageId}, ${message.type}, ${request.body}::jsonb,
+            ${attempt}, ${status}, ${error})
+        ), moved AS (
+          UPDATE webhook_messages SET attempts = GREATEST(attempts, ${attempt}), status = ${messageState}::webhook_message_status,
+            next_attempt_at = CASE WHEN ${retryIn}::int IS NULL THEN NULL ELSE now() + make_interval(secs => ${retryIn}::int) END
+          WHERE endpoint_id = ${message.endpointId}::uuid AND message_id = ${message.messageId} AND tenant_id = ${message.tenantId}
+            AND status = 'PENDING'
+        )
+        UPDATE webhook_endpoints SET enabled = false, disabled_reason = ${disabledReason}
+        WHERE ${disabledReason}::text IS NOT NULL AND id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
   );
-  if (status === 410) {
-    await db.execute(
-      sql`UPDATE webhook_endpoints SET enabled = false, disabled_reason = ${`answered 410 Gone to ${message.messageId} on ${new Date().toISOString()}`}
-          WHERE id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
-    );
-    return { outcome: "GONE", status: 410 };
-  }
-  if (status !== null && status >= 200 && status < 300) return { outcome: "DELIVERED", status };
-  return { outcome: "RETRY", status, error: error ?? "failed" };
+  return outcome;
 }
 
-/** Seconds to wait before attempt n+1 of the inline dispatcher (the Inngest function uses Inngest's back-off). */
-export const INLINE_BACKOFF_SECONDS = [5, 30, 120, 600, 1800];
-
-/** Delivers with retries in this process (no Inngest): best effort, lost if the process stops. */
-export const inlineWebhookDispatcher: WebhookDispatcher = {
-  name: "inline",
-  async dispatch(db, messages) {
-    for (const message of messages) void deliverInline(db, message, 1);
-  },
-};
-
-async function deliverInline(db: Db, message: WebhookMessage, attempt: number): Promise<void> {
-  try {
-    const result = await attemptDelivery(db, message, attempt);
-    if (result.outcome !== "RETRY" || attempt > INLINE_BACKOFF_SECONDS.length) return;
-    const timer = setTimeout(() => void deliverInline(db, message, attempt + 1), INLINE_BACKOFF_SECONDS[attempt - 1] * 1000);
-    timer.unref?.();
-  } catch (error) {
-    console.error(`[webhooks] delivery of ${message.messageId} to ${message.endpointId} failed:`, error);
-  }
+function outcomeOf(status: number | null, error: string | null, attempt: number): Exclude<AttemptOutcome, { outcome: "SKIPPED" }> {
+  if (status === 410) return { outcome: "GONE", status: 410 };
+  if (status !== null && status >= 200 && status < 300) return { outcome: "DELIVERED", status };
+  const retryInSeconds = retryDelaySeconds(attempt);
+  const failure = { status, error: error ?? "failed" };
+  return retryInSeconds === null ? { outcome: "GAVE_UP", ...failure } : { outcome: "RETRY", ...failure, retryInSeconds };
 }

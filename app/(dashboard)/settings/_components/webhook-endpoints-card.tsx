@@ -13,6 +13,7 @@ import { Collapsible, CollapsibleContent, CollapsibleTrigger } from "@/component
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { formatDateTime } from "@/lib/format";
+import { WEBHOOK_MAX_ATTEMPTS } from "@/server/webhooks/retry-schedule";
 import { errorMessage, ShownOnce } from "./shown-once";
 
 // Mirrors WEBHOOK_EVENT_TYPES (server/webhooks/outgoing.ts); the server validates the list.
@@ -56,7 +57,8 @@ export function WebhookEndpointsCard() {
       <CardHeader>
         <CardTitle>Outgoing webhooks</CardTitle>
         <CardDescription>
-          Endpoints receive signed events (Standard Webhooks), retried with back-off. An endpoint answering 410 Gone is disabled.
+          Endpoints receive signed events (Standard Webhooks). Failed deliveries are retried with back-off for about a day ({WEBHOOK_MAX_ATTEMPTS}{" "}
+          attempts), then given up. An endpoint answering 410 Gone is disabled.
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
@@ -69,7 +71,19 @@ export function WebhookEndpointsCard() {
         >
           <div className="grid gap-1.5">
             <Label htmlFor="endpoint-url">Endpoint URL</Label>
-            <Input id="endpoint-url" type="url" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/billrun" required />
+            <Input
+              id="endpoint-url"
+              type="url"
+              inputMode="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://example.com/billrun"
+              aria-describedby="endpoint-url-hint"
+              required
+            />
+            <p id="endpoint-url-hint" className="text-xs text-muted-foreground">
+              A public https:// address. Private, loopback and link-local addresses are refused unless the server allows them for local development.
+            </p>
           </div>
           <fieldset className="grid gap-2">
             <legend className="mb-1 text-sm font-medium">Events (none selected = all)</legend>
@@ -112,6 +126,20 @@ export function WebhookEndpointsCard() {
                     secret <code>{endpoint.secretPrefix}…</code>
                     {endpoint.lastAt ? ` · last attempt ${formatDateTime(endpoint.lastAt)}: ${endpoint.lastStatus ?? endpoint.lastError ?? "—"}` : " · no deliveries yet"}
                   </p>
+                  {(endpoint.pendingCount > 0 || endpoint.gaveUpCount > 0) && (
+                    <p className="text-xs text-muted-foreground">
+                      {endpoint.pendingCount > 0 &&
+                        `${endpoint.pendingCount} pending${
+                          !endpoint.enabled
+                            ? ", held until the endpoint is enabled"
+                            : endpoint.nextAttemptAt
+                              ? `, next attempt ${formatDateTime(endpoint.nextAttemptAt)}`
+                              : ""
+                        }`}
+                      {endpoint.pendingCount > 0 && endpoint.gaveUpCount > 0 && " · "}
+                      {endpoint.gaveUpCount > 0 && `${endpoint.gaveUpCount} given up`}
+                    </p>
+                  )}
                 </div>
                 <div className="flex gap-2">
                   <Button variant="outline" size="sm" onClick={() => update.mutate({ id: endpoint.id, enabled: !endpoint.enabled })}>
@@ -156,7 +184,13 @@ function Deliveries({ endpointId }: { endpointId: string }) {
                 <div className="flex flex-wrap items-center gap-2">
                   <Badge variant={ok ? "success" : "destructive"}>{d.responseStatus ?? "no answer"}</Badge>
                   <code className="text-xs">{d.eventType}</code>
-                  <span className="text-xs text-muted-foreground">attempt {d.attempt}</span>
+                  <span className="text-xs text-muted-foreground">
+                    attempt {d.attempt} of {WEBHOOK_MAX_ATTEMPTS}
+                  </span>
+                  {d.messageStatus === "GAVE_UP" && <Badge variant="destructive">gave up</Badge>}
+                  {d.messageStatus === "PENDING" && d.nextAttemptAt && (
+                    <span className="text-xs text-muted-foreground">next attempt {formatDateTime(d.nextAttemptAt)}</span>
+                  )}
                 </div>
                 <div className="text-xs break-all text-muted-foreground">
                   {formatDateTime(d.at)} · {d.messageId}
