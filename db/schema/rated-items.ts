@@ -1,6 +1,4 @@
-import { bigint, char, date, foreignKey, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { charges } from "./catalog";
-import { customerAccounts, subscriptions } from "./customers";
+import { bigint, char, date, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { ratedItemStatus } from "./enums";
 
 // Priced usage / recurring / one-shot charges loaded by the tenant. Ingest is idempotent by external id.
@@ -27,9 +25,7 @@ export const ratedItems = pgTable(
   (t) => [
     uniqueIndex("rated_items_tenant_external_uq").on(t.tenantId, t.externalId),
     index("rated_items_tenant_account_date_idx").on(t.tenantId, t.accountId, t.usageDate),
-    // Composite keys: the account, subscription and charge must belong to the item's own tenant.
-    foreignKey({ columns: [t.tenantId, t.accountId], foreignColumns: [customerAccounts.tenantId, customerAccounts.id], name: "rated_items_account_fk" }),
-    foreignKey({ columns: [t.tenantId, t.subscriptionId], foreignColumns: [subscriptions.tenantId, subscriptions.id], name: "rated_items_subscription_fk" }),
-    foreignKey({ columns: [t.tenantId, t.chargeId], foreignColumns: [charges.tenantId, charges.id], name: "rated_items_charge_fk" }),
+    // The account, subscription and charge must belong to the item's own tenant: checked per statement by triggers
+    // (db/migrations/0004_item_reference_checks.sql), not by row-level foreign keys (three index probes per item).
   ],
 );

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { engineOptions } from "@/server/billing/engine";
+import { errorMessage } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./billing-support";
 
@@ -142,6 +143,9 @@ describe("money", () => {
       database.db.execute(sql`UPDATE invoice_lines SET amount = 0 WHERE billing_run_id = ${run.id}::uuid`),
     ).rejects.toThrow();
     await expect(database.db.execute(sql`DELETE FROM rated_item_claims WHERE billing_run_id = ${run.id}::uuid`)).rejects.toThrow();
+    const subtotal = database.db.execute(sql`INSERT INTO invoice_tax_subtotals (invoice_id, tenant_id, vat_category, vat_rate, taxable_amount, tax_amount)
+        VALUES (${id}::uuid, ${t.tenantId}, 'Z', 0, 0, 0)`);
+    expect(await subtotal.then(() => "inserted", errorMessage)).toMatch(/VAT breakdown of a posted invoice/);
   });
 
   it("aggregation settings: by subscription, by unit price, by day — one line per group, same money", async () => {
