@@ -61,3 +61,25 @@ export function registerPdfFonts(): string[] {
   registered = families;
   return families;
 }
+
+const LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+let primed: Promise<void> | null = null;
+
+/**
+ * fontkit caches each glyph, for the whole process, with the character it was first laid out for, and the PDF's text
+ * layer (ToUnicode) takes it from there. Glyphs shared by Latin and Cyrillic or Greek letters (O / О / Ο, a / а …)
+ * would extract as Cyrillic in every later PDF after one Cyrillic name: laying out the Latin alphabet first keeps them Latin.
+ */
+export function primePdfFonts(families: string[]): Promise<void> {
+  primed ??= (async () => {
+    for (const fontFamily of families.filter((f) => f !== "Helvetica")) {
+      for (const fontWeight of [400, 700]) {
+        await Font.load({ fontFamily, fontWeight });
+        const data = Font.getFont({ fontFamily, fontWeight })?.data as { layout?: (text: string) => unknown } | null;
+        data?.layout?.(LATIN);
+      }
+    }
+  })();
+  return primed;
+}
+

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { manyLines, sampleDocument } from "../sample-documents";
 import { createInProcessRenderer, createPdfPool } from "./pdf-pool";
-import { renderInvoicePdf } from "./render-invoice-pdf";
+import { pdfPageCount, renderInvoicePdf } from "./render-invoice-pdf";
 
 function which(cmd: string): boolean {
   try {
@@ -89,6 +89,26 @@ describe("renderInvoicePdf", () => {
     },
     60_000,
   );
+});
+
+describe("page numbers", () => {
+  it.skipIf(!hasPdftotext)("a few lines that still overflow one page get real page numbers (the single-page guess is checked)", async () => {
+    const long = "Managed service with a very long description that wraps over several lines of the table. ".repeat(12);
+    const lines = manyLines(12).map((line) => ({ ...line, description: `${line.description} ${long}` }));
+    const pdf = await renderInvoicePdf(sampleDocument({ lines }));
+    const pages = pageCount(pdf);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(pdfPageCount(pdf)).toBe(pages);
+    expect(pdfText(pdf, "-f", "1", "-l", "1")).toContain(`Page 1 of ${pages}`);
+    expect(pdfText(pdf, "-f", String(pages), "-l", String(pages))).toContain(`Page ${pages} of ${pages}`);
+  }, 60_000);
+
+  it.skipIf(!hasPdftotext)("text extracts exactly: no ligature glyphs, Latin letters stay Latin", async () => {
+    const pdf = await renderInvoicePdf(sampleDocument({ buyer: { name: "Office fluff & affine fixtures" } }));
+    expect(pdfPageCount(pdf)).toBe(1);
+    // rendered after documents with Cyrillic names ("Ольга"): the Latin O still extracts as Latin
+    expect(pdfText(pdf)).toContain("Office fluff & affine fixtures");
+  });
 });
 
 describe("PDF renderers", () => {
