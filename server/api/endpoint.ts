@@ -106,7 +106,7 @@ function parseBody(raw: string, schema: z.ZodType | "json" | undefined): unknown
       ]);
     }
   }
-  assertStorableJson(json);
+  assertStorableJson(json, raw);
   if (!schema) {
     if (json !== undefined && (json === null || typeof json !== "object" || Array.isArray(json))) {
       throw new HttpProblem("BAD_REQUEST", "The body must be empty or a JSON object", [{ field: "(body)", message: "must be a JSON object" }]);

@@ -11,10 +11,21 @@ import { INVOICE_SORTS } from "@/lib/billing-values";
 
 // One zod schema per input, shared by tRPC, REST and forms.
 
+/** A real calendar day in YYYY-MM-DD (checked arithmetically: ingest validates 10,000 dates per batch). */
+export function isCalendarDate(v: string): boolean {
+  const year = Number(v.slice(0, 4));
+  const month = Number(v.slice(5, 7));
+  const day = Number(v.slice(8, 10));
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days;
+}
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "is not a valid calendar date");
+  .refine(isCalendarDate, "is not a valid calendar date");
 
 const uuid = z.string().uuid("must be a UUID");
 

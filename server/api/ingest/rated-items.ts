@@ -88,5 +88,12 @@ function unresolvedIssues(row: Unresolved): FieldIssue[] {
 
 /** A Postgres array literal with every element quoted (NULL for undefined), sent as one text parameter. */
 export function pgArrayLiteral(values: (string | undefined | null)[]): string {
-  return `{${values.map((v) => (v == null ? "NULL" : `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`)).join(",")}}`;
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v == null) parts[i] = "NULL";
+    else if (v.includes("\\") || v.includes('"')) parts[i] = `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
+    else parts[i] = `"${v}"`;
+  }
+  return `{${parts.join(",")}}`;
 }

@@ -16,13 +16,22 @@ export const decimalString = z
 const storable = (v: string) => !v.includes("\u0000") && !/[\ud800-\udfff]/u.test(v);
 const storableMessage = "must not contain NUL characters or unpaired surrogates";
 
+// One pass instead of three refinements (four external ids per rated item, 10,000 items per batch); same messages.
+const externalIdProblem = (v: string): string | null => {
+  if (/[\u0000-\u001f\u007f]/u.test(v)) return "must not contain control characters";
+  if (v.trim() !== v) return "must not start or end with whitespace";
+  if (!storable(v)) return storableMessage;
+  return null;
+};
+
 const externalId = z
   .string({ error: "must be a string" })
   .min(1, "must not be empty")
   .max(200, "must be at most 200 characters")
-  .refine((v) => !/[\u0000-\u001f\u007f]/u.test(v), "must not contain control characters")
-  .refine((v) => v.trim() === v, "must not start or end with whitespace")
-  .refine(storable, storableMessage);
+  .check((ctx) => {
+    const problem = externalIdProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
 
 const text = (max: number) =>
   z
