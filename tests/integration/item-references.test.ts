@@ -84,4 +84,36 @@ describe("rated item references", () => {
     );
     await database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`);
   });
+
+  it("a delete racing an insert of items that reference the account waits for it and is refused", async () => {
+    const a = await newTenant(database.db, { accounts: 2, items: 10 });
+    const refs = await refsOf(a.tenantId);
+    const spare = await one<{ id: string }>(
+      database.db,
+      sql`INSERT INTO customer_accounts (tenant_id, external_id, name, currency, billing_cycle_id)
+          SELECT tenant_id, 'racing', 'Racing', currency, billing_cycle_id FROM customer_accounts WHERE id = ${refs.account_id}::uuid
+          RETURNING id`,
+    );
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signal!: () => void;
+    const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
+    // T1 inserts an item for the spare account and keeps its transaction open
+    const t1 = database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency,
+          usage_date, external_id)
+        VALUES (${a.tenantId}, ${spare.id}::uuid, ${refs.charge_id}::uuid, 'race', 1, 1, 1, 'EUR', '2026-10-01', 'race-1')`);
+      signal();
+      await held;
+    });
+    await insertedUncommitted;
+    // T2 deletes the account: on Postgres it waits for T1 (the SHARE lock), on PGlite it queues behind it
+    const t2 = dbError(database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await t1;
+    expect(await t2).toMatch(/referenced by rated items/);
+    const item = await one<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM rated_items WHERE external_id = 'race-1'`);
+    expect(item.n).toBe(1);
+  });
 });
