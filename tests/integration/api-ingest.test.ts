@@ -186,6 +186,37 @@ describe("POST /api/v1/rated-items", () => {
     expect(await itemCount(t.tenantId)).toBe(750);
   });
 
+  it("a batch racing an uncommitted insert of one of its items waits, then stores the others once", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const items = Array.from({ length: 20 }, (_, n) => ratedItem(n));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signal!: () => void;
+    const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
+    // another writer has inserted item 7 and not committed yet
+    const other = db().transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency,
+          usage_date, external_id)
+        SELECT tenant_id, account_id, charge_id, 'other writer', 1, 1, 1, currency, usage_date, ${items[7].externalId}
+        FROM (SELECT a.tenant_id, a.id AS account_id, c.id AS charge_id, a.currency, DATE '2026-10-01' AS usage_date
+              FROM customer_accounts a JOIN charges c ON c.tenant_id = a.tenant_id WHERE a.tenant_id = ${t.tenantId} LIMIT 1) x`);
+      signal();
+      await held;
+    });
+    await insertedUncommitted;
+    // on Postgres the plain insert blocks on item 7's key, fails once the other commits, and is run again with
+    // ON CONFLICT; on PGlite it queues behind the other transaction
+    const batch = ingest(t.key, { items });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await other;
+    const res = await batch;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ received: 20, inserted: 19, duplicates: 1 });
+    expect(await itemCount(t.tenantId)).toBe(20);
+  });
+
   it("refuses bodies that are not JSON objects", async () => {
     const t = await tenantWithKey(db());
     const before = await tableCounts(db());

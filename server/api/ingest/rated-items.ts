@@ -24,45 +24,56 @@ export type IngestResult = { received: number; inserted: number; duplicates: num
 export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput: IngestRatedItemsInput): Promise<IngestResult> {
   const { items } = ingestRatedItemsInput.parse(rawInput);
   const column = (pick: (item: (typeof items)[number]) => string | undefined) => pgArrayLiteral(items.map(pick));
-  const [result] = await queryRows<{ inserted: number; badCount: number; bad: Unresolved[] }>(
-    db,
-    // One array parameter per column (not one per value: 10,000 rows × 10 columns would exceed the protocol's
-    // 65,535 parameters), unnested into rows; cheaper for Postgres than parsing the batch as jsonb.
-    sql`WITH input AS (
-          SELECT r.i - 1 AS i, r.e, r.a, r.s, r.c, r.d, r.q, r.p, r.m, r.cur, r.u
-          FROM unnest(${column((x) => x.externalId)}::text[], ${column((x) => x.accountExternalId)}::text[],
-            ${column((x) => x.subscriptionExternalId)}::text[], ${column((x) => x.chargeCode)}::text[], ${column((x) => x.description)}::text[],
-            ${column((x) => x.quantity)}::numeric[], ${column((x) => x.unitPrice)}::numeric[], ${column((x) => x.amount)}::numeric[],
-            ${column((x) => x.currency)}::text[], ${column((x) => x.usageDate)}::date[])
-            WITH ORDINALITY AS r(e, a, s, c, d, q, p, m, cur, u, i)
-        ), resolved AS (
-          SELECT r.*, acc.id AS account_id, sub.id AS subscription_id, sub.account_id AS subscription_account_id, ch.id AS charge_id
-          FROM input r
-          LEFT JOIN customer_accounts acc ON acc.tenant_id = ${tenantId} AND acc.external_id = r.a
-          LEFT JOIN subscriptions sub ON r.s IS NOT NULL AND sub.tenant_id = ${tenantId} AND sub.external_id = r.s
-          LEFT JOIN charges ch ON ch.tenant_id = ${tenantId} AND ch.code = r.c
-        ), bad AS (
-          SELECT i, a AS account, s AS subscription, c AS charge,
-            account_id IS NULL AS "noAccount", charge_id IS NULL AS "noCharge",
-            (s IS NOT NULL AND subscription_id IS NULL) AS "noSubscription",
-            (subscription_account_id IS DISTINCT FROM account_id AND subscription_id IS NOT NULL AND account_id IS NOT NULL) AS "otherAccount"
-          FROM resolved
-          WHERE account_id IS NULL OR charge_id IS NULL OR (s IS NOT NULL AND subscription_id IS NULL)
-            OR (subscription_id IS NOT NULL AND subscription_account_id IS DISTINCT FROM account_id)
-        ), ins AS (
-          INSERT INTO rated_items (tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
-            currency, usage_date, external_id)
-          SELECT ${tenantId}, account_id, subscription_id, charge_id, d, q, p, m, cur, u, e
-          FROM resolved
-          WHERE NOT EXISTS (SELECT 1 FROM bad)
-          -- one insertion order for every batch, so concurrent overlapping batches wait instead of deadlocking
-          ORDER BY e
-          ON CONFLICT (tenant_id, external_id) DO NOTHING
-          RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM bad)::int AS "badCount",
-          (SELECT coalesce(json_agg(b ORDER BY b.i), '[]'::json) FROM (SELECT * FROM bad ORDER BY i LIMIT 100) b) AS bad`,
-  );
+  // Fast path: leave out the external ids the tenant already has and insert plainly (ON CONFLICT's speculative
+  // insertion costs ~40 % more per row). A concurrent batch with the same ids makes the plain insert fail on the
+  // unique key after the other commits; the statement is then run again with ON CONFLICT DO NOTHING.
+  // (Called outside a transaction: the failed statement leaves nothing behind.)
+  const run = (onConflict: boolean) =>
+    queryRows<{ inserted: number; badCount: number; bad: Unresolved[] }>(
+      db,
+      // One array parameter per column (not one per value: 10,000 rows × 10 columns would exceed the protocol's
+      // 65,535 parameters), unnested into rows; cheaper for Postgres than parsing the batch as jsonb.
+      sql`WITH input AS (
+            SELECT r.i - 1 AS i, r.e, r.a, r.s, r.c, r.d, r.q, r.p, r.m, r.cur, r.u
+            FROM unnest(${column((x) => x.externalId)}::text[], ${column((x) => x.accountExternalId)}::text[],
+              ${column((x) => x.subscriptionExternalId)}::text[], ${column((x) => x.chargeCode)}::text[], ${column((x) => x.description)}::text[],
+              ${column((x) => x.quantity)}::numeric[], ${column((x) => x.unitPrice)}::numeric[], ${column((x) => x.amount)}::numeric[],
+              ${column((x) => x.currency)}::text[], ${column((x) => x.usageDate)}::date[])
+              WITH ORDINALITY AS r(e, a, s, c, d, q, p, m, cur, u, i)
+          ), resolved AS (
+            SELECT r.*, acc.id AS account_id, sub.id AS subscription_id, sub.account_id AS subscription_account_id, ch.id AS charge_id
+            FROM input r
+            LEFT JOIN customer_accounts acc ON acc.tenant_id = ${tenantId} AND acc.external_id = r.a
+            LEFT JOIN subscriptions sub ON r.s IS NOT NULL AND sub.tenant_id = ${tenantId} AND sub.external_id = r.s
+            LEFT JOIN charges ch ON ch.tenant_id = ${tenantId} AND ch.code = r.c
+          ), bad AS (
+            SELECT i, a AS account, s AS subscription, c AS charge,
+              account_id IS NULL AS "noAccount", charge_id IS NULL AS "noCharge",
+              (s IS NOT NULL AND subscription_id IS NULL) AS "noSubscription",
+              (subscription_account_id IS DISTINCT FROM account_id AND subscription_id IS NOT NULL AND account_id IS NOT NULL) AS "otherAccount"
+            FROM resolved
+            WHERE account_id IS NULL OR charge_id IS NULL OR (s IS NOT NULL AND subscription_id IS NULL)
+              OR (subscription_id IS NOT NULL AND subscription_account_id IS DISTINCT FROM account_id)
+          ), ins AS (
+            INSERT INTO rated_items (tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
+              currency, usage_date, external_id)
+            SELECT ${tenantId}, account_id, subscription_id, charge_id, d, q, p, m, cur, u, e
+            FROM resolved
+            WHERE NOT EXISTS (SELECT 1 FROM bad)
+              AND NOT EXISTS (SELECT 1 FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = resolved.e)
+            -- one insertion order for every batch, so concurrent overlapping batches wait instead of deadlocking
+            ORDER BY e
+            ${onConflict ? sql`ON CONFLICT (tenant_id, external_id) DO NOTHING` : sql``}
+            RETURNING 1
+          )
+          SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM bad)::int AS "badCount",
+            (SELECT coalesce(json_agg(b ORDER BY b.i), '[]'::json) FROM (SELECT * FROM bad ORDER BY i LIMIT 100) b) AS bad`,
+    );
+  const [result] = await run(false).catch((error: unknown) => {
+    const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
+    if (cause?.code === "23505" && cause.constraint === "rated_items_tenant_external_uq") return run(true);
+    throw error;
+  });
   if (result.badCount > 0) {
     const issues = result.bad.flatMap((row) => unresolvedIssues(row));
     const [first] = issues;
