@@ -105,6 +105,11 @@ function logIdleClientError(error: Error) {
 }
 
 /** Runs raw SQL and returns its rows, whatever the driver. */
+/** The embedded database (PGlite): one connection, one process. */
+export function isEmbeddedDatabase(db: Queryable): boolean {
+  return Boolean((db as unknown as { $client?: { dumpDataDir?: unknown } }).$client?.dumpDataDir);
+}
+
 export async function queryRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   const result = await db.execute(query);
   return (result as unknown as { rows: T[] }).rows;

@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import { isEmbeddedDatabase, type Db } from "@/db/client";
 import type { JobDriver } from "@/server/billing/dispatch";
 import { engineOptions, failJob, finishJob, heartbeat, planJob, runChunk, type JobRef } from "@/server/billing/engine";
 import type { Chunk } from "@/server/billing/stages";
@@ -45,7 +45,7 @@ export class InlineDriver implements JobDriver {
 
 /** Works on the chunks in order, `engineOptions.chunkConcurrency` at a time (one on the single-connection embedded database). */
 async function runChunks(db: Db, job: JobRef, chunks: Chunk[]): Promise<void> {
-  const embedded = Boolean((db as unknown as { $client?: { dumpDataDir?: unknown } }).$client?.dumpDataDir);
+  const embedded = isEmbeddedDatabase(db);
   const workers = embedded ? 1 : Math.max(1, Math.min(engineOptions.chunkConcurrency, chunks.length));
   let next = 0;
   let failed = false;

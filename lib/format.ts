@@ -66,3 +66,6 @@ export function humanize(value: string): string {
   const s = value.replace(/_/g, " ").toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** "1 invoice", "3 invoices" (English plural with -s). */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db, type Queryable, type Tx } from "@/db/client";
+import { isEmbeddedDatabase, queryRows, type Db, type Queryable, type Tx } from "@/db/client";
 import { conflict, DomainError } from "@/server/errors";
 import { getJobDriver } from "./dispatch";
 import { emitRunMilestone } from "./milestones";
@@ -12,6 +12,7 @@ import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, loadRun, type Actor, type RunRow } from "./runs-core";
 import { engineOptions } from "./engine-options";
+import { jobLogEntry } from "./job-log";
 import { cancelInvoices, planChunks, runStepChunk, type Chunk } from "./stages";
 import { CANCELABLE, nextStep, RUNNING_STATUSES, STEP_STATUS, stepOfRunningStatus, type RunStatus, type StepKind } from "./state-machine";
 
@@ -45,11 +46,9 @@ export class JobAbandonedError extends Error {
   }
 }
 
-const logEntry = (level: "info" | "warn" | "error", message: string) =>
-  sql`jsonb_build_array(jsonb_build_object('at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'level', ${level}::text, 'message', ${message}::text))`;
 
 export async function appendJobLog(db: Queryable, jobId: string, level: "info" | "warn" | "error", message: string) {
-  await db.execute(sql`UPDATE job_executions SET log = log || ${logEntry(level, message)} WHERE id = ${jobId}::uuid`);
+  await db.execute(sql`UPDATE job_executions SET log = log || ${jobLogEntry(level, message)} WHERE id = ${jobId}::uuid`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -88,7 +87,7 @@ async function startStep(tx: Tx, o: StartOptions): Promise<JobRef | null> {
   const [job] = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params, log)
-        VALUES (${o.tenantId}, ${o.runId}::uuid, ${o.step}::job_kind, ${o.driver}, ${JSON.stringify(params)}::jsonb, ${logEntry("info", o.message)})
+        VALUES (${o.tenantId}, ${o.runId}::uuid, ${o.step}::job_kind, ${o.driver}, ${JSON.stringify(params)}::jsonb, ${jobLogEntry("info", o.message)})
         RETURNING id`,
   );
   return { tenantId: o.tenantId, runId: o.runId, jobId: job.id, kind: o.step, params };
@@ -192,7 +191,7 @@ async function takeOver(db: Db, run: RunRow, actor: Actor, driverName: string): 
         tx,
         sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(),
               error = 'abandoned: no heartbeat (the process running it stopped); taken over by Process',
-              log = log || ${logEntry("error", `abandoned; taken over by ${actorLabel(actor)}`)}
+              log = log || ${jobLogEntry("error", `abandoned; taken over by ${actorLabel(actor)}`)}
             WHERE id = ${job.id}::uuid AND status = 'RUNNING' RETURNING id`,
       );
       if (!taken.length) return null;
@@ -209,7 +208,7 @@ async function takeOver(db: Db, run: RunRow, actor: Actor, driverName: string): 
       tx,
       sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params, log)
           VALUES (${run.tenantId}, ${run.id}::uuid, ${step}::job_kind, ${driverName}, ${JSON.stringify(newParams)}::jsonb,
-            ${logEntry("info", `resumed by ${actorLabel(actor)} after an abandoned execution`)})
+            ${jobLogEntry("info", `resumed by ${actorLabel(actor)} after an abandoned execution`)})
           RETURNING id`,
     );
     return { tenantId: run.tenantId, runId: run.id, jobId: row.id, kind: step, params: newParams } satisfies JobRef;
@@ -223,7 +222,7 @@ function isAbandoned(db: Db, job: RunningJob): boolean {
   const inline = job.driver !== "inngest";
   if (Number(job.stale_ms) > (inline ? engineOptions.staleAfterMs.inline : engineOptions.staleAfterMs.inngest)) return true;
   // The embedded database is opened by one process only: an inline job started by another instance is dead.
-  const embedded = Boolean((db as unknown as { $client?: { dumpDataDir?: unknown } }).$client?.dumpDataDir);
+  const embedded = isEmbeddedDatabase(db);
   return inline && embedded && job.params._instance !== INSTANCE_ID;
 }
 
@@ -279,7 +278,7 @@ export async function planJob(db: Db, job: JobRef): Promise<{ chunks: Chunk[]; t
   const plan = await planChunks(db, run, job.kind, Math.max(1, engineOptions.chunkAccounts));
   await db.execute(
     sql`UPDATE job_executions SET total = ${plan.total}, chunks_total = ${plan.chunks.length}, heartbeat_at = now(),
-          log = log || ${logEntry("info", `${plan.total} accounts in ${plan.chunks.length} chunk${plan.chunks.length === 1 ? "" : "s"}`)}
+          log = log || ${jobLogEntry("info", `${plan.total} accounts in ${plan.chunks.length} chunk${plan.chunks.length === 1 ? "" : "s"}`)}
         WHERE id = ${job.jobId}::uuid AND status = 'RUNNING'`,
   );
   return plan;
@@ -319,7 +318,7 @@ async function runChunkOnce(db: Db, job: JobRef, chunk: Chunk): Promise<{ last: 
     const [mark] = await queryRows<{ n: number; chunks_total: number }>(
       tx,
       sql`UPDATE job_executions SET done = done + ${res.done}, done_chunks = array_append(done_chunks, ${chunk.no}::int),
-            heartbeat_at = now(), log = CASE WHEN ${res.log ?? null}::text IS NULL THEN log ELSE log || ${logEntry(res.failures ? "warn" : "info", res.log ?? "")} END
+            heartbeat_at = now(), log = CASE WHEN ${res.log ?? null}::text IS NULL THEN log ELSE log || ${jobLogEntry(res.failures ? "warn" : "info", res.log ?? "")} END
           WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' AND NOT (${chunk.no}::int = ANY(done_chunks))
           RETURNING cardinality(done_chunks) AS n, chunks_total`,
     );
@@ -382,7 +381,7 @@ export async function finishJob(db: Db, job: JobRef): Promise<JobRef | null> {
     const ended = await queryRows(
       tx,
       sql`UPDATE job_executions SET status = 'SUCCEEDED', ended_at = now(), heartbeat_at = now(),
-            log = log || ${logEntry("info", "done")}
+            log = log || ${jobLogEntry("info", "done")}
           WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' RETURNING id`,
     );
     if (!ended.length) return false;
@@ -456,7 +455,7 @@ export async function failJob(db: Db, job: JobRef, error: unknown): Promise<void
     const rows = await queryRows(
       tx,
       sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(), error = ${message},
-            log = log || ${logEntry("error", message)}
+            log = log || ${jobLogEntry("error", message)}
           WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' RETURNING id`,
     );
     if (!rows.length) return false;

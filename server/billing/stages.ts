@@ -51,12 +51,20 @@ function stepAccounts(run: RunRow, step: StepKind): SQL {
   }
 }
 
-/** Splits the step's accounts into chunks of `size` (computed in SQL; only the boundaries reach JS). */
+/** Splits the step's accounts into chunks of `size`. */
 export async function planChunks(db: Queryable, run: RunRow, step: StepKind, size: number): Promise<{ chunks: Chunk[]; total: number }> {
+  return planIdChunks(db, stepAccounts(run, step), size);
+}
+
+/**
+ * Splits the ids a query returns (one `id` column, uuids) into chunks of `size` in id order; computed in SQL, only
+ * the boundaries reach JS. Used for runs' account chunks and document jobs' invoice chunks.
+ */
+export async function planIdChunks(db: Queryable, ids: SQL, size: number): Promise<{ chunks: Chunk[]; total: number }> {
   const rows = await queryRows<{ id: string; rn: string; total: string }>(
     db,
     sql`SELECT id::text, rn, total FROM (
-          SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS total FROM (${stepAccounts(run, step)}) s
+          SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS total FROM (${ids}) s
         ) x WHERE rn % ${size} = 0 OR rn = total ORDER BY rn`,
   );
   const chunks: Chunk[] = [];

@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
+import { heartbeat } from "@/server/billing/engine";
 import {
   createDocumentJob,
   failDocumentJob,
   finishDocumentJob,
-  heartbeatDocumentJob,
   planDocumentJob,
   runDocumentChunk,
   workFor,
@@ -64,7 +64,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /** Plan → chunks → finish in this process, with one session (e.g. one PDF pool) for the whole job. */
 async function runInline(db: Db, job: DocumentJobRef): Promise<void> {
-  const beat = setInterval(() => void heartbeatDocumentJob(db, job.jobId).catch(() => {}), 5_000);
+  const beat = setInterval(() => void heartbeat(db, job.jobId).catch(() => {}), 5_000);
   beat.unref?.();
   let session: DocumentJobSession | null = null;
   try {

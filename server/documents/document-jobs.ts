@@ -1,6 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db, type Queryable } from "@/db/client";
+import { isEmbeddedDatabase, queryRows, type Db, type Queryable } from "@/db/client";
 import { engineOptions, errorMessage, INSTANCE_ID } from "@/server/billing/engine";
+import { jobLogEntries, type JobLogLine } from "@/server/billing/job-log";
+import { inRange, planIdChunks, type Chunk } from "@/server/billing/stages";
 
 // Background jobs over a run's POSTED invoices: Generate PDF, Generate XML and E-mail invoices. One lifecycle serves
 // every kind: a job_executions row (one RUNNING per run and kind), a plan that splits the invoices still to do into id
@@ -13,8 +15,8 @@ export type DocumentJobKind = "PDF" | "XML" | "EMAIL";
 
 export type DocumentJobRef = { tenantId: string; runId: string; jobId: string; kind: DocumentJobKind };
 /** Invoices with after < id <= upTo (null: open end); `size` = how many were still to do when planned. */
-export type DocumentChunk = { no: number; after: string | null; upTo: string | null; size: number };
-export type JobLogLine = { level: "info" | "warn" | "error"; message: string };
+export type DocumentChunk = Chunk;
+export type { JobLogLine };
 
 /** Resources held while chunks run (e.g. a PDF worker pool): one per inline job, one per Inngest chunk. */
 export interface DocumentJobSession {
@@ -44,17 +46,6 @@ export async function workFor(kind: DocumentJobKind): Promise<DocumentJobWork> {
   return (await import("./document-work")).documentWork(kind);
 }
 
-const logEntries = (lines: JobLogLine[]) =>
-  lines.length
-    ? sql`jsonb_build_array(${sql.join(
-        lines.map(
-          (l) =>
-            sql`jsonb_build_object('at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'level', ${l.level}::text, 'message', ${l.message}::text)`,
-        ),
-        sql`, `,
-      )})`
-    : sql`'[]'::jsonb`;
-
 /** The run's POSTED invoices this job still has to do. */
 const pendingInvoices = (job: DocumentJobRef, work: DocumentJobWork) => sql`FROM invoices i
   WHERE i.billing_run_id = ${job.runId}::uuid AND i.tenant_id = ${job.tenantId} AND i.status = 'POSTED' AND (${work.pending(job)})`;
@@ -68,12 +59,12 @@ export async function createDocumentJob(
   db: Db,
   o: { tenantId: string; runId: string; kind: DocumentJobKind; driver: "inline" | "inngest"; message: string },
 ): Promise<DocumentJobRef | null> {
-  const embedded = Boolean((db as unknown as { $client?: { dumpDataDir?: unknown } }).$client?.dumpDataDir);
+  const embedded = isEmbeddedDatabase(db);
   const stale = engineOptions.staleAfterMs;
   const jobId = await db.transaction(async (tx) => {
     await tx.execute(sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(),
         error = 'abandoned: no heartbeat (the process running it stopped); taken over by a new start',
-        log = log || ${logEntries([{ level: "error", message: `abandoned; taken over (${o.message})` }])}
+        log = log || ${jobLogEntries([{ level: "error", message: `abandoned; taken over (${o.message})` }])}
       WHERE billing_run_id = ${o.runId}::uuid AND kind = ${o.kind}::job_kind AND status = 'RUNNING'
         AND (heartbeat_at < now() - make_interval(secs => CASE WHEN driver = 'inngest' THEN ${stale.inngest / 1000}::float8 ELSE ${stale.inline / 1000}::float8 END)
           ${embedded ? sql`OR (driver IS DISTINCT FROM 'inngest' AND params->>'_instance' IS DISTINCT FROM ${INSTANCE_ID})` : sql``})`);
@@ -81,7 +72,7 @@ export async function createDocumentJob(
       tx,
       sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params, log)
           VALUES (${o.tenantId}, ${o.runId}::uuid, ${o.kind}::job_kind, ${o.driver}, ${JSON.stringify({ _instance: INSTANCE_ID })}::jsonb,
-            ${logEntries([{ level: "info", message: o.message }])})
+            ${jobLogEntries([{ level: "info", message: o.message }])})
           ON CONFLICT DO NOTHING RETURNING id`,
     );
     return rows[0]?.id ?? null;
@@ -110,25 +101,10 @@ async function jobState(db: Queryable, jobId: string) {
 export async function planDocumentJob(db: Db, job: DocumentJobRef): Promise<{ running: boolean; chunks: DocumentChunk[]; total: number }> {
   if ((await jobState(db, job.jobId))?.status !== "RUNNING") return { running: false, chunks: [], total: 0 };
   const work = await workFor(job.kind);
-  const size = Math.max(1, documentJobOptions.chunkSize);
-  const rows = await queryRows<{ id: string; rn: string; total: string }>(
-    db,
-    sql`SELECT id::text, rn, total FROM (
-          SELECT i.id, row_number() OVER (ORDER BY i.id) AS rn, count(*) OVER () AS total ${pendingInvoices(job, work)}
-        ) x WHERE rn % ${size} = 0 OR rn = total ORDER BY rn`,
-  );
-  const chunks: DocumentChunk[] = [];
-  let after: string | null = null;
-  let prev = 0;
-  rows.forEach((row, i) => {
-    chunks.push({ no: i, after, upTo: i === rows.length - 1 ? null : row.id, size: Number(row.rn) - prev });
-    after = row.id;
-    prev = Number(row.rn);
-  });
-  const total = rows.length ? Number(rows[0].total) : 0;
+  const { chunks, total } = await planIdChunks(db, sql`SELECT i.id ${pendingInvoices(job, work)}`, Math.max(1, documentJobOptions.chunkSize));
   const notes = await work.planNotes(db, job, total);
   await db.execute(sql`UPDATE job_executions SET total = ${total}, chunks_total = ${chunks.length}, heartbeat_at = now(),
-      log = log || ${logEntries(notes)}
+      log = log || ${jobLogEntries(notes)}
     WHERE id = ${job.jobId}::uuid AND status = 'RUNNING'`);
   return { running: true, chunks, total };
 }
@@ -145,14 +121,7 @@ export async function runDocumentChunk(db: Db, job: DocumentJobRef, chunk: Docum
   if (state?.status !== "RUNNING") return { last: false, skipped: true, abandoned: true };
   if ((state.done_chunks ?? []).includes(chunk.no)) return { last: false, skipped: true, abandoned: false };
   const work = await workFor(job.kind);
-  const range = [
-    ...(chunk.after ? [sql`i.id > ${chunk.after}::uuid`] : []),
-    ...(chunk.upTo ? [sql`i.id <= ${chunk.upTo}::uuid`] : []),
-  ];
-  const ids = await queryRows<{ id: string }>(
-    db,
-    sql`SELECT i.id ${pendingInvoices(job, work)} ${range.length ? sql`AND ${sql.join(range, sql` AND `)}` : sql``} ORDER BY i.id`,
-  );
+  const ids = await queryRows<{ id: string }>(db, sql`SELECT i.id ${pendingInvoices(job, work)} AND ${inRange(sql`i.id`, chunk)} ORDER BY i.id`);
   let lines: JobLogLine[] = [];
   if (ids.length) {
     const own = session ?? (await work.open(db, job));
@@ -167,7 +136,7 @@ export async function runDocumentChunk(db: Db, job: DocumentJobRef, chunk: Docum
   const [mark] = await queryRows<{ n: number; chunks_total: number }>(
     db,
     sql`UPDATE job_executions SET done = LEAST(total, done + ${chunk.size}), done_chunks = array_append(done_chunks, ${chunk.no}::int),
-          heartbeat_at = now(), log = log || ${logEntries(logged)}
+          heartbeat_at = now(), log = log || ${jobLogEntries(logged)}
         WHERE id = ${job.jobId}::uuid AND status = 'RUNNING' AND NOT (${chunk.no}::int = ANY(done_chunks))
         RETURNING cardinality(done_chunks) AS n, chunks_total`,
   );
@@ -183,12 +152,12 @@ export async function finishDocumentJob(db: Db, job: DocumentJobRef): Promise<{ 
   const { message, failure } = await work.summary(db, job, remaining);
   if (failure) {
     await db.execute(sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(), heartbeat_at = now(), error = ${failure},
-        log = log || ${logEntries([{ level: "info", message }, { level: "error", message: failure }])}
+        log = log || ${jobLogEntries([{ level: "info", message }, { level: "error", message: failure }])}
       WHERE id = ${job.jobId}::uuid AND status = 'RUNNING'`);
     return { status: "FAILED" };
   }
   await db.execute(sql`UPDATE job_executions SET status = 'SUCCEEDED', ended_at = now(), heartbeat_at = now(),
-      log = log || ${logEntries([{ level: "info", message }])}
+      log = log || ${jobLogEntries([{ level: "info", message }])}
     WHERE id = ${job.jobId}::uuid AND status = 'RUNNING'`);
   return { status: "SUCCEEDED" };
 }
@@ -197,10 +166,6 @@ export async function finishDocumentJob(db: Db, job: DocumentJobRef): Promise<{ 
 export async function failDocumentJob(db: Queryable, job: Pick<DocumentJobRef, "jobId">, error: unknown): Promise<void> {
   const message = errorMessage(error);
   await db.execute(sql`UPDATE job_executions SET status = 'FAILED', ended_at = now(), error = ${message},
-      log = log || ${logEntries([{ level: "error", message }])}
+      log = log || ${jobLogEntries([{ level: "error", message }])}
     WHERE id = ${job.jobId}::uuid AND status = 'RUNNING'`);
-}
-
-export async function heartbeatDocumentJob(db: Queryable, jobId: string): Promise<void> {
-  await db.execute(sql`UPDATE job_executions SET heartbeat_at = now() WHERE id = ${jobId}::uuid AND status = 'RUNNING'`);
 }

@@ -1,14 +1,13 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import type { DocumentJobWork, JobLogLine } from "./document-jobs";
-import { loadInvoiceDocument, type InvoiceDocument } from "./invoice-document";
+import { plural } from "@/lib/format";
+import { loadInvoiceDocuments } from "./invoice-document";
 import { createDocumentRenderer, storeInvoiceDocuments, type DocumentRenderer, type StoredDocumentKind } from "./stored-documents";
 import { EN16931_MAX_DECIMALS, en16931CurrencyProblem } from "./ubl/en16931-currency";
 
 // Generate PDF / Generate XML: store the document of every POSTED invoice of the run that has none yet.
 // Drafts are never stored: the invoice file route renders them on demand (watermarked).
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** XML is only made for currencies EN 16931 can express (at most 2 decimals); the others are skipped and logged. */
 const xmlPossible = sql`currency_exponent(i.currency::text) <= ${EN16931_MAX_DECIMALS}`;
@@ -49,11 +48,7 @@ export function documentWork(kind: StoredDocumentKind): DocumentJobWork {
       let renderer: DocumentRenderer | null = null;
       return {
         async process(ids) {
-          const docs: InvoiceDocument[] = [];
-          for (const id of ids) {
-            const doc = await loadInvoiceDocument(db, job.tenantId, id);
-            if (doc) docs.push(doc);
-          }
+          const docs = await loadInvoiceDocuments(db, job.tenantId, ids);
           renderer ??= await createDocumentRenderer(kind);
           const stored = await storeInvoiceDocuments(db, job.tenantId, kind, docs, renderer);
           return [{ level: "info", message: `${stored} ${kind} stored` }];

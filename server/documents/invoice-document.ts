@@ -133,6 +133,16 @@ type SubtotalRow = {
   exemption_reason: string | null;
 };
 
+/** The documents of these invoices of the tenant (ids of other tenants or missing invoices are left out). */
+export async function loadInvoiceDocuments(db: Queryable, tenantId: string, invoiceIds: string[]): Promise<InvoiceDocument[]> {
+  const docs: InvoiceDocument[] = [];
+  for (const id of invoiceIds) {
+    const doc = await loadInvoiceDocument(db, tenantId, id);
+    if (doc) docs.push(doc);
+  }
+  return docs;
+}
+
 export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoiceId: string): Promise<InvoiceDocument | null> {
   // numeric and date columns are cast to text so every driver hands back exact strings
   const [header] = await queryRows<HeaderRow>(

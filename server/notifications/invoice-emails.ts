@@ -7,7 +7,8 @@ import { actorLabel, loadRun, type Actor } from "@/server/billing/runs-core";
 import { availableActions } from "@/server/billing/state-machine";
 import { startDocumentJob } from "@/server/documents/document-job-dispatch";
 import { runningDocumentJob, type DocumentJobRef, type DocumentJobWork, type JobLogLine } from "@/server/documents/document-jobs";
-import { loadInvoiceDocument, type InvoiceDocument } from "@/server/documents/invoice-document";
+import { plural } from "@/lib/format";
+import { loadInvoiceDocuments } from "@/server/documents/invoice-document";
 import { createDocumentRenderer, loadStoredDocuments, storeInvoiceDocuments, type DocumentRenderer } from "@/server/documents/stored-documents";
 import { conflict } from "@/server/errors";
 import { EmailSendError, InvalidEmailError, isEmailAddress, sendEmail } from "./send-email";
@@ -25,8 +26,6 @@ import { InvoiceEmail, invoiceEmailSubject } from "./templates/invoice-email";
 // FAILED with that error (Inngest retries the chunk first); what was sent before stays sent.
 
 export const invoiceEmailKey = (invoiceId: string) => `invoice:${invoiceId}:email`;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const HAS_EMAIL = sql`coalesce(btrim(i.buyer->>'email'), '') <> ''`;
 /** "Zero amount" here means nothing to pay or to credit (gross total 0), skipped when the run's option says so. */
@@ -68,11 +67,7 @@ function concernsThisEmailOnly(error: unknown): boolean {
 }
 
 async function sendInvoiceEmails(db: Db, job: DocumentJobRef, ids: string[], pdfRenderer: () => Promise<DocumentRenderer>): Promise<JobLogLine[]> {
-  const docs: InvoiceDocument[] = [];
-  for (const id of ids) {
-    const doc = await loadInvoiceDocument(db, job.tenantId, id);
-    if (doc) docs.push(doc);
-  }
+  const docs = await loadInvoiceDocuments(db, job.tenantId, ids);
   let pdfs = await loadStoredDocuments(db, job.tenantId, "PDF", ids);
   const withoutPdf = docs.filter((d) => !pdfs.some((p) => p.invoiceId === d.id));
   let stored = 0;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { createElement } from "react";
 import { queryRows, type Queryable } from "@/db/client";
+import { jobLogEntry } from "@/server/billing/job-log";
 import { onRunMilestone, type RunMilestone } from "@/server/billing/milestones";
 import { formatRunNumber } from "@/server/billing/run-list";
 
@@ -26,8 +27,7 @@ type RunInfo = {
 export const runNotificationKey = (runId: string, milestone: RunMilestone["milestone"]) => `run:${runId}:${milestone}`;
 
 async function logOnJob(db: Queryable, runId: string, level: "error", message: string) {
-  await db.execute(sql`UPDATE job_executions SET log = log || jsonb_build_array(jsonb_build_object(
-      'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'level', ${level}::text, 'message', ${message}::text))
+  await db.execute(sql`UPDATE job_executions SET log = log || ${jobLogEntry(level, message)}
     WHERE id = (SELECT id FROM job_executions WHERE billing_run_id = ${runId}::uuid AND kind IN ${STEP_KINDS}
       ORDER BY started_at DESC LIMIT 1)`);
 }
