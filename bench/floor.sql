@@ -23,8 +23,8 @@ WITH elig AS MATERIALIZED (
     CASE WHEN g.min_price = g.max_price THEN g.min_price END, g.amount, g.currency, ch.vat_category, ch.vat_rate, g.period_start, g.period_end, g.n
   FROM g JOIN charges ch ON ch.id = g.charge_id ORDER BY g.line_id RETURNING 1
 ), claims AS (
-  INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id, invoice_line_id)
-  SELECT e.id, :tenant, :run::uuid, g.line_id FROM elig e JOIN g USING (account_id, charge_id, currency) ORDER BY e.id RETURNING 1
+  INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id)
+  SELECT e.id, :tenant, :run::uuid FROM elig e ORDER BY e.id RETURNING 1
 )
 SELECT (SELECT count(*) FROM lines) AS lines, (SELECT count(*) FROM claims) AS claims;
 

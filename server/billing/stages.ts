@@ -112,7 +112,9 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     sql`r.status = 'OPEN'`,
     sql`r.usage_date < ${run.cutoffDate}::date`,
     inRange(sql`r.account_id`, chunk),
-    sql`NOT EXISTS (SELECT 1 FROM rated_item_claims c WHERE c.rated_item_id = r.id)`,
+    // Not a NOT EXISTS: with nested loops disabled that becomes a hash anti-join over every claim ever made. The LIMIT
+    // keeps it a per-item probe of the claims' primary key, whatever the size of the table.
+    sql`(SELECT true FROM rated_item_claims c WHERE c.rated_item_id = r.id LIMIT 1) IS NULL`,
   ];
   if (run.type === "CYCLE") where.push(sql`a.billing_cycle_id = ${run.billingCycleId}::uuid`);
   const f = run.filter ?? {};
@@ -139,21 +141,39 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       OR (ch.vat_category IN ('Z', 'E', 'AE', 'K', 'G', 'O') AND ch.vat_rate <> 0)
       OR (ch.vat_category IN ('E', 'AE', 'K', 'G') AND ch.vat_exemption_reason IS NULL))`;
 
+  // Sorted grouping: hash-aggregating a chunk's items kept ~1 kB of numeric sum states per line (160 MB a chunk) and
+  // was ~15 % slower than sorting the narrow rows.
+  await tx.execute(sql`SET LOCAL enable_hashagg = off`);
   const [row] = await queryRows<{ failures: number; lines: number; items: number; accounts: number }>(
     tx,
     sql`
-    WITH elig AS MATERIALIZED (
-      SELECT r.id, r.account_id, r.subscription_id, r.charge_id, r.currency, r.quantity, r.unit_price, r.amount, r.usage_date,
-        a.currency AS acc_currency, ${vatBad} AS vat_bad, ch.code AS charge_code,
-        ${subKey} AS sub_key, ${priceKey} AS price_key, ${dateKey} AS date_key
+    -- The eligible items, narrow, once: aggregated into lines and claimed from the same copy. The failure details
+    -- (item_detail, inlined) are read only for accounts that have a bad item.
+    WITH item_detail AS NOT MATERIALIZED (
+      SELECT r.id, r.account_id, r.subscription_id, r.currency, a.currency AS acc_currency, ${vatBad} AS vat_bad, ch.code AS charge_code
       FROM rated_items r
       JOIN customer_accounts a ON a.id = r.account_id
       JOIN charges ch ON ch.id = r.charge_id
       WHERE ${sql.join(where, sql` AND `)}
     ),
+    elig AS MATERIALIZED (
+      SELECT r.id, r.account_id, r.charge_id, r.currency, r.quantity, r.unit_price, r.amount, r.usage_date,
+        ${subKey} AS sub_key, ${priceKey} AS price_key, ${dateKey} AS date_key, (r.currency <> a.currency OR ${vatBad}) AS bad
+      FROM rated_items r
+      JOIN customer_accounts a ON a.id = r.account_id
+      JOIN charges ch ON ch.id = r.charge_id
+      WHERE ${sql.join(where, sql` AND `)}
+    ),
+    grp AS MATERIALIZED (
+      SELECT account_id, sub_key, charge_id, price_key, date_key, currency,
+        sum(quantity) AS quantity, round(sum(amount), currency_exponent(currency)) AS amount,
+        min(unit_price) AS min_price, max(unit_price) AS max_price,
+        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad
+      FROM elig
+      GROUP BY account_id, sub_key, charge_id, price_key, date_key, currency
+    ),
     bad_acc AS MATERIALIZED (
-      SELECT account_id FROM elig GROUP BY account_id
-      HAVING bool_or(currency <> acc_currency) OR bool_or(vat_bad)
+      SELECT DISTINCT account_id FROM grp WHERE bad
     ),
     bad AS (
       SELECT e.account_id,
@@ -165,7 +185,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
             THEN 'Rated items are in ' || min(e.currency) || ' but the account is billed in ' || min(e.acc_currency)
           ELSE 'Charge ' || string_agg(DISTINCT e.charge_code, ', ') FILTER (WHERE e.vat_bad) || ' has no valid VAT setting (category, rate or exemption reason)'
         END AS reason
-      FROM elig e JOIN bad_acc b ON b.account_id = e.account_id
+      FROM item_detail e JOIN bad_acc b ON b.account_id = e.account_id
       GROUP BY e.account_id
     ),
     failed AS (
@@ -178,16 +198,9 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       SELECT account_id FROM bad_acc
       UNION SELECT f.account_id FROM run_failures f WHERE f.billing_run_id = ${run.id}::uuid AND f.step = 'LINES'
     ),
-    good AS MATERIALIZED (
-      SELECT e.* FROM elig e WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = e.account_id)
-    ),
     g AS MATERIALIZED (
-      SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, account_id, sub_key, charge_id, price_key, date_key, currency,
-        sum(quantity) AS quantity, round(sum(amount), currency_exponent(currency)) AS amount,
-        min(unit_price) AS min_price, max(unit_price) AS max_price,
-        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count
-      FROM good
-      GROUP BY account_id, sub_key, charge_id, price_key, date_key, currency
+      SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, grp.*
+      FROM grp WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = grp.account_id)
       ORDER BY account_id -- line ids (nextval runs after the sort) and the (run, account) index in the same order
     ),
     lines AS (
@@ -202,9 +215,9 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       RETURNING 1
     ),
     claims AS (
-      INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id, invoice_line_id)
-      SELECT e.id, ${run.tenantId}, ${run.id}::uuid, g.line_id
-      FROM good e JOIN g USING (account_id, sub_key, charge_id, price_key, date_key, currency)
+      INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id)
+      SELECT e.id, ${run.tenantId}, ${run.id}::uuid
+      FROM elig e WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = e.account_id)
       ORDER BY e.id
       RETURNING 1
     )
@@ -248,8 +261,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
     );
     if (zero.length) {
       const ids = uuidArray(zero.map((z) => z.account_id));
-      await tx.execute(sql`DELETE FROM rated_item_claims c USING invoice_lines l
-        WHERE c.invoice_line_id = l.id AND c.billing_run_id = ${run.id}::uuid AND l.billing_run_id = ${run.id}::uuid AND l.account_id = ANY(${ids})`);
+      await releaseItems(tx, run.tenantId, sql`SELECT ${run.id}::uuid AS run_id, unnest(${ids}) AS account_id`, "REOPEN");
       await tx.execute(sql`DELETE FROM invoice_lines WHERE billing_run_id = ${run.id}::uuid AND account_id = ANY(${ids})`);
       skipped = zero.length;
     }
@@ -438,31 +450,38 @@ export type ItemsMode = "REOPEN" | "CANCEL";
 /**
  * Releases the rated items of (origin run, account) pairs: REOPEN deletes their claims (items become billable
  * again), CANCEL marks the items CANCELED (never invoiced). Claims of posted invoices are protected by a trigger.
+ * The pair's items are found through rated_items' (tenant, account) index and checked against the claims' primary key.
  */
 export async function releaseItems(tx: Tx, tenantId: string, pairs: SQL, items: ItemsMode): Promise<number> {
-  if (items === "REOPEN") {
-    const rows = await queryRows<{ n: number }>(
-      tx,
-      sql`WITH p AS (${pairs}), d AS (
-            DELETE FROM rated_item_claims c USING invoice_lines l, p
-            WHERE c.invoice_line_id = l.id AND c.billing_run_id = p.run_id AND l.billing_run_id = p.run_id AND l.account_id = p.account_id
-              AND c.tenant_id = ${tenantId}
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM d`,
-    );
-    return rows[0].n;
-  }
-  const rows = await queryRows<{ n: number }>(
-    tx,
-    sql`WITH p AS (${pairs}), u AS (
-          UPDATE rated_items r SET status = 'CANCELED'
-          FROM rated_item_claims c, invoice_lines l, p
-          WHERE r.id = c.rated_item_id AND c.invoice_line_id = l.id AND c.billing_run_id = p.run_id
-            AND l.billing_run_id = p.run_id AND l.account_id = p.account_id AND r.tenant_id = ${tenantId}
-          RETURNING 1)
-        SELECT count(*)::int AS n FROM u`,
-  );
-  return rows[0].n;
+  const statement =
+    items === "REOPEN"
+      ? sql`WITH p AS (${pairs}), done AS (
+              DELETE FROM rated_item_claims c USING rated_items r, p
+              WHERE r.tenant_id = ${tenantId} AND r.account_id = p.account_id AND c.rated_item_id = r.id
+                AND c.billing_run_id = p.run_id AND c.tenant_id = ${tenantId}
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM done`
+      : sql`WITH p AS (${pairs}), done AS (
+              UPDATE rated_items r SET status = 'CANCELED'
+              FROM rated_item_claims c, p
+              WHERE r.tenant_id = ${tenantId} AND r.account_id = p.account_id AND c.rated_item_id = r.id
+                AND c.billing_run_id = p.run_id AND c.tenant_id = ${tenantId}
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM done`;
+  const [row] = await withNestedLoops(tx, () => queryRows<{ n: number }>(tx, statement));
+  return row.n;
+}
+
+/**
+ * Runs lookup-shaped statements (a few keys, then index probes) with nested loops allowed: chunk transactions
+ * disable them for their bulk statements, and a hash join here would read every claim ever made.
+ */
+async function withNestedLoops<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
+  const [{ previous }] = await queryRows<{ previous: string }>(tx, sql`SELECT current_setting('enable_nestloop') AS previous`);
+  await tx.execute(sql`SELECT set_config('enable_nestloop', 'on', true)`);
+  const result = await work();
+  await tx.execute(sql`SELECT set_config('enable_nestloop', ${previous}, true)`);
+  return result;
 }
 
 /** Cancels the given (non-posted) invoices and releases their items. Returns the canceled invoice ids. */

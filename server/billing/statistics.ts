@@ -7,7 +7,8 @@ import { loadRun } from "./runs-core";
 
 /** The run's lines: its own (not moved to a quarantine run) plus those of invoices quarantined into it; not canceled. */
 function scopeLines(tenantId: string, runId: string): SQL {
-  return sql`SELECT l.id, l.account_id, l.subscription_id, l.charge_id, l.amount, l.currency, l.vat_category, l.vat_rate
+  return sql`SELECT l.id, l.billing_run_id, l.account_id, l.subscription_id, l.charge_id, l.amount, l.currency, l.vat_category,
+      l.vat_rate, l.items_count
     FROM invoice_lines l
     LEFT JOIN invoices i ON i.origin_run_id = l.billing_run_id AND i.account_id = l.account_id
     WHERE l.tenant_id = ${tenantId}
@@ -15,6 +16,14 @@ function scopeLines(tenantId: string, runId: string): SQL {
            OR l.billing_run_id IN (SELECT origin_run_id FROM invoices WHERE billing_run_id = ${runId}::uuid AND tenant_id = ${tenantId}))
       AND coalesce(i.billing_run_id, l.billing_run_id) = ${runId}::uuid
       AND (i.status IS NULL OR i.status <> 'CANCELED')`;
+}
+
+/** The rated items behind those lines (`s`): the items of each (claiming run, account) pair, through the claims. */
+function scopeItems(tenantId: string): SQL {
+  return sql`SELECT r.id, r.account_id, r.subscription_id, r.currency, r.amount
+    FROM (SELECT DISTINCT billing_run_id, account_id FROM s) pair
+    JOIN rated_items r ON r.tenant_id = ${tenantId} AND r.account_id = pair.account_id
+    JOIN rated_item_claims c ON c.rated_item_id = r.id AND c.billing_run_id = pair.billing_run_id`;
 }
 
 export async function runStatistics(db: Queryable, tenantId: string, runId: string, options: { top?: number } = {}) {
@@ -27,9 +36,8 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
     sql`WITH s AS (${scope})
         SELECT (SELECT count(DISTINCT account_id) FROM s)::int AS accounts,
           (SELECT count(*) FROM s)::int AS lines,
-          (SELECT count(*) FROM rated_item_claims c JOIN s ON s.id = c.invoice_line_id)::int AS items,
-          (SELECT count(DISTINCT r.subscription_id) FROM rated_item_claims c JOIN s ON s.id = c.invoice_line_id
-             JOIN rated_items r ON r.id = c.rated_item_id)::int AS subscriptions`,
+          (SELECT coalesce(sum(items_count), 0) FROM s)::int AS items,
+          (SELECT count(DISTINCT subscription_id) FROM (${scopeItems(tenantId)}) r)::int AS subscriptions`,
   );
   const invoiceStatus = await queryRows<{ status: string; type: string; n: number }>(
     db,
@@ -62,7 +70,7 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
     sql`WITH s AS (${scope})
         SELECT r.subscription_id AS "subscriptionId", sub.name AS "subscriptionName", a.name AS "accountName", r.currency,
           sum(r.amount)::text AS amount
-        FROM rated_item_claims c JOIN s ON s.id = c.invoice_line_id JOIN rated_items r ON r.id = c.rated_item_id
+        FROM (${scopeItems(tenantId)}) r
         JOIN subscriptions sub ON sub.id = r.subscription_id JOIN customer_accounts a ON a.id = r.account_id
         GROUP BY r.subscription_id, sub.name, a.name, r.currency ORDER BY sum(r.amount) DESC LIMIT ${top}`,
   );

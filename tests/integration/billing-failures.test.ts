@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs } from "./billing-support";
@@ -81,6 +82,16 @@ describe("per-account failures and statistics", () => {
     expect(stats.top.accounts.length).toBe(8);
     expect(stats.top.charges.length).toBeGreaterThan(0);
     expect(stats.top.subscriptions.length).toBe(8);
+    // items and per-subscription amounts are this run's claimed items only (the first run billed the earlier ones)
+    const claimed = await queryRows<{ id: string; amount: string; n: number }>(
+      database.db,
+      sql`SELECT r.subscription_id::text AS id, sum(r.amount)::text AS amount, count(*)::int AS n
+          FROM rated_item_claims c JOIN rated_items r ON r.id = c.rated_item_id
+          WHERE c.billing_run_id = ${second.id}::uuid GROUP BY r.subscription_id`,
+    );
+    const bySubscription = new Map(claimed.map((r) => [r.id, r]));
+    expect([...bySubscription.values()].reduce((sum, r) => sum + r.n, 0)).toBe(stats.counts.items);
+    for (const s of stats.top.subscriptions) expect(s.amount).toBe(bySubscription.get(s.subscriptionId)?.amount);
     expect(stats.invoiceSigns.source).toBe("lines");
     expect(stats.invoiceSigns.positive + stats.invoiceSigns.negative + stats.invoiceSigns.zero).toBe(8);
     expect(stats.changeVsPrevious.previousRun?.id).toBe(first.id);

@@ -75,8 +75,8 @@ describe("invoices", () => {
     expect(canceled.results).toEqual([{ invoiceId: b.id, number: null, outcome: "DONE" }]);
     const reopened = await one<{ n: number }>(
       database.db,
-      sql`SELECT count(*)::int AS n FROM rated_item_claims c JOIN invoice_lines l ON l.id = c.invoice_line_id
-          WHERE l.billing_run_id = ${runId}::uuid AND l.account_id = ${b.accountId}::uuid`,
+      sql`SELECT count(*)::int AS n FROM rated_item_claims c JOIN rated_items r ON r.id = c.rated_item_id
+          WHERE c.billing_run_id = ${runId}::uuid AND r.account_id = ${b.accountId}::uuid`,
     );
     expect(reopened.n).toBe(0);
     const hist = await t.caller.invoices.get({ id: b.id });
