@@ -40,12 +40,22 @@ export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput
               ${column((x) => x.quantity)}::numeric[], ${column((x) => x.unitPrice)}::numeric[], ${column((x) => x.amount)}::numeric[],
               ${column((x) => x.currency)}::text[], ${column((x) => x.usageDate)}::date[])
               WITH ORDINALITY AS r(e, a, s, c, d, q, p, m, cur, u, i)
+          ),
+          -- References are looked up once per distinct value, each by its unique index: a join would hash every
+          -- account and subscription of the tenant for each batch.
+          acc AS MATERIALIZED (
+            SELECT x.a, (SELECT id FROM customer_accounts WHERE tenant_id = ${tenantId} AND external_id = x.a) AS account_id
+            FROM (SELECT DISTINCT a FROM input) x
+          ), sub AS MATERIALIZED (
+            SELECT x.s, found.id AS subscription_id, found.account_id AS subscription_account_id
+            FROM (SELECT DISTINCT s FROM input WHERE s IS NOT NULL) x
+            LEFT JOIN LATERAL (SELECT id, account_id FROM subscriptions WHERE tenant_id = ${tenantId} AND external_id = x.s) found ON TRUE
+          ), ch AS MATERIALIZED (
+            SELECT x.c, (SELECT id FROM charges WHERE tenant_id = ${tenantId} AND code = x.c) AS charge_id
+            FROM (SELECT DISTINCT c FROM input) x
           ), resolved AS (
-            SELECT r.*, acc.id AS account_id, sub.id AS subscription_id, sub.account_id AS subscription_account_id, ch.id AS charge_id
-            FROM input r
-            LEFT JOIN customer_accounts acc ON acc.tenant_id = ${tenantId} AND acc.external_id = r.a
-            LEFT JOIN subscriptions sub ON r.s IS NOT NULL AND sub.tenant_id = ${tenantId} AND sub.external_id = r.s
-            LEFT JOIN charges ch ON ch.tenant_id = ${tenantId} AND ch.code = r.c
+            SELECT r.*, acc.account_id, sub.subscription_id, sub.subscription_account_id, ch.charge_id
+            FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s
           ), bad AS (
             SELECT i, a AS account, s AS subscription, c AS charge,
               account_id IS NULL AS "noAccount", charge_id IS NULL AS "noCharge",
@@ -60,7 +70,8 @@ export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput
             SELECT ${tenantId}, account_id, subscription_id, charge_id, d, q, p, m, cur, u, e
             FROM resolved
             WHERE NOT EXISTS (SELECT 1 FROM bad)
-              AND NOT EXISTS (SELECT 1 FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = resolved.e)
+              -- a probe of the unique index per item (NOT EXISTS may become a hash of every item the tenant has)
+              AND (SELECT true FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = resolved.e LIMIT 1) IS NULL
             -- one insertion order for every batch, so concurrent overlapping batches wait instead of deadlocking
             ORDER BY e
             ${onConflict ? sql`ON CONFLICT (tenant_id, external_id) DO NOTHING` : sql``}
