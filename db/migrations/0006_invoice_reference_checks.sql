@@ -67,53 +67,81 @@ CREATE TRIGGER invoices_references_change BEFORE UPDATE OF tenant_id, account_id
   EXECUTE FUNCTION check_invoice_reference_change();
 --> statement-breakpoint
 
--- TG_ARGV: the invoices columns that reference the table the trigger is on.
-CREATE OR REPLACE FUNCTION forbid_removing_referenced_by_invoices() RETURNS trigger
+-- One guard for every key that rows elsewhere reference without a foreign key: TG_ARGV lists the referencing
+-- 'table.column's (e.g. 'invoices.account_id'). Replaces 0004's guard for rated items, which now shares it.
+CREATE OR REPLACE FUNCTION forbid_removing_referenced_keys() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   removed boolean;
-  col text;
+  ref text;
   hit record;
 BEGIN
-  -- updates that keep their keys (the common UPDATE) neither lock nor look at invoices
+  -- updates that keep their keys (the common UPDATE) neither lock nor look at the referencing tables
   EXECUTE format('SELECT EXISTS (SELECT 1 FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM %I k WHERE k.tenant_id = o.tenant_id AND k.id = o.id))',
     TG_TABLE_NAME) INTO removed;
   IF NOT removed THEN RETURN NULL; END IF;
-  LOCK TABLE invoices IN SHARE MODE;
-  FOREACH col IN ARRAY TG_ARGV LOOP
+  FOREACH ref IN ARRAY TG_ARGV LOOP
+    EXECUTE format('LOCK TABLE %I IN SHARE MODE', split_part(ref, '.', 1));
     EXECUTE format(
       'WITH gone AS MATERIALIZED (
          SELECT o.tenant_id, o.id FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM %I k WHERE k.tenant_id = o.tenant_id AND k.id = o.id))
-       SELECT g.tenant_id, g.id FROM gone g WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = g.tenant_id AND i.%I = g.id) LIMIT 1',
-      TG_TABLE_NAME, col) INTO hit;
+       SELECT g.tenant_id, g.id FROM gone g WHERE EXISTS (SELECT 1 FROM %I x WHERE x.tenant_id = g.tenant_id AND x.%I = g.id) LIMIT 1',
+      TG_TABLE_NAME, split_part(ref, '.', 1), split_part(ref, '.', 2)) INTO hit;
     IF hit IS NOT NULL THEN
-      RAISE EXCEPTION '% % of tenant % is referenced by invoices', TG_TABLE_NAME, hit.id, hit.tenant_id
+      RAISE EXCEPTION '% % of tenant % is referenced by %', TG_TABLE_NAME, hit.id, hit.tenant_id, replace(split_part(ref, '.', 1), '_', ' ')
         USING ERRCODE = 'foreign_key_violation';
     END IF;
   END LOOP;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE TRIGGER customer_accounts_referenced_by_invoices_delete AFTER DELETE ON "customer_accounts"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_by_invoices('account_id');
+DROP TRIGGER customer_accounts_referenced_by_items_delete ON "customer_accounts";
 --> statement-breakpoint
-CREATE TRIGGER customer_accounts_referenced_by_invoices_update AFTER UPDATE ON "customer_accounts"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_by_invoices('account_id');
+DROP TRIGGER customer_accounts_referenced_by_items_update ON "customer_accounts";
 --> statement-breakpoint
-CREATE TRIGGER billing_runs_referenced_by_invoices_delete AFTER DELETE ON "billing_runs"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_by_invoices('billing_run_id', 'origin_run_id');
+DROP TRIGGER subscriptions_referenced_by_items_delete ON "subscriptions";
+--> statement-breakpoint
+DROP TRIGGER subscriptions_referenced_by_items_update ON "subscriptions";
+--> statement-breakpoint
+DROP TRIGGER charges_referenced_by_items_delete ON "charges";
+--> statement-breakpoint
+DROP TRIGGER charges_referenced_by_items_update ON "charges";
+--> statement-breakpoint
+DROP FUNCTION forbid_removing_referenced_by_items();
+--> statement-breakpoint
+CREATE TRIGGER customer_accounts_referenced_delete AFTER DELETE ON "customer_accounts" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('invoices.account_id', 'rated_items.account_id');
+--> statement-breakpoint
+CREATE TRIGGER customer_accounts_referenced_update AFTER UPDATE ON "customer_accounts" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('invoices.account_id', 'rated_items.account_id');
+--> statement-breakpoint
+CREATE TRIGGER subscriptions_referenced_delete AFTER DELETE ON "subscriptions" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('rated_items.subscription_id');
+--> statement-breakpoint
+CREATE TRIGGER subscriptions_referenced_update AFTER UPDATE ON "subscriptions" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('rated_items.subscription_id');
+--> statement-breakpoint
+CREATE TRIGGER charges_referenced_delete AFTER DELETE ON "charges" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('rated_items.charge_id');
+--> statement-breakpoint
+CREATE TRIGGER charges_referenced_update AFTER UPDATE ON "charges" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('rated_items.charge_id');
+--> statement-breakpoint
+CREATE TRIGGER billing_runs_referenced_delete AFTER DELETE ON "billing_runs" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_removing_referenced_keys('invoices.billing_run_id', 'invoices.origin_run_id');
 --> statement-breakpoint
 
--- A run's identity never changes (its status and counters are updated all the time: no statement trigger there).
+-- Keys that never change, refused with one message. TG_ARGV[0] names them.
 CREATE OR REPLACE FUNCTION forbid_key_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'the id and tenant of % % cannot be changed', TG_TABLE_NAME, OLD.id USING ERRCODE = 'check_violation';
+  RAISE EXCEPTION 'the % of a % row cannot be changed', TG_ARGV[0], TG_TABLE_NAME USING ERRCODE = 'check_violation';
 END $$;
 --> statement-breakpoint
+-- A run's identity never changes (its status and counters are updated all the time: no statement trigger there).
 CREATE TRIGGER billing_runs_key_fixed BEFORE UPDATE OF id, tenant_id ON "billing_runs"
   FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
-  EXECUTE FUNCTION forbid_key_change();
+  EXECUTE FUNCTION forbid_key_change('id and tenant');
 --> statement-breakpoint
 
 -- The VAT breakdown and the status history belong to an invoice of their own tenant, and stay with it.
@@ -138,19 +166,13 @@ CREATE TRIGGER invoice_tax_subtotals_references_check AFTER INSERT ON "invoice_t
 CREATE TRIGGER invoice_status_history_references_check AFTER INSERT ON "invoice_status_history"
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION check_invoice_child_references();
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION forbid_invoice_child_move() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'the invoice and tenant of a % row cannot be changed', TG_TABLE_NAME USING ERRCODE = 'check_violation';
-END $$;
---> statement-breakpoint
 CREATE TRIGGER invoice_tax_subtotals_invoice_fixed BEFORE UPDATE OF invoice_id, tenant_id ON "invoice_tax_subtotals"
   FOR EACH ROW WHEN (OLD.invoice_id IS DISTINCT FROM NEW.invoice_id OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
-  EXECUTE FUNCTION forbid_invoice_child_move();
+  EXECUTE FUNCTION forbid_key_change('invoice and tenant');
 --> statement-breakpoint
 CREATE TRIGGER invoice_status_history_invoice_fixed BEFORE UPDATE OF invoice_id, tenant_id ON "invoice_status_history"
   FOR EACH ROW WHEN (OLD.invoice_id IS DISTINCT FROM NEW.invoice_id OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
-  EXECUTE FUNCTION forbid_invoice_child_move();
+  EXECUTE FUNCTION forbid_key_change('invoice and tenant');
 --> statement-breakpoint
 
 -- Deleting an invoice that is not posted (posted ones cannot be deleted) takes its VAT breakdown and history with it,
