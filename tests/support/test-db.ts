@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
+import { webhookSweepIdle } from "@/server/webhooks/sweeper";
 import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, testDbPrefix, withDatabase } from "./test-db-config";
 
 export type TestDatabase = Database & { url?: string };
@@ -15,7 +16,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const runId = inject("testRunId");
   if (kind === "pglite") {
     const snapshot = new Blob([fs.readFileSync(pgliteSnapshotPath(runId))]);
-    return openDatabase({ driver: "pglite", dataDir: "memory://", loadDataDir: snapshot, migrate: false });
+    const database = await openDatabase({ driver: "pglite", dataDir: "memory://", loadDataDir: snapshot, migrate: false });
+    return { ...database, close: () => closeAfterSweeps(database) };
   }
   const { Client } = await import("pg");
   const name = `${testDbPrefix(runId)}${randomUUID().replaceAll("-", "").slice(0, 16)}`;
@@ -30,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     ...database,
     url,
     close: async () => {
-      await database.close();
+      await closeAfterSweeps(database);
       // pool.end() resolves before the last socket is gone; let it go before forcing the drop
       await new Promise((resolve) => setTimeout(resolve, 100));
       const dropper = new Client({ connectionString: pgAdminUrl() });
@@ -39,4 +41,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.end();
     },
   };
+}
+
+/** A webhook sweep started by a milestone of the file's last test would otherwise fail against a closed database. */
+async function closeAfterSweeps(database: Database) {
+  await webhookSweepIdle();
+  await database.close();
 }
