@@ -123,7 +123,10 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   if (f.chargeTypes?.length) where.push(sql`ch.type::text = ANY(${textArray(f.chargeTypes)})`);
 
   // the chunk's accounts only (a join on the id alone reads every tenant's accounts for each chunk)
-  const chunkAccounts = sql`a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}`;
+  const eligibleItems = sql`FROM rated_items r
+      JOIN customer_accounts a ON a.id = r.account_id AND a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}
+      JOIN charges ch ON ch.id = r.charge_id
+      WHERE ${sql.join(where, sql` AND `)}`;
   const subKey = run.groupBySubscription ? sql`coalesce(r.subscription_id, ${ZERO_UUID}::uuid)` : sql`${ZERO_UUID}::uuid`;
   const priceKey = run.splitByUnitPrice ? sql`r.unit_price` : sql`0::numeric`;
   const dateKey =
@@ -153,18 +156,12 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     -- (item_detail, inlined) are read only for accounts that have a bad item.
     WITH item_detail AS NOT MATERIALIZED (
       SELECT r.id, r.account_id, r.subscription_id, r.currency, a.currency AS acc_currency, ${vatBad} AS vat_bad, ch.code AS charge_code
-      FROM rated_items r
-      JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts}
-      JOIN charges ch ON ch.id = r.charge_id
-      WHERE ${sql.join(where, sql` AND `)}
+      ${eligibleItems}
     ),
     elig AS MATERIALIZED (
       SELECT r.id, r.account_id, r.charge_id, r.currency, r.quantity, r.unit_price, r.amount, r.usage_date,
         ${subKey} AS sub_key, ${priceKey} AS price_key, ${dateKey} AS date_key, (r.currency <> a.currency OR ${vatBad}) AS bad
-      FROM rated_items r
-      JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts}
-      JOIN charges ch ON ch.id = r.charge_id
-      WHERE ${sql.join(where, sql` AND `)}
+      ${eligibleItems}
     ),
     grp AS MATERIALIZED (
       SELECT account_id, sub_key, charge_id, price_key, date_key, currency,
