@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema";
+import type { INVOICE_STATUSES } from "@/lib/billing-values";
 import { conflict, notFound } from "@/server/errors";
 import { refreshRunCounters } from "./engine";
 import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "./inputs";
@@ -119,7 +120,8 @@ export type InvoiceLineRow = {
   itemsCount: number;
 };
 export type VatBreakdownRow = { vatCategory: string; vatRate: string; taxableAmount: string; taxAmount: string; exemptionReason: string | null };
-export type StatusHistoryRow = { fromStatus: string | null; toStatus: string; reason: string | null; actor: string | null; at: Date };
+type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export type StatusHistoryRow = { fromStatus: InvoiceStatus | null; toStatus: InvoiceStatus; reason: string | null; actor: string | null; at: Date };
 
 export async function getInvoice(db: Queryable, tenantId: string, invoiceId: string) {
   const [invoice] = await queryRows<InvoiceDetail>(
