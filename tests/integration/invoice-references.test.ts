@@ -99,6 +99,37 @@ describe("invoice references", () => {
     );
   });
 
+  it("deleting an account while an invoice for it is being inserted waits for the insert and is refused", async () => {
+    const { t, draft } = await tenantWithDrafts();
+    const spare = await one<{ id: string }>(
+      database.db,
+      sql`INSERT INTO customer_accounts (tenant_id, external_id, name, currency, country)
+          VALUES (${t.tenantId}, 'racing-' || gen_random_uuid(), 'Racing', 'EUR', 'DE') RETURNING id::text`,
+    );
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signal!: () => void;
+    const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
+    // T1 inserts an invoice for the spare account and keeps its transaction open
+    const t1 = database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO invoices (tenant_id, billing_run_id, origin_run_id, account_id, type, status, currency, invoice_date,
+          due_date, net_total, tax_total, gross_total, lines_count, buyer)
+        VALUES (${t.tenantId}, ${draft.run_id}::uuid, ${draft.run_id}::uuid, ${spare.id}::uuid, 'INVOICE', 'DRAFT', 'EUR', '2026-12-01',
+          '2026-12-31', 0, 0, 0, 0, '{}'::jsonb)`);
+      signal();
+      await held;
+    });
+    await insertedUncommitted;
+    // T2 deletes the account: on Postgres it waits for T1 (the SHARE lock on invoices), on PGlite it queues behind it
+    const t2 = dbError(database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await t1;
+    expect(await t2).toMatch(/customer_accounts .* is referenced by invoices/);
+    const left = await one<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM customer_accounts WHERE id = ${spare.id}::uuid`);
+    expect(left.n).toBe(1);
+  });
+
   it("deleting a draft invoice takes its VAT breakdown and status history with it", async () => {
     const { draft } = await tenantWithDrafts();
     const children = async () =>
