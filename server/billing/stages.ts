@@ -26,6 +26,12 @@ export function inRange(column: SQL, chunk: Pick<Chunk, "after" | "upTo">): SQL 
   return parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`;
 }
 
+/**
+ * The chunk's accounts of the run's tenant, as a condition on `customer_accounts a` (joined on the id alone, a chunk
+ * would read every tenant's accounts).
+ */
+const chunkAccounts = (run: RunRow, chunk: Chunk) => sql`a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}`;
+
 /** The accounts a step works on, as a query returning one `id` column. */
 function stepAccounts(run: RunRow, step: StepKind): SQL {
   switch (step) {
@@ -122,9 +128,8 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   if (f.subscriptionIds?.length) where.push(sql`r.subscription_id = ANY(${uuidArray(f.subscriptionIds)})`);
   if (f.chargeTypes?.length) where.push(sql`ch.type::text = ANY(${textArray(f.chargeTypes)})`);
 
-  // the chunk's accounts only (a join on the id alone reads every tenant's accounts for each chunk)
   const eligibleItems = sql`FROM rated_items r
-      JOIN customer_accounts a ON a.id = r.account_id AND a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}
+      JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts(run, chunk)}
       JOIN charges ch ON ch.id = r.charge_id
       WHERE ${sql.join(where, sql` AND `)}`;
   const subKey = run.groupBySubscription ? sql`coalesce(r.subscription_id, ${ZERO_UUID}::uuid)` : sql`${ZERO_UUID}::uuid`;
@@ -244,7 +249,6 @@ function rulesSql(rules: RuleRow[]): { values: SQL; usesPrevious: boolean } | nu
 
 export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
   const range = inRange(sql`l.account_id`, chunk);
-  const chunkAccounts = sql`a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}`;
   // lines of accounts that have no invoice of this run yet (anti-join against the run's invoices in the chunk)
   const pending = sql`l.billing_run_id = ${run.id}::uuid AND ${range}
     AND l.account_id NOT IN (SELECT i.account_id FROM invoices i WHERE i.origin_run_id = ${run.id}::uuid AND ${inRange(sql`i.account_id`, chunk)})`;
@@ -312,7 +316,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
     t AS (
       SELECT bd.account_id, min(bd.currency) AS currency, sum(bd.taxable) AS net, sum(bd.tax) AS tax, sum(bd.n)::int AS lines,
         min(${missingBuyer}) AS missing
-      FROM bd JOIN customer_accounts a ON a.id = bd.account_id AND ${chunkAccounts}
+      FROM bd JOIN customer_accounts a ON a.id = bd.account_id AND ${chunkAccounts(run, chunk)}
       GROUP BY bd.account_id
     ),
     ins AS (
@@ -327,7 +331,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
           'postalCode', a.postal_code, 'country', a.country, 'vatId', a.vat_id,
           'electronicAddressScheme', a.electronic_address_scheme, 'electronicAddress', a.electronic_address))
       FROM t
-      JOIN customer_accounts a ON a.id = t.account_id AND ${chunkAccounts}
+      JOIN customer_accounts a ON a.id = t.account_id AND ${chunkAccounts(run, chunk)}
       LEFT JOIN billing_cycles ac ON ac.id = a.billing_cycle_id
       LEFT JOIN billing_cycles rc ON rc.id = ${run.billingCycleId}::uuid
       ${previous}
@@ -421,7 +425,7 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
       tx,
       sql`WITH todo AS (
             SELECT i.id, i.status, ${first}::bigint - 1 + row_number() OVER (ORDER BY a.name, i.account_id) AS seq
-            FROM invoices i JOIN customer_accounts a ON a.id = i.account_id AND a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}
+            FROM invoices i JOIN customer_accounts a ON a.id = i.account_id AND ${chunkAccounts(run, chunk)}
             WHERE i.tenant_id = ${run.tenantId} AND i.billing_run_id = ${run.id}::uuid AND i.status IN ('DRAFT', 'SUSPECT')
               AND i.type = ${g.type}::invoice_type AND to_char(i.invoice_date, 'YYYY') = ${g.year}
               AND ${inRange(sql`i.account_id`, chunk)}),
