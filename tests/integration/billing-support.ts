@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { MemberRole } from "@/db/schema/enums";
 import { waitForInlineJobs, inlineDriver } from "@/inngest/inline";
@@ -44,4 +44,27 @@ export async function runState(db: Db, runId: string) {
     db,
     sql`SELECT status, failed_step, disabled FROM billing_runs WHERE id = ${runId}::uuid`,
   );
+}
+
+/**
+ * Races `competitor` against an uncommitted insert: `insert` runs in a transaction that stays open until the
+ * competitor has started and had time to block on it (Postgres) or queue behind it (PGlite); then it commits.
+ * Returns the competitor's outcome.
+ */
+export async function raceAgainstOpenInsert<T>(db: Db, insert: SQL, competitor: () => Promise<T>): Promise<T> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let signal!: () => void;
+  const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
+  const holder = db.transaction(async (tx) => {
+    await tx.execute(insert);
+    signal();
+    await held;
+  });
+  await Promise.race([insertedUncommitted, holder]);
+  const outcome = competitor();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  release();
+  await holder;
+  return outcome;
 }

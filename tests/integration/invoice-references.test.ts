@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorMessage } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
-import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./billing-support";
+import { cycleRun, newTenant, one, raceAgainstOpenInsert, waitForInlineJobs, type TestTenant } from "./billing-support";
 
 // Invoices reference runs and an account of their own tenant, and their VAT breakdown and status history an invoice
 // of the same tenant — enforced by the database itself (statement-level checks, db/migrations/0006).
@@ -106,26 +106,17 @@ describe("invoice references", () => {
       sql`INSERT INTO customer_accounts (tenant_id, external_id, name, currency, country)
           VALUES (${t.tenantId}, 'racing-' || gen_random_uuid(), 'Racing', 'EUR', 'DE') RETURNING id::text`,
     );
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let signal!: () => void;
-    const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
-    // T1 inserts an invoice for the spare account and keeps its transaction open
-    const t1 = database.db.transaction(async (tx) => {
-      await tx.execute(sql`INSERT INTO invoices (tenant_id, billing_run_id, origin_run_id, account_id, type, status, currency, invoice_date,
+    // an invoice for the spare account stays uncommitted while the account is deleted: on Postgres the delete waits
+    // for it (the SHARE lock on invoices), on PGlite it queues behind it
+    const refusal = await raceAgainstOpenInsert(
+      database.db,
+      sql`INSERT INTO invoices (tenant_id, billing_run_id, origin_run_id, account_id, type, status, currency, invoice_date,
           due_date, net_total, tax_total, gross_total, lines_count, buyer)
         VALUES (${t.tenantId}, ${draft.run_id}::uuid, ${draft.run_id}::uuid, ${spare.id}::uuid, 'INVOICE', 'DRAFT', 'EUR', '2026-12-01',
-          '2026-12-31', 0, 0, 0, 0, '{}'::jsonb)`);
-      signal();
-      await held;
-    });
-    await insertedUncommitted;
-    // T2 deletes the account: on Postgres it waits for T1 (the SHARE lock on invoices), on PGlite it queues behind it
-    const t2 = dbError(database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    release();
-    await t1;
-    expect(await t2).toMatch(/customer_accounts .* is referenced by invoices/);
+          '2026-12-31', 0, 0, 0, 0, '{}'::jsonb)`,
+      () => dbError(database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`)),
+    );
+    expect(refusal).toMatch(/customer_accounts .* is referenced by invoices/);
     const left = await one<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM customer_accounts WHERE id = ${spare.id}::uuid`);
     expect(left.n).toBe(1);
   });

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorMessage } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
-import { newTenant, one } from "./billing-support";
+import { newTenant, one, raceAgainstOpenInsert } from "./billing-support";
 
 // Rated items may only reference an account, subscription and charge of their own tenant — enforced by the
 // database itself (statement-level checks, db/migrations/0004), whatever code writes them.
@@ -94,25 +94,16 @@ describe("rated item references", () => {
           SELECT tenant_id, 'racing', 'Racing', currency, billing_cycle_id FROM customer_accounts WHERE id = ${refs.account_id}::uuid
           RETURNING id`,
     );
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let signal!: () => void;
-    const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
-    // T1 inserts an item for the spare account and keeps its transaction open
-    const t1 = database.db.transaction(async (tx) => {
-      await tx.execute(sql`INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency,
+    // an item for the spare account stays uncommitted while the account is deleted: on Postgres the delete waits for
+    // it (the SHARE lock), on PGlite it queues behind it
+    const refusal = await raceAgainstOpenInsert(
+      database.db,
+      sql`INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency,
           usage_date, external_id)
-        VALUES (${a.tenantId}, ${spare.id}::uuid, ${refs.charge_id}::uuid, 'race', 1, 1, 1, 'EUR', '2026-10-01', 'race-1')`);
-      signal();
-      await held;
-    });
-    await insertedUncommitted;
-    // T2 deletes the account: on Postgres it waits for T1 (the SHARE lock), on PGlite it queues behind it
-    const t2 = dbError(database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    release();
-    await t1;
-    expect(await t2).toMatch(/referenced by rated items/);
+        VALUES (${a.tenantId}, ${spare.id}::uuid, ${refs.charge_id}::uuid, 'race', 1, 1, 1, 'EUR', '2026-10-01', 'race-1')`,
+      () => dbError(database.db.execute(sql`DELETE FROM customer_accounts WHERE id = ${spare.id}::uuid`)),
+    );
+    expect(refusal).toMatch(/referenced by rated items/);
     const item = await one<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM rated_items WHERE external_id = 'race-1'`);
     expect(item.n).toBe(1);
   });
