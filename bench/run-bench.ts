@@ -1,6 +1,9 @@
 /**
  * npm run bench -- --accounts 100000 --items 1000000 [--driver pg|pglite] [--url postgres://…/postgres] [--chunk 5000]
  *   [--template billrun_bench_seeded]  (Postgres: seed once into that database and clone it on later runs)
+ *   [--skip-floor]  (quick iterations on the app's side: no floor, so no ratio)
+ *   [--months 3]  (then bill months 2..N too: a new month of items for the same accounts each time, earlier months'
+ *                  items staying in the table; prints every month's run time as month_run_s)
  *
  * Seeds a fresh database (two identical tenants), runs an AUTO_POST run end-to-end through the real services
  * (claim, lines, drafts, rules, posting, numbering; inline driver) on one tenant, and the hand-written raw-SQL
@@ -27,10 +30,13 @@ const { values } = parseArgs({
     chunk: { type: "string" },
     keep: { type: "boolean", default: false },
     template: { type: "string" },
+    "skip-floor": { type: "boolean", default: false },
+    months: { type: "string", default: "1" },
   },
 });
 const accounts = Number(values.accounts);
 const items = Number(values.items);
+const months = Math.max(1, Number(values.months));
 const driverArg = values.driver ?? (process.env.TEST_DB === "pglite" ? "pglite" : "pg");
 if (values.chunk) engineOptions.chunkAccounts = Number(values.chunk);
 
@@ -51,7 +57,11 @@ async function freshDatabase(): Promise<BenchDatabase> {
   await admin.connect();
   const template = values.template;
   const seeded = template ? await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [template]) : null;
-  await admin.query(`CREATE DATABASE ${name}${seeded?.rowCount ? ` TEMPLATE ${template}` : ""}`);
+  // FILE_COPY (Postgres 15+): the default WAL_LOG strategy writes the whole template through the WAL, and the
+  // checkpoints that follow land in the middle of the timed run.
+  const [{ server_version_num: version }] = (await admin.query(`SHOW server_version_num`)).rows as { server_version_num: string }[];
+  const strategy = Number(version) >= 150000 ? " STRATEGY FILE_COPY" : "";
+  await admin.query(`CREATE DATABASE ${name}${seeded?.rowCount ? ` TEMPLATE ${template}${strategy}` : ""}`);
   await admin.end();
   const u = new URL(values.url!);
   u.pathname = `/${name}`;
@@ -90,12 +100,86 @@ async function saveTemplate(database: BenchDatabase, template: string) {
   log(`saved the seeded database as ${template}`);
 }
 
+/** Starts each timed part from a clean checkpoint, so neither pays for the writes of what came before it. */
+async function settle(db: Database["db"]) {
+  if (driverArg === "pglite") return;
+  try {
+    await db.execute(sql`CHECKPOINT`);
+  } catch (error) {
+    log(`no CHECKPOINT before timing (${(error as Error).message}); figures may include earlier writes`);
+  }
+}
+
 async function tenant(db: Database["db"], name: string) {
   return createTenant(db, {
     name,
     slug: name.toLowerCase(),
     profile: { legalName: `${name} GmbH`, addressLine: "Hauptstraße 1", city: "Berlin", postalCode: "10115", country: "DE", vatId: "DE123456789" },
   });
+}
+
+const runInput = { type: "CYCLE" as const, invoiceDate: "2026-12-01", cutoffDate: "2026-12-01", mode: "AUTO_POST" as const };
+const actor = { type: "SYSTEM" as const };
+
+/** The floor: hand-written SQL for the same work (bench/floor.sql), one transaction, no chunks. Returns seconds. */
+async function runFloor(db: Database["db"], tenantId: string, billingCycleId: string, expected: number): Promise<number> {
+  const floorRun = await createRun(db, tenantId, { ...runInput, billingCycleId }, actor);
+  const script = fs.readFileSync(path.join(import.meta.dirname, "floor.sql"), "utf8");
+  const params: Record<string, string> = {
+    tenant: `'${tenantId}'`,
+    run: `'${floorRun.id}'`,
+    cycle: `'${billingCycleId}'`,
+    cutoff: `'${runInput.cutoffDate}'`,
+    invoice_date: `'${runInput.invoiceDate}'`,
+    work_mem: `'${engineOptions.workMem}'`,
+  };
+  const statements = script
+    .split("\n")
+    .filter((line) => !line.startsWith("--"))
+    .join("\n")
+    .replace(/:(tenant|run|cycle|cutoff|invoice_date|work_mem)\b/g, (_, k: string) => params[k])
+    .split(/;\s*\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  await settle(db);
+  const t0 = performance.now();
+  await db.transaction(async (tx) => {
+    for (const statement of statements) await tx.execute(sql.raw(statement));
+  });
+  const floorS = seconds(t0);
+  const [check] = await queryRows<{ posted: number }>(
+    db,
+    sql`SELECT count(*)::int AS posted FROM invoices WHERE billing_run_id = ${floorRun.id}::uuid AND status = 'POSTED'`,
+  );
+  log(`floor: ${check.posted} posted invoices in ${floorS} s`);
+  if (check.posted !== expected) log(`WARNING: floor posted ${check.posted}, run posted ${expected}`);
+
+  return floorS;
+}
+
+/** One AUTO_POST run of the app tenant's cycle through the real services (inline driver), timed, with its steps logged. */
+async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: string, label: string) {
+  await settle(db);
+  const t0 = performance.now();
+  const run = await createRun(db, app.tenantId, { ...runInput, cutoffDate, invoiceDate: cutoffDate, billingCycleId: app.billingCycleId }, actor);
+  await processRun(db, app.tenantId, run.id, actor);
+  await waitForInlineJobs();
+  const runS = seconds(t0);
+  const result = await getRun(db, app.tenantId, run.id);
+  if (result.status !== "POSTED") throw new Error(`the ${label} ended ${result.status}: ${result.errorSummary}`);
+  log(`${label}: ${result.itemsCount} items → ${result.linesCount} lines → ${result.postedCount} posted invoices in ${runS} s`);
+  const steps = await queryRows<{ kind: string; s: number }>(
+    db,
+    sql`SELECT kind::text, round(extract(epoch FROM ended_at - started_at)::numeric, 2)::float8 AS s
+        FROM job_executions WHERE billing_run_id = ${run.id}::uuid ORDER BY started_at`,
+  );
+  log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s`).join(", ")}`);
+  return { seconds: runS, posted: result.postedCount };
+}
+
+async function addMonths(db: Database["db"], date: string, n: number): Promise<string> {
+  const [row] = await queryRows<{ d: string }>(db, sql`SELECT (${date}::date + make_interval(months => ${n}))::date::text AS d`);
+  return row.d;
 }
 
 async function main() {
@@ -116,55 +200,27 @@ async function main() {
     if (values.template) await saveTemplate(database, values.template);
   }
 
-  const runInput = { type: "CYCLE" as const, invoiceDate: "2026-12-01", cutoffDate: "2026-12-01", mode: "AUTO_POST" as const };
-  const actor = { type: "SYSTEM" as const };
 
   // The app: the real services, end to end.
-  t0 = performance.now();
-  const run = await createRun(db, app.tenantId, { ...runInput, billingCycleId: app.billingCycleId }, actor);
-  await processRun(db, app.tenantId, run.id, actor);
-  await waitForInlineJobs();
-  const runS = seconds(t0);
-  const result = await getRun(db, app.tenantId, run.id);
-  if (result.status !== "POSTED") throw new Error(`the run ended ${result.status}: ${result.errorSummary}`);
-  log(`run: ${result.itemsCount} items → ${result.linesCount} lines → ${result.postedCount} posted invoices in ${runS} s`);
-  const steps = await queryRows<{ kind: string; s: number }>(
-    db,
-    sql`SELECT kind::text, round(extract(epoch FROM ended_at - started_at)::numeric, 2)::float8 AS s
-        FROM job_executions WHERE billing_run_id = ${run.id}::uuid ORDER BY started_at`,
-  );
-  log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s`).join(", ")}`);
+  const first = await timeAppRun(db, app, runInput.cutoffDate, "run");
+  const floorS = values["skip-floor"] ? null : await runFloor(db, floor.tenantId, floor.billingCycleId, first.posted);
 
-  // The floor: hand-written SQL for the same work, one transaction, no chunks.
-  const floorRun = await createRun(db, floor.tenantId, { ...runInput, billingCycleId: floor.billingCycleId }, actor);
-  const script = fs.readFileSync(path.join(import.meta.dirname, "floor.sql"), "utf8");
-  const params: Record<string, string> = {
-    tenant: `'${floor.tenantId}'`,
-    run: `'${floorRun.id}'`,
-    cycle: `'${floor.billingCycleId}'`,
-    cutoff: `'${runInput.cutoffDate}'`,
-    invoice_date: `'${runInput.invoiceDate}'`,
-    work_mem: `'${engineOptions.workMem}'`,
-  };
-  const statements = script
-    .split("\n")
-    .filter((line) => !line.startsWith("--"))
-    .join("\n")
-    .replace(/:(tenant|run|cycle|cutoff|invoice_date|work_mem)\b/g, (_, k: string) => params[k])
-    .split(/;\s*\n/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  t0 = performance.now();
-  await db.transaction(async (tx) => {
-    for (const statement of statements) await tx.execute(sql.raw(statement));
-  });
-  const floorS = seconds(t0);
-  const [check] = await queryRows<{ posted: number }>(
-    db,
-    sql`SELECT count(*)::int AS posted FROM invoices WHERE billing_run_id = ${floorRun.id}::uuid AND status = 'POSTED'`,
-  );
-  log(`floor: ${check.posted} posted invoices in ${floorS} s`);
-  if (check.posted !== result.postedCount) log(`WARNING: floor posted ${check.posted}, run posted ${result.postedCount}`);
+  // Later months: the same accounts get a new month of items while the earlier months' items stay in the table, billed.
+  const monthRunS: number[] = [first.seconds];
+  for (let month = 2; month <= months; month++) {
+    const cutoff = await addMonths(db, runInput.cutoffDate, month - 1);
+    t0 = performance.now();
+    await db.execute(sql`
+      INSERT INTO rated_items (tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
+        currency, usage_date, external_id)
+      SELECT tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount, currency,
+        (usage_date + make_interval(months => ${month - 1}))::date, external_id || '-m' || ${month}
+      FROM rated_items WHERE tenant_id = ${app.tenantId} AND usage_date < ${runInput.cutoffDate}::date`);
+    await db.execute(sql`ANALYZE rated_items`);
+    log(`month ${month}: copied the first month's items to before ${cutoff} in ${seconds(t0)} s`);
+    monthRunS.push((await timeAppRun(db, app, cutoff, `month ${month} run`)).seconds);
+  }
+
 
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -175,11 +231,12 @@ async function main() {
       driver: database.driver,
       accounts,
       items,
-      invoices: result.postedCount,
-      run_s: runS,
+      invoices: first.posted,
+      run_s: first.seconds,
       floor_s: floorS,
-      ratio: Math.round((runS / floorS) * 100) / 100,
+      ratio: floorS === null ? null : Math.round((first.seconds / floorS) * 100) / 100,
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+      ...(months > 1 ? { month_run_s: monthRunS } : {}),
     }),
   );
 }

@@ -406,14 +406,19 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
     INVOICE: parseNumberFormat(profile?.invoice_format ?? "INV-{YYYY}-{SEQ:6}"),
     CREDIT_NOTE: parseNumberFormat(profile?.credit_format ?? "CN-{YYYY}-{SEQ:6}"),
   };
-  // Lock exactly the invoices this chunk posts; a duplicate worker waits and then finds them posted.
+  // Lock exactly the invoices this chunk posts (a duplicate worker waits and then finds them posted) and record their
+  // posting in the history: work that needs no number, done before the tenant's number sequence is locked, so that
+  // another chunk can post meanwhile.
   const groups = await queryRows<{ type: "INVOICE" | "CREDIT_NOTE"; year: string; n: number }>(
     tx,
     sql`WITH locked AS (
-          SELECT id, type, to_char(invoice_date, 'YYYY') AS year FROM invoices
+          SELECT id, type, status, to_char(invoice_date, 'YYYY') AS year FROM invoices
           WHERE tenant_id = ${run.tenantId} AND billing_run_id = ${run.id}::uuid AND status IN ('DRAFT', 'SUSPECT')
             AND ${inRange(sql`account_id`, chunk)}
-          FOR UPDATE)
+          FOR UPDATE),
+        history AS (
+          INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
+          SELECT ${run.tenantId}, id, status, 'POSTED', 'system' FROM locked RETURNING 1)
         SELECT type, year, count(*)::int AS n FROM locked GROUP BY type, year ORDER BY type, year`,
   );
   let posted = 0;
@@ -424,7 +429,7 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
     const [res] = await queryRows<{ n: number }>(
       tx,
       sql`WITH todo AS (
-            SELECT i.id, i.status, ${first}::bigint - 1 + row_number() OVER (ORDER BY a.name, i.account_id) AS seq
+            SELECT i.id, ${first}::bigint - 1 + row_number() OVER (ORDER BY a.name, i.account_id) AS seq
             FROM invoices i JOIN customer_accounts a ON a.id = i.account_id AND ${chunkAccounts(run, chunk)}
             WHERE i.tenant_id = ${run.tenantId} AND i.billing_run_id = ${run.id}::uuid AND i.status IN ('DRAFT', 'SUSPECT')
               AND i.type = ${g.type}::invoice_type AND to_char(i.invoice_date, 'YYYY') = ${g.year}
@@ -433,10 +438,7 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
             UPDATE invoices i SET status = 'POSTED', number = ${numberSql(format, sql`todo.seq`, sql`${g.year}::text`)},
               posted_at = now(), updated_at = now()
             FROM todo WHERE i.id = todo.id
-            RETURNING i.id, todo.status AS from_status),
-          history AS (
-            INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
-            SELECT ${run.tenantId}, id, from_status, 'POSTED', 'system' FROM upd RETURNING 1)
+            RETURNING 1)
           SELECT count(*)::int AS n FROM upd`,
     );
     // Gapless: every allocated number must have been used, else roll the whole chunk back.
