@@ -7,6 +7,7 @@ import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugi
 import type { Db } from "@/db/client";
 import * as schema from "@/db/schema";
 import { env } from "@/server/env";
+import { assertTenantDeletable } from "@/server/tenants/tenant-deletion";
 
 // Organizations are tenants. Billrun's four roles map onto better-auth's access control;
 // what each role may do in billing is decided in server/auth/roles.ts.
@@ -27,7 +28,15 @@ export function createAuth(db: Db) {
     trustedOrigins: [appUrl, ...(env.TRUSTED_ORIGINS?.split(",").filter(Boolean) ?? [])],
     database: drizzleAdapter(db, { provider: "pg", schema }),
     emailAndPassword: { enabled: true, minPasswordLength: 8 },
-    plugins: [organization({ ac, roles, creatorRole: "owner" }), nextCookies()],
+    plugins: [
+      organization({
+        ac,
+        roles,
+        creatorRole: "owner",
+        organizationHooks: { beforeDeleteOrganization: ({ organization: tenant }) => assertTenantDeletable(db, tenant) },
+      }),
+      nextCookies(),
+    ],
   });
 }
 
