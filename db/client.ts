@@ -2,6 +2,7 @@ import path from "node:path";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { envInteger } from "@/lib/env-settings";
 import { selectDriver, type DriverName } from "./driver";
 import * as schema from "./schema";
 
@@ -63,7 +64,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 async function openNodePostgres(url: string, options: OpenOptions): Promise<Database> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: url, max: options.poolMax ?? Number(process.env.DB_POOL_MAX ?? 10) });
+  const pool = new Pool({ connectionString: url, max: options.poolMax ?? envInteger("DB_POOL_MAX", 10) });
   pool.on("error", logIdleClientError);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   if (options.migrate) {
@@ -88,7 +89,7 @@ async function openNeon(url: string, options: OpenOptions): Promise<Database> {
     neonConfig.forceDisablePgSSL = true;
     neonConfig.coalesceWrites = false;
   }
-  const pool = new Pool({ connectionString: url, max: options.poolMax ?? Number(process.env.DB_POOL_MAX ?? 10) });
+  const pool = new Pool({ connectionString: url, max: options.poolMax ?? envInteger("DB_POOL_MAX", 10) });
   pool.on("error", logIdleClientError);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   if (options.migrate) {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { envInteger } from "@/lib/env-settings";
 import { isEmbeddedDatabase, queryRows, type Db, type Queryable } from "@/db/client";
 import { engineOptions, errorMessage, INSTANCE_ID } from "@/server/billing/engine";
 import { jobLogEntries, type JobLogLine } from "@/server/billing/job-log";
@@ -38,7 +39,7 @@ export interface DocumentJobWork {
 
 export const documentJobOptions = {
   /** invoices per chunk (one progress update each; one Inngest event each) */
-  chunkSize: Number(process.env.BILLRUN_DOCUMENT_CHUNK ?? 50),
+  chunkSize: envInteger("BILLRUN_DOCUMENT_CHUNK", 50),
 };
 
 export async function workFor(kind: DocumentJobKind): Promise<DocumentJobWork> {

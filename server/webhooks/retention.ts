@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
+import { envInteger } from "@/lib/env-settings";
 
 // Outgoing webhooks keep a row per message and one per attempt (a posted run of 100,000 invoices stores 100,000
 // invoice.posted messages per endpoint). Finished messages and attempts older than the retention are deleted;
@@ -8,10 +9,12 @@ import { queryRows, type Db } from "@/db/client";
 const DEFAULT_RETENTION_DAYS = 30;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
-/** WEBHOOK_RETENTION_DAYS (whole days ≥ 1), default 30. Read at call time, like the other webhook settings. */
+/**
+ * WEBHOOK_RETENTION_DAYS (whole days ≥ 1), default 30. Read at call time, like the other webhook settings; a wrong
+ * value throws (a silent default could delete history someone meant to keep longer) and is also reported at start.
+ */
 export function webhookRetentionDays(env: Record<string, string | undefined> = process.env): number {
-  const value = Number(env.WEBHOOK_RETENTION_DAYS?.trim() || DEFAULT_RETENTION_DAYS);
-  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_RETENTION_DAYS;
+  return envInteger("WEBHOOK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, env);
 }
 
 export type PruneResult = { messages: number; deliveries: number };

@@ -52,8 +52,9 @@ describe("webhook history retention", () => {
   it("reads WEBHOOK_RETENTION_DAYS (whole days, at least 1), default 30", () => {
     expect(webhookRetentionDays({})).toBe(30);
     expect(webhookRetentionDays({ WEBHOOK_RETENTION_DAYS: "90" })).toBe(90);
-    expect(webhookRetentionDays({ WEBHOOK_RETENTION_DAYS: "0" })).toBe(30);
-    expect(webhookRetentionDays({ WEBHOOK_RETENTION_DAYS: "1.5" })).toBe(30);
     expect(webhookRetentionDays({ WEBHOOK_RETENTION_DAYS: "" })).toBe(30);
+    // a wrong value is an error, not a silent 30 (which could delete history meant to be kept for 90 days)
+    expect(() => webhookRetentionDays({ WEBHOOK_RETENTION_DAYS: "0" })).toThrow('WEBHOOK_RETENTION_DAYS must be a whole number ≥ 1 (got "0")');
+    expect(() => webhookRetentionDays({ WEBHOOK_RETENTION_DAYS: "90 days" })).toThrow("WEBHOOK_RETENTION_DAYS must be a whole number");
   });
 });

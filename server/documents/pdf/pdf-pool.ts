@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { InvoiceDocument } from "../invoice-document";
 import { renderInvoicePdf } from "./render-invoice-pdf";
+import { envInteger } from "@/lib/env-settings";
 
 /**
  * PDF rendering for whole runs. react-pdf is CPU-bound (~45 ms per page), so renders go to worker threads
@@ -30,9 +31,7 @@ export type PdfPoolOptions = { size?: number; entry?: string; startTimeoutMs?: n
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function defaultPoolSize(): number {
-  const fromEnv = process.env.PDF_WORKERS;
-  if (fromEnv !== undefined && fromEnv !== "") return Math.max(0, Number.parseInt(fromEnv, 10) || 0);
-  return Math.min(2, os.availableParallelism?.() ?? os.cpus().length);
+  return envInteger("PDF_WORKERS", Math.min(2, os.availableParallelism?.() ?? os.cpus().length), 0);
 }
 
 /** Renders one document at a time in this thread. */
