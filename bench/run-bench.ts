@@ -200,7 +200,6 @@ async function main() {
     if (values.template) await saveTemplate(database, values.template);
   }
 
-
   // The app: the real services, end to end.
   const first = await timeAppRun(db, app, runInput.cutoffDate, "run");
   const floorS = values["skip-floor"] ? null : await runFloor(db, floor.tenantId, floor.billingCycleId, first.posted);
@@ -224,7 +223,6 @@ async function main() {
     log(`month ${month}: copied the first month's items to before ${cutoff} in ${seconds(t0)} s`);
     monthRunS.push((await timeAppRun(db, app, cutoff, `month ${month} run`)).seconds);
   }
-
 
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
