@@ -61,10 +61,13 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   };
 }
 
+/** Connections per Postgres pool: the caller's, else DB_POOL_MAX (default 10). */
+const poolSize = (options: OpenOptions) => options.poolMax ?? envInteger("DB_POOL_MAX", 10);
+
 async function openNodePostgres(url: string, options: OpenOptions): Promise<Database> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: url, max: options.poolMax ?? envInteger("DB_POOL_MAX", 10) });
+  const pool = new Pool({ connectionString: url, max: poolSize(options) });
   pool.on("error", logIdleClientError);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   if (options.migrate) {
@@ -89,7 +92,7 @@ async function openNeon(url: string, options: OpenOptions): Promise<Database> {
     neonConfig.forceDisablePgSSL = true;
     neonConfig.coalesceWrites = false;
   }
-  const pool = new Pool({ connectionString: url, max: options.poolMax ?? envInteger("DB_POOL_MAX", 10) });
+  const pool = new Pool({ connectionString: url, max: poolSize(options) });
   pool.on("error", logIdleClientError);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   if (options.migrate) {
