@@ -71,6 +71,9 @@ export const billingRuns = pgTable(
     failedAccountsCount: integer("failed_accounts_count").notNull().default(0),
     hasFailures: boolean("has_failures").notNull().default(false),
     totals: jsonb("totals").$type<RunTotals>().notNull().default(sql`'{}'::jsonb`),
+    // The totals of the run's lines, kept up to date by the chunks that add or remove lines (see run-counters.ts);
+    // `totals` shows them until the run has invoices.
+    lineTotals: jsonb("line_totals").$type<RunTotals>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

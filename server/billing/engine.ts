@@ -13,6 +13,7 @@ import { formatRunNumber } from "./run-list";
 import { actorLabel, loadRun, type Actor, type RunRow } from "./runs-core";
 import { engineOptions } from "./engine-options";
 import { jobLogEntry } from "./job-log";
+import { addLineCounters, refreshRunCounters } from "./run-counters";
 import { cancelInvoices, planChunks, runStepChunk, type Chunk } from "./stages";
 import { CANCELABLE, nextStep, RUNNING_STATUSES, STEP_STATUS, stepOfRunningStatus, type RunStatus, type StepKind } from "./state-machine";
 
@@ -323,6 +324,8 @@ async function runChunkOnce(db: Db, job: JobRef, chunk: Chunk): Promise<{ last: 
           RETURNING cardinality(done_chunks) AS n, chunks_total`,
     );
     if (!mark) throw new JobAbandonedError(job.jobId);
+    // After the job row (the lock order of finishJob and failJob): the run row is locked only until this commit.
+    if (res.lineCounters) await addLineCounters(tx, job.runId, res.lineCounters);
     return { last: Number(mark.n) >= Number(mark.chunks_total), skipped: false };
   });
   await faults.billrunFaultInjector?.({ job, chunk });
@@ -332,45 +335,6 @@ async function runChunkOnce(db: Db, job: JobRef, chunk: Chunk): Promise<{ last: 
 /** Keeps an inline job alive in the eyes of takeOver while one long chunk runs. */
 export async function heartbeat(db: Queryable, jobId: string) {
   await db.execute(sql`UPDATE job_executions SET heartbeat_at = now() WHERE id = ${jobId}::uuid AND status = 'RUNNING'`);
-}
-
-/** Recomputes the run's counters, totals and failure flag from its lines, claims and invoices (in SQL). */
-export async function refreshRunCounters(db: Queryable, runId: string) {
-  await db.execute(sql`
-    WITH inv AS (
-      SELECT count(*) FILTER (WHERE status <> 'CANCELED') AS invoices, count(*) FILTER (WHERE status = 'POSTED') AS posted,
-        count(DISTINCT account_id) FILTER (WHERE status <> 'CANCELED') AS accounts,
-        coalesce(sum(lines_count) FILTER (WHERE status <> 'CANCELED'), 0) AS lines
-      FROM invoices WHERE billing_run_id = ${runId}::uuid),
-    -- one pass over the run's lines, grouped by account (a count(DISTINCT) and a second scan took ~3 times longer)
-    own AS (
-      SELECT coalesce(sum(n), 0) AS lines, count(*) AS accounts, coalesce(sum(items), 0) AS items
-      FROM (SELECT count(*) AS n, sum(items_count) AS items FROM invoice_lines WHERE billing_run_id = ${runId}::uuid GROUP BY account_id) per_account),
-    inv_totals AS (
-      SELECT currency, sum(net_total) AS net, sum(tax_total) AS tax FROM invoices
-      WHERE billing_run_id = ${runId}::uuid AND status <> 'CANCELED' GROUP BY currency),
-    line_bd AS (
-      SELECT currency, sum(amount) AS net, round(sum(amount) * vat_rate / 100, currency_exponent(currency)) AS tax
-      FROM invoice_lines WHERE billing_run_id = ${runId}::uuid GROUP BY account_id, currency, vat_category, vat_rate),
-    line_totals AS (SELECT currency, sum(net) AS net, sum(tax) AS tax FROM line_bd GROUP BY currency),
-    totals AS (
-      SELECT * FROM inv_totals WHERE (SELECT invoices + posted FROM inv) > 0
-      UNION ALL SELECT * FROM line_totals WHERE (SELECT invoices + posted FROM inv) = 0)
-    UPDATE billing_runs b SET
-      lines_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT lines FROM inv) ELSE (SELECT lines FROM own) END,
-      accounts_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT accounts FROM inv) ELSE (SELECT accounts FROM own) END,
-      items_count = CASE WHEN b.type = 'QUARANTINE' THEN (
-          SELECT coalesce(sum(l.items_count), 0) FROM invoices i
-          JOIN invoice_lines l ON l.billing_run_id = i.origin_run_id AND l.account_id = i.account_id WHERE i.billing_run_id = b.id)
-        ELSE (SELECT items FROM own) END,
-      invoices_count = (SELECT invoices FROM inv),
-      posted_count = (SELECT posted FROM inv),
-      failed_accounts_count = (SELECT count(DISTINCT account_id) FROM run_failures WHERE billing_run_id = b.id),
-      has_failures = EXISTS (SELECT 1 FROM run_failures WHERE billing_run_id = b.id),
-      totals = coalesce((SELECT jsonb_object_agg(currency, jsonb_build_object('net', net::text, 'tax', tax::text, 'gross', (net + tax)::text))
-        FROM totals), '{}'::jsonb),
-      updated_at = now()
-    WHERE b.id = ${runId}::uuid`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema";
 import type { INVOICE_STATUSES } from "@/lib/billing-values";
 import { conflict, notFound } from "@/server/errors";
-import { refreshRunCounters } from "./engine";
+import { refreshRunCounters } from "./run-counters";
 import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "./inputs";
 import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";

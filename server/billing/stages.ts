@@ -4,6 +4,7 @@ import { loadRules, ensureDefaultRules, type RuleRow } from "./rules";
 import { allocateNumbers, type RunRow } from "./runs-core";
 import type { StepKind } from "./state-machine";
 import { engineOptions } from "./engine-options";
+import type { LineCountersDelta } from "./run-counters";
 
 // Stage work: set-based SQL over chunks of accounts. Every chunk is idempotent (re-running it after a crash
 // finds nothing left to do for the accounts it already handled) and runs in one transaction.
@@ -85,7 +86,7 @@ export async function planIdChunks(db: Queryable, ids: SQL, size: number): Promi
   return { chunks, total: rows.length ? Number(rows[0].total) : 0 };
 }
 
-export type ChunkResult = { done: number; log?: string; failures?: number };
+export type ChunkResult = { done: number; log?: string; failures?: number; lineCounters?: LineCountersDelta };
 
 export async function runStepChunk(tx: Tx, run: RunRow, step: StepKind, chunk: Chunk, params: Record<string, unknown>): Promise<ChunkResult> {
   // Chunk statements join CTEs of thousands of rows whose sizes the planner cannot estimate (it guesses 1 row and
@@ -154,7 +155,14 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   // Sorted grouping: hash-aggregating a chunk's items kept ~1 kB of numeric sum states per line (160 MB a chunk) and
   // was ~15 % slower than sorting the narrow rows.
   await tx.execute(sql`SET LOCAL enable_hashagg = off`);
-  const [row] = await queryRows<{ failures: number; lines: number; items: number; accounts: number }>(
+  const [row] = await queryRows<{
+    failures: number;
+    lines: number;
+    items: number;
+    accounts: number;
+    new_accounts: number;
+    totals: LineCountersDelta["totals"];
+  }>(
     tx,
     sql`
     -- The eligible items, narrow, once: aggregated into lines and claimed from the same copy. The failure details
@@ -224,13 +232,38 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       FROM elig e WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = e.account_id)
       ORDER BY e.id
       RETURNING 1
+    ),
+    -- The run's counters grow by this chunk's lines. VAT is rounded per account and rate over all the account's lines
+    -- of the run, so lines this run already had for these accounts (a retried step that found new items) count too:
+    -- the difference is the rounding of the sum minus the rounding already counted.
+    earlier AS MATERIALIZED (
+      SELECT l.account_id, l.currency, l.vat_category, l.vat_rate, sum(l.amount) AS amount
+      FROM invoice_lines l WHERE l.billing_run_id = ${run.id}::uuid AND ${inRange(sql`l.account_id`, chunk)}
+      GROUP BY l.account_id, l.currency, l.vat_category, l.vat_rate
+    ),
+    added AS (
+      SELECT g.account_id, g.currency, ch.vat_category, ch.vat_rate, sum(g.amount) AS amount
+      FROM g JOIN charges ch ON ch.id = g.charge_id
+      GROUP BY g.account_id, g.currency, ch.vat_category, ch.vat_rate
+    ),
+    added_totals AS (
+      SELECT a.currency, sum(a.amount) AS net,
+        sum(round((a.amount + coalesce(e.amount, 0)) * a.vat_rate / 100, currency_exponent(a.currency))
+          - coalesce(round(e.amount * a.vat_rate / 100, currency_exponent(a.currency)), 0)) AS tax
+      FROM added a LEFT JOIN earlier e
+        ON e.account_id = a.account_id AND e.currency = a.currency AND e.vat_category = a.vat_category AND e.vat_rate = a.vat_rate
+      GROUP BY a.currency
     )
     SELECT (SELECT count(*) FROM failed)::int AS failures, (SELECT count(*) FROM lines)::int AS lines,
-           (SELECT count(*) FROM claims)::int AS items, (SELECT count(DISTINCT account_id) FROM g)::int AS accounts`,
+           (SELECT count(*) FROM claims)::int AS items, (SELECT count(DISTINCT account_id) FROM g)::int AS accounts,
+           (SELECT count(DISTINCT account_id) FROM g WHERE account_id NOT IN (SELECT account_id FROM earlier))::int AS new_accounts,
+           (SELECT coalesce(jsonb_object_agg(currency, jsonb_build_object('net', net::text, 'tax', tax::text)), '{}'::jsonb)
+            FROM added_totals) AS totals`,
   );
   return {
     done: chunk.size,
     failures: row.failures,
+    lineCounters: { lines: row.lines, items: row.items, accounts: row.new_accounts, totals: row.totals },
     log: `chunk ${chunk.no + 1}: ${row.items} items → ${row.lines} lines for ${row.accounts} accounts${row.failures ? `, ${row.failures} accounts failed` : ""}`,
   };
 }
@@ -253,6 +286,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
   const pending = sql`l.billing_run_id = ${run.id}::uuid AND ${range}
     AND l.account_id NOT IN (SELECT i.account_id FROM invoices i WHERE i.origin_run_id = ${run.id}::uuid AND ${inRange(sql`i.account_id`, chunk)})`;
   let skipped = 0;
+  let lineCounters: LineCountersDelta | undefined;
   if (run.skipZeroAmount) {
     // Zero-amount invoices are not created: release their lines so the items stay OPEN.
     const zero = await queryRows<{ account_id: string }>(
@@ -266,7 +300,13 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
     if (zero.length) {
       const ids = uuidArray(zero.map((z) => z.account_id));
       await releaseItems(tx, run.tenantId, sql`SELECT ${run.id}::uuid AS run_id, unnest(${ids}) AS account_id`, "REOPEN");
-      await tx.execute(sql`DELETE FROM invoice_lines WHERE billing_run_id = ${run.id}::uuid AND account_id = ANY(${ids})`);
+      // Their lines' totals are zero (net and VAT): only the counts go down.
+      const [removed] = await queryRows<{ lines: number; items: number }>(
+        tx,
+        sql`WITH gone AS (DELETE FROM invoice_lines WHERE billing_run_id = ${run.id}::uuid AND account_id = ANY(${ids}) RETURNING items_count)
+            SELECT count(*)::int AS lines, coalesce(sum(items_count), 0)::int AS items FROM gone`,
+      );
+      lineCounters = { lines: -removed.lines, items: -removed.items, accounts: -zero.length };
       skipped = zero.length;
     }
   }
@@ -360,7 +400,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
   if (row.suspect) parts.push(`${row.suspect} suspect`);
   if (row.rejected) parts.push(`${row.rejected} rejected`);
   if (skipped) parts.push(`${skipped} zero-amount skipped (items reopened)`);
-  return { done: chunk.size, log: parts.join(", ") };
+  return { done: chunk.size, log: parts.join(", "), lineCounters };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
