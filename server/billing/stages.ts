@@ -446,38 +446,45 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
     INVOICE: parseNumberFormat(profile?.invoice_format ?? "INV-{YYYY}-{SEQ:6}"),
     CREDIT_NOTE: parseNumberFormat(profile?.credit_format ?? "CN-{YYYY}-{SEQ:6}"),
   };
-  // Lock exactly the invoices this chunk posts (a duplicate worker waits and then finds them posted) and record their
-  // posting in the history: work that needs no number, done before the tenant's number sequence is locked, so that
-  // another chunk can post meanwhile.
+  // Lock exactly the invoices this chunk posts (a duplicate worker waits and then finds them posted), record their
+  // posting in the history and put them in numbering order (by customer name): work that needs no number, done before
+  // the tenant's number sequence is locked, so that another chunk can post meanwhile. The order is kept in a table
+  // of this transaction, listed in the invoices' physical order (by account), which the numbering UPDATE follows.
+  await tx.execute(sql`CREATE TEMP TABLE posting_order (id uuid NOT NULL, type invoice_type NOT NULL, year text NOT NULL, ord bigint NOT NULL)
+    ON COMMIT DROP`);
   const groups = await queryRows<{ type: "INVOICE" | "CREDIT_NOTE"; year: string; n: number }>(
     tx,
     sql`WITH locked AS (
-          SELECT id, type, status, to_char(invoice_date, 'YYYY') AS year FROM invoices
-          WHERE tenant_id = ${run.tenantId} AND billing_run_id = ${run.id}::uuid AND status IN ('DRAFT', 'SUSPECT')
-            AND ${inRange(sql`account_id`, chunk)}
-          FOR UPDATE),
+          SELECT i.id, i.type, i.status, to_char(i.invoice_date, 'YYYY') AS year, a.name, i.account_id
+          FROM invoices i JOIN customer_accounts a ON a.id = i.account_id AND ${chunkAccounts(run, chunk)}
+          WHERE i.tenant_id = ${run.tenantId} AND i.billing_run_id = ${run.id}::uuid AND i.status IN ('DRAFT', 'SUSPECT')
+            AND ${inRange(sql`i.account_id`, chunk)}
+          FOR UPDATE OF i),
+        ordered AS (
+          INSERT INTO posting_order (id, type, year, ord)
+          SELECT id, type, year, row_number() OVER (PARTITION BY type, year ORDER BY name, account_id) FROM locked
+          ORDER BY account_id
+          RETURNING 1),
         history AS (
           INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
           SELECT ${run.tenantId}, id, status, 'POSTED', 'system' FROM locked RETURNING 1)
-        SELECT type, year, count(*)::int AS n FROM locked GROUP BY type, year ORDER BY type, year`,
+        SELECT type, year, count(*)::int AS n, (SELECT count(*) FROM ordered) AS _ordered FROM locked
+        GROUP BY type, year ORDER BY type, year`,
   );
   let posted = 0;
   for (const g of groups) {
     const format = formats[g.type];
     const period = format.yearly ? g.year : "";
     const first = await allocateNumbers(tx, run.tenantId, g.type, period, g.n);
+    // The chunk's invoices are reached through the (run, account) index, not by id over the whole table.
     const [res] = await queryRows<{ n: number }>(
       tx,
-      sql`WITH todo AS (
-            SELECT i.id, ${first}::bigint - 1 + row_number() OVER (ORDER BY a.name, i.account_id) AS seq
-            FROM invoices i JOIN customer_accounts a ON a.id = i.account_id AND ${chunkAccounts(run, chunk)}
-            WHERE i.tenant_id = ${run.tenantId} AND i.billing_run_id = ${run.id}::uuid AND i.status IN ('DRAFT', 'SUSPECT')
-              AND i.type = ${g.type}::invoice_type AND to_char(i.invoice_date, 'YYYY') = ${g.year}
-              AND ${inRange(sql`i.account_id`, chunk)}),
-          upd AS (
-            UPDATE invoices i SET status = 'POSTED', number = ${numberSql(format, sql`todo.seq`, sql`${g.year}::text`)},
+      sql`WITH upd AS (
+            UPDATE invoices i SET status = 'POSTED', number = ${numberSql(format, sql`${first}::bigint - 1 + o.ord`, sql`${g.year}::text`)},
               posted_at = now(), updated_at = now()
-            FROM todo WHERE i.id = todo.id
+            FROM posting_order o
+            WHERE o.type = ${g.type}::invoice_type AND o.year = ${g.year} AND i.id = o.id
+              AND i.billing_run_id = ${run.id}::uuid AND ${inRange(sql`i.account_id`, chunk)}
             RETURNING 1)
           SELECT count(*)::int AS n FROM upd`,
     );
