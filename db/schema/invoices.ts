@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { invoiceStatus, invoiceType, vatCategory } from "./enums";
 
 export type PartySnapshot = {
@@ -57,9 +58,12 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex("invoices_run_account_uq").on(t.billingRunId, t.accountId),
     uniqueIndex("invoices_origin_account_uq").on(t.originRunId, t.accountId),
-    uniqueIndex("invoices_tenant_type_number_uq").on(t.tenantId, t.type, t.number),
-    index("invoices_tenant_run_status_idx").on(t.tenantId, t.billingRunId, t.status),
-    index("invoices_tenant_account_idx").on(t.tenantId, t.accountId, t.postedAt),
+    // Partial indexes: a run's drafts (the bulk of every run) are written with three index entries, not six.
+    // Numbers exist from posting on; the account's posted invoices serve the change-% rule; the rare statuses serve
+    // the review filters and the "rejected invoices left?" check. A run's other invoices are read by (run, account).
+    uniqueIndex("invoices_tenant_type_number_uq").on(t.tenantId, t.type, t.number).where(sql`number IS NOT NULL`),
+    index("invoices_run_flagged_idx").on(t.billingRunId, t.status).where(sql`status IN ('SUSPECT', 'REJECTED', 'CANCELED')`),
+    index("invoices_tenant_account_posted_idx").on(t.tenantId, t.accountId, t.postedAt).where(sql`status = 'POSTED'`),
   ],
 );
 

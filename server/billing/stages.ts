@@ -271,13 +271,42 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
 // ---------------------------------------------------------------------------------------------------------------
 // INVOICES: one draft invoice (or credit note) per account with its VAT breakdown, validated by the tenant's rules.
 
-function rulesSql(rules: RuleRow[]): { values: SQL; usesPrevious: boolean } | null {
-  if (!rules.length) return null;
-  const values = sql.join(
-    rules.map((r, i) => sql`(${r.kind}::text, ${r.severity}::text, ${r.threshold}::numeric, ${r.reason}::text, ${i}::int)`),
-    sql`, `,
-  );
-  return { values, usesPrevious: rules.some((r) => r.kind === "CHANGE_PERCENT") };
+/**
+ * The tenant's rules as two expressions over the invoice being created (t: net, tax), the account's previous posted
+ * invoice (prev) and the buyer's missing fields: the status (REJECTED if a blocking rule matches, else SUSPECT if any
+ * does) and the matched rules' reasons, warnings first, each in the tenant's order.
+ */
+function verdictSql(rules: RuleRow[], missing: SQL): { status: SQL; reason: SQL; usesPrevious: boolean } {
+  if (!rules.length) return { status: sql`NULL::text`, reason: sql`NULL::text`, usesPrevious: false };
+  const matches = (r: RuleRow): SQL => {
+    switch (r.kind) {
+      case "AMOUNT_ABOVE":
+        return sql`abs(t.net + t.tax) > ${r.threshold}::numeric`;
+      case "ZERO_AMOUNT":
+        return sql`t.net = 0`;
+      case "CHANGE_PERCENT":
+        return sql`(prev.net_total IS NOT NULL AND prev.net_total <> 0
+          AND abs(t.net - prev.net_total) / abs(prev.net_total) * 100 > ${r.threshold}::numeric)`;
+      case "MISSING_BUYER_DATA":
+        return sql`${missing} <> ''`;
+    }
+  };
+  const text = (r: RuleRow): SQL => {
+    switch (r.kind) {
+      case "CHANGE_PERCENT":
+        return sql`${r.reason}::text || ' (' || to_char(round((t.net - prev.net_total) / abs(prev.net_total) * 100, 1), 'FMS999999990.0') || ' %)'`;
+      case "MISSING_BUYER_DATA":
+        return sql`${r.reason}::text || ': ' || ${missing}`;
+      default:
+        return sql`${r.reason}::text`;
+    }
+  };
+  const any = (list: RuleRow[]) => sql.join(list.map((r) => sql`(${matches(r)})`), sql` OR `);
+  const blocking = rules.filter((r) => r.severity === "REJECTED");
+  const status = sql`CASE ${blocking.length ? sql`WHEN ${any(blocking)} THEN 'REJECTED'` : sql``} WHEN ${any(rules)} THEN 'SUSPECT' END`;
+  const ordered = [...rules.filter((r) => r.severity === "SUSPECT"), ...blocking];
+  const reason = sql`NULLIF(concat_ws('; ', ${sql.join(ordered.map((r) => sql`CASE WHEN ${matches(r)} THEN ${text(r)} END`), sql`, `)}), '')`;
+  return { status, reason, usesPrevious: rules.some((r) => r.kind === "CHANGE_PERCENT") };
 }
 
 export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
@@ -311,14 +340,6 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
     }
   }
   await ensureDefaultRules(tx, run.tenantId);
-  const rules = rulesSql(await loadRules(tx, run.tenantId));
-  // The account's previous posted invoice, set-based (a hash join, whatever the planner's statistics say).
-  const previous = rules?.usesPrevious
-    ? sql`LEFT JOIN (
-        SELECT DISTINCT ON (p.account_id, p.currency) p.account_id, p.currency, p.net_total FROM invoices p
-        WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id IN (SELECT account_id FROM bd)
-        ORDER BY p.account_id, p.currency, p.posted_at DESC) prev ON prev.account_id = t.account_id AND prev.currency = t.currency`
-    : sql`LEFT JOIN (SELECT NULL::numeric AS net_total) prev ON TRUE`;
   const missingBuyer = sql`concat_ws(', ',
       CASE WHEN coalesce(btrim(a.name), '') = '' THEN 'name' END,
       CASE WHEN coalesce(btrim(a.address_line), '') = '' THEN 'address' END,
@@ -326,21 +347,14 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       CASE WHEN coalesce(btrim(a.postal_code), '') = '' THEN 'postal code' END,
       CASE WHEN a.country IS NULL THEN 'country' END,
       CASE WHEN a.electronic_address IS NOT NULL AND a.electronic_address_scheme IS NULL THEN 'electronic address scheme' END)`;
-  const verdict = rules
-    ? sql`LEFT JOIN LATERAL (
-        SELECT CASE WHEN bool_or(rl.severity = 'REJECTED') THEN 'REJECTED' ELSE 'SUSPECT' END AS status,
-          string_agg(rl.reason || CASE
-              WHEN rl.kind = 'CHANGE_PERCENT' THEN ' (' || to_char(round((t.net - prev.net_total) / abs(prev.net_total) * 100, 1), 'FMS999999990.0') || ' %)'
-              WHEN rl.kind = 'MISSING_BUYER_DATA' THEN ': ' || t.missing
-              ELSE '' END, '; ' ORDER BY rl.severity DESC, rl.ord) AS reason
-        FROM (VALUES ${rules.values}) rl(kind, severity, threshold, reason, ord)
-        WHERE (rl.kind = 'AMOUNT_ABOVE' AND abs(t.net + t.tax) > rl.threshold)
-           OR (rl.kind = 'ZERO_AMOUNT' AND t.net = 0)
-           OR (rl.kind = 'CHANGE_PERCENT' AND prev.net_total IS NOT NULL AND prev.net_total <> 0
-               AND abs(t.net - prev.net_total) / abs(prev.net_total) * 100 > rl.threshold)
-           OR (rl.kind = 'MISSING_BUYER_DATA' AND t.missing <> '')
-        HAVING count(*) > 0) v ON TRUE`
-    : sql`LEFT JOIN (SELECT NULL::text AS status, NULL::text AS reason) v ON TRUE`;
+  const verdict = verdictSql(await loadRules(tx, run.tenantId), missingBuyer);
+  // The account's previous posted invoice, set-based (a hash join, whatever the planner's statistics say).
+  const previous = verdict.usesPrevious
+    ? sql`LEFT JOIN (
+        SELECT DISTINCT ON (p.account_id, p.currency) p.account_id, p.currency, p.net_total FROM invoices p
+        WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id IN (SELECT account_id FROM bd)
+        ORDER BY p.account_id, p.currency, p.posted_at DESC) prev ON prev.account_id = t.account_id AND prev.currency = t.currency`
+    : sql`LEFT JOIN (SELECT NULL::numeric AS net_total) prev ON TRUE`;
 
   const [row] = await queryRows<{ invoices: number; credit_notes: number; suspect: number; rejected: number }>(
     tx,
@@ -354,9 +368,8 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       GROUP BY l.account_id, l.vat_category, l.vat_rate
     ),
     t AS (
-      SELECT bd.account_id, min(bd.currency) AS currency, sum(bd.taxable) AS net, sum(bd.tax) AS tax, sum(bd.n)::int AS lines,
-        min(${missingBuyer}) AS missing
-      FROM bd JOIN customer_accounts a ON a.id = bd.account_id AND ${chunkAccounts(run, chunk)}
+      SELECT bd.account_id, min(bd.currency) AS currency, sum(bd.taxable) AS net, sum(bd.tax) AS tax, sum(bd.n)::int AS lines
+      FROM bd
       GROUP BY bd.account_id
     ),
     ins AS (
@@ -364,8 +377,9 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
         invoice_date, due_date, net_total, tax_total, gross_total, lines_count, buyer)
       SELECT ${run.tenantId}, ${run.id}::uuid, ${run.id}::uuid, t.account_id,
         (CASE WHEN t.net < 0 THEN 'CREDIT_NOTE' ELSE 'INVOICE' END)::invoice_type,
-        coalesce(v.status, 'DRAFT')::invoice_status, v.reason, t.currency,
-        ${run.invoiceDate}::date, ${run.invoiceDate}::date + coalesce(rc.due_date_delay_days, ac.due_date_delay_days, 30),
+        coalesce(${verdict.status}, 'DRAFT')::invoice_status, ${verdict.reason}, t.currency,
+        ${run.invoiceDate}::date, ${run.invoiceDate}::date
+          + coalesce((SELECT rc.due_date_delay_days FROM billing_cycles rc WHERE rc.id = ${run.billingCycleId}::uuid), ac.due_date_delay_days, 30),
         t.net, t.tax, t.net + t.tax, t.lines,
         jsonb_strip_nulls(jsonb_build_object('name', a.name, 'email', a.email, 'addressLine', a.address_line, 'city', a.city,
           'postalCode', a.postal_code, 'country', a.country, 'vatId', a.vat_id,
@@ -373,9 +387,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       FROM t
       JOIN customer_accounts a ON a.id = t.account_id AND ${chunkAccounts(run, chunk)}
       LEFT JOIN billing_cycles ac ON ac.id = a.billing_cycle_id
-      LEFT JOIN billing_cycles rc ON rc.id = ${run.billingCycleId}::uuid
       ${previous}
-      ${verdict}
       ORDER BY t.account_id
       ON CONFLICT (origin_run_id, account_id) DO NOTHING
       RETURNING id, account_id, type, status, reason

@@ -129,6 +129,12 @@ describe("validation rules", () => {
     const row = suspect.rows.find((r) => r.accountId === target.id)!;
     expect(row.reason).toMatch(/Total above 10,000/);
     expect(row.reason).toMatch(/Changed by more than 50 %.*\(\+\d+(\.\d)? %\)/);
+    // every matched rule's reason, nothing else
+    const reasons = row.reason!.split("; ").sort();
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/^Changed by more than 50 % against the previous posted invoice \(\+\d+(\.\d)? %\)$/);
+    expect(reasons[1]).toBe("Total above 10,000");
+    expect(row.status).toBe("SUSPECT");
     // rules are per tenant and can be disabled
     await database.db.execute(sql`UPDATE validation_rules SET enabled = false WHERE tenant_id = ${t.tenantId} AND kind = 'CHANGE_PERCENT'`);
     const third = await t.caller.billingRuns.create(cycleRun(t.billingCycleId, { cutoffDate: "2026-12-01", invoiceDate: "2026-12-01" }));
