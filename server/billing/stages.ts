@@ -133,14 +133,19 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts(run, chunk)}
       JOIN charges ch ON ch.id = r.charge_id
       WHERE ${sql.join(where, sql` AND `)}`;
-  const subKey = run.groupBySubscription ? sql`coalesce(r.subscription_id, ${ZERO_UUID}::uuid)` : sql`${ZERO_UUID}::uuid`;
-  const priceKey = run.splitByUnitPrice ? sql`r.unit_price` : sql`0::numeric`;
-  const dateKey =
-    run.dateAggregation === "DAY"
-      ? sql`r.usage_date`
-      : run.dateAggregation === "MONTH"
-        ? sql`date_trunc('month', r.usage_date)::date`
-        : sql`'1970-01-01'::date`;
+  // The line's grouping keys; the optional ones are carried and sorted on only when the run's settings use them.
+  const dateKey = run.dateAggregation === "DAY" ? sql`r.usage_date` : sql`date_trunc('month', r.usage_date)::date`;
+  const keys: { name: string; expr: SQL }[] = [
+    { name: "account_id", expr: sql`r.account_id` },
+    ...(run.groupBySubscription ? [{ name: "sub_key", expr: sql`coalesce(r.subscription_id, ${ZERO_UUID}::uuid)` }] : []),
+    { name: "charge_id", expr: sql`r.charge_id` },
+    ...(run.splitByUnitPrice ? [{ name: "price_key", expr: sql`r.unit_price` }] : []),
+    ...(run.dateAggregation !== "NONE" ? [{ name: "date_key", expr: dateKey }] : []),
+    { name: "currency", expr: sql`r.currency` },
+  ];
+  const keyColumns = sql.raw(keys.map((k) => k.name).join(", "));
+  const keyValues = sql.join(keys.map((k) => sql`${k.expr} AS ${sql.raw(k.name)}`), sql`, `);
+  const subscription = run.groupBySubscription ? sql`NULLIF(g.sub_key, ${ZERO_UUID}::uuid)` : sql`NULL::uuid`;
   const description =
     run.dateAggregation === "DAY"
       ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM-DD') || ')'`
@@ -172,17 +177,16 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       ${eligibleItems}
     ),
     elig AS MATERIALIZED (
-      SELECT r.id, r.account_id, r.charge_id, r.currency, r.quantity, r.unit_price, r.amount, r.usage_date,
-        ${subKey} AS sub_key, ${priceKey} AS price_key, ${dateKey} AS date_key, (r.currency <> a.currency OR ${vatBad}) AS bad
+      SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, (r.currency <> a.currency OR ${vatBad}) AS bad
       ${eligibleItems}
     ),
     grp AS MATERIALIZED (
-      SELECT account_id, sub_key, charge_id, price_key, date_key, currency,
+      SELECT ${keyColumns},
         sum(quantity) AS quantity, round(sum(amount), currency_exponent(currency)) AS amount,
         min(unit_price) AS min_price, max(unit_price) AS max_price,
         min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad
       FROM elig
-      GROUP BY account_id, sub_key, charge_id, price_key, date_key, currency
+      GROUP BY ${keyColumns}
     ),
     bad_acc AS MATERIALIZED (
       SELECT DISTINCT account_id FROM grp WHERE bad
@@ -219,7 +223,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       INSERT INTO invoice_lines
         (id, tenant_id, billing_run_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
          currency, vat_category, vat_rate, period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
-      SELECT g.line_id, ${run.tenantId}, ${run.id}::uuid, g.account_id, NULLIF(g.sub_key, ${ZERO_UUID}::uuid), g.charge_id,
+      SELECT g.line_id, ${run.tenantId}, ${run.id}::uuid, g.account_id, ${subscription}, g.charge_id,
         ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, ch.vat_category, ch.vat_rate,
         g.period_start, g.period_end, g.items_count
       FROM g JOIN charges ch ON ch.id = g.charge_id
