@@ -276,7 +276,11 @@ async function assertRunning(db: Queryable, jobId: string): Promise<{ doneChunks
 export async function planJob(db: Db, job: JobRef): Promise<{ chunks: Chunk[]; total: number }> {
   await assertRunning(db, job.jobId);
   const run = await loadRun(db, job.tenantId, job.runId);
-  const plan = await planChunks(db, run, job.kind, Math.max(1, engineOptions.chunkAccounts));
+  // The chunks' memory setting: sorting a run's account ids (100,000 of them) spilled to disk with the default 4 MB.
+  const plan = await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT set_config('work_mem', ${engineOptions.workMem}, true)`);
+    return planChunks(tx, run, job.kind, Math.max(1, engineOptions.chunkAccounts));
+  });
   await db.execute(
     sql`UPDATE job_executions SET total = ${plan.total}, chunks_total = ${plan.chunks.length}, heartbeat_at = now(),
           log = log || ${jobLogEntry("info", `${plan.total} accounts in ${plan.chunks.length} chunk${plan.chunks.length === 1 ? "" : "s"}`)}
