@@ -228,7 +228,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
         g.period_start, g.period_end, g.items_count
       FROM g JOIN charges ch ON ch.id = g.charge_id
       ORDER BY g.line_id -- index entries in key order touch far fewer pages than in hash order
-      RETURNING 1
+      RETURNING account_id, currency, vat_category, vat_rate, amount
     ),
     claims AS (
       INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id)
@@ -237,7 +237,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       ORDER BY e.id
       RETURNING 1
     ),
-    -- The run's counters grow by this chunk's lines. VAT is rounded per account and rate over all the account's lines
+    -- The run's counters grow by the lines this chunk inserted. VAT is rounded per account and rate over all the account's lines
     -- of the run, so lines this run already had for these accounts (a retried step that found new items) count too:
     -- the difference is the rounding of the sum minus the rounding already counted.
     earlier AS MATERIALIZED (
@@ -246,9 +246,9 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       GROUP BY l.account_id, l.currency, l.vat_category, l.vat_rate
     ),
     added AS (
-      SELECT g.account_id, g.currency, ch.vat_category, ch.vat_rate, sum(g.amount) AS amount
-      FROM g JOIN charges ch ON ch.id = g.charge_id
-      GROUP BY g.account_id, g.currency, ch.vat_category, ch.vat_rate
+      SELECT account_id, currency, vat_category, vat_rate, sum(amount) AS amount
+      FROM lines
+      GROUP BY account_id, currency, vat_category, vat_rate
     ),
     added_totals AS (
       SELECT a.currency, sum(a.amount) AS net,
@@ -479,13 +479,11 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
         ordered AS (
           INSERT INTO posting_order (id, type, year, ord)
           SELECT id, type, year, row_number() OVER (PARTITION BY type, year ORDER BY name, account_id) FROM locked
-          ORDER BY account_id
-          RETURNING 1),
+          ORDER BY account_id),
         history AS (
           INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
           SELECT ${run.tenantId}, id, status, 'POSTED', 'system' FROM locked RETURNING 1)
-        SELECT type, year, count(*)::int AS n, (SELECT count(*) FROM ordered) AS _ordered FROM locked
-        GROUP BY type, year ORDER BY type, year`,
+        SELECT type, year, count(*)::int AS n FROM locked GROUP BY type, year ORDER BY type, year`,
   );
   let posted = 0;
   for (const g of groups) {
