@@ -142,16 +142,18 @@ async function runFloor(db: Database["db"], tenantId: string, billingCycleId: st
     .map((s) => s.trim())
     .filter(Boolean);
   await settle(db);
+  const cpu0 = machineCpuSeconds();
   const t0 = performance.now();
   await db.transaction(async (tx) => {
     for (const statement of statements) await tx.execute(sql.raw(statement));
   });
   const floorS = seconds(t0);
+  const cpuS = machineCpuSeconds() - cpu0;
   const [check] = await queryRows<{ posted: number }>(
     db,
     sql`SELECT count(*)::int AS posted FROM invoices WHERE billing_run_id = ${floorRun.id}::uuid AND status = 'POSTED'`,
   );
-  log(`floor: ${check.posted} posted invoices in ${floorS} s`);
+  log(`floor: ${check.posted} posted invoices in ${floorS} s${Number.isNaN(cpuS) ? "" : `, CPU busy ${cpuS.toFixed(1)} s`}`);
   if (check.posted !== expected) log(`WARNING: floor posted ${check.posted}, run posted ${expected}`);
 
   return floorS;
@@ -160,11 +162,13 @@ async function runFloor(db: Database["db"], tenantId: string, billingCycleId: st
 /** One AUTO_POST run of the app tenant's cycle through the real services (inline driver), timed, with its steps logged. */
 async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: string, label: string) {
   await settle(db);
+  const cpu0 = machineCpuSeconds();
   const t0 = performance.now();
   const run = await createRun(db, app.tenantId, { ...runInput, cutoffDate, invoiceDate: cutoffDate, billingCycleId: app.billingCycleId }, actor);
   await processRun(db, app.tenantId, run.id, actor);
   await waitForInlineJobs();
   const runS = seconds(t0);
+  const cpuS = machineCpuSeconds() - cpu0;
   const result = await getRun(db, app.tenantId, run.id);
   if (result.status !== "POSTED") throw new Error(`the ${label} ended ${result.status}: ${result.errorSummary}`);
   log(`${label}: ${result.itemsCount} items → ${result.linesCount} lines → ${result.postedCount} posted invoices in ${runS} s`);
@@ -174,7 +178,23 @@ async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: stri
         FROM job_executions WHERE billing_run_id = ${run.id}::uuid ORDER BY started_at`,
   );
   log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s`).join(", ")}`);
+  if (!Number.isNaN(cpuS)) log(`CPU busy during the ${label}, all processes of the machine: ${cpuS.toFixed(1)} s`);
   return { seconds: runS, posted: result.postedCount };
+}
+
+/**
+ * CPU seconds the whole machine spent busy so far (Linux /proc/stat: user, nice, system, irq, softirq), NaN elsewhere.
+ * Next to the wall time it tells work from waiting: the database server's work is in it, and on a 2-core machine
+ * 2 × wall − CPU is the core time a run left idle (serial parts, a lock, the tail of a step).
+ */
+function machineCpuSeconds(): number {
+  try {
+    const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq] = ticks;
+    return (user + nice + system + irq + softirq) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function addMonths(db: Database["db"], date: string, n: number): Promise<string> {
