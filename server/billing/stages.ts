@@ -352,12 +352,14 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       CASE WHEN a.country IS NULL THEN 'country' END,
       CASE WHEN a.electronic_address IS NOT NULL AND a.electronic_address_scheme IS NULL THEN 'electronic address scheme' END)`;
   const verdict = verdictSql(await loadRules(tx, run.tenantId), missingBuyer);
-  // The account's previous posted invoice, set-based (a hash join, whatever the planner's statistics say).
+  // The account's previous posted invoice: one backward probe of the posted-invoices index per account (a LATERAL
+  // LIMIT 1 is a nested loop even where they are disabled). Joining the chunk's accounts with the tenant's posted
+  // invoices instead read all of them, every month's: 0.4 s a chunk after one month of 100,000 invoices, growing.
   const previous = verdict.usesPrevious
-    ? sql`LEFT JOIN (
-        SELECT DISTINCT ON (p.account_id, p.currency) p.account_id, p.currency, p.net_total FROM invoices p
-        WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id IN (SELECT account_id FROM bd)
-        ORDER BY p.account_id, p.currency, p.posted_at DESC) prev ON prev.account_id = t.account_id AND prev.currency = t.currency`
+    ? sql`LEFT JOIN LATERAL (
+        SELECT p.net_total FROM invoices p
+        WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id = t.account_id AND p.currency = t.currency
+        ORDER BY p.posted_at DESC LIMIT 1) prev ON TRUE`
     : sql`LEFT JOIN (SELECT NULL::numeric AS net_total) prev ON TRUE`;
 
   const [row] = await queryRows<{ invoices: number; credit_notes: number; suspect: number; rejected: number }>(

@@ -143,4 +143,34 @@ describe("validation rules", () => {
     const all = await t.caller.invoices.list({ runId: third.id });
     expect(all.rows.every((r) => !r.reason?.includes("Changed by"))).toBe(true);
   });
+
+  it("the change rule compares with the account's latest posted invoice, not an older one", async () => {
+    const t = await newTenant(database.db, { accounts: 2, items: 0 });
+    const target = await one<{ id: string; currency: string }>(
+      database.db,
+      sql`SELECT id, currency FROM customer_accounts WHERE tenant_id = ${t.tenantId} ORDER BY external_id LIMIT 1`,
+    );
+    const item = (externalId: string, amount: number, usageDate: string) =>
+      database.db.execute(sql`
+        INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency, usage_date, external_id)
+        SELECT ${t.tenantId}, ${target.id}::uuid, id, 'Usage', 1, ${amount}, ${amount}, ${target.currency}, ${usageDate}::date, ${externalId}
+        FROM charges WHERE tenant_id = ${t.tenantId} AND code = 'API-CALLS'`);
+    const runTo = async (cutoffDate: string, mode: "AUTO_POST" | "REVIEW") => {
+      const run = await t.caller.billingRuns.create(cycleRun(t.billingCycleId, { cutoffDate, invoiceDate: cutoffDate, mode }));
+      await t.caller.billingRuns.process({ id: run.id });
+      await waitForInlineJobs();
+      const { rows } = await t.caller.invoices.list({ runId: run.id });
+      return rows.find((r) => r.accountId === target.id)!;
+    };
+    await item("SMALL", 100, "2026-10-05");
+    expect((await runTo("2026-10-10", "AUTO_POST")).status).toBe("POSTED");
+    await item("BIG-1", 5000, "2026-10-15");
+    const second = await runTo("2026-10-20", "AUTO_POST"); // +4900 % against the first: flagged, and posted (AUTO_POST posts warnings)
+    expect(second.status).toBe("POSTED");
+    expect(second.reason).toMatch(/Changed by more than 50 %/);
+    await item("BIG-2", 5200, "2026-10-25");
+    const third = await runTo("2026-10-30", "REVIEW"); // +4 % against the second, +5100 % against the first
+    expect(third.status).toBe("DRAFT");
+    expect(third.reason).toBeNull();
+  });
 });
