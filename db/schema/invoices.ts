@@ -7,6 +7,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -72,7 +73,7 @@ export const invoices = pgTable(
 export const invoiceLines = pgTable(
   "invoice_lines",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
     // No foreign keys on purpose (bulk table written only by the set-based lines stage from rated_items).
     tenantId: text("tenant_id").notNull(),
     billingRunId: uuid("billing_run_id").notNull(),
@@ -91,9 +92,9 @@ export const invoiceLines = pgTable(
     periodEnd: date("period_end", { mode: "string" }).notNull(),
     itemsCount: integer("items_count").notNull(),
   },
-  (t) => [
-    index("invoice_lines_run_account_idx").on(t.billingRunId, t.accountId),
-  ],
+  // Lines are read by run and account, never by id alone: the key is the one index a lines chunk writes into (a
+  // separate id key and (run, account) index cost 600,000 more index entries per million-item run).
+  (t) => [primaryKey({ name: "invoice_lines_pkey", columns: [t.billingRunId, t.accountId, t.id] })],
 );
 
 // VAT breakdown (EN 16931 BG-23): one row per category + rate of an invoice.
