@@ -145,6 +145,14 @@ describe("e-mail of posted invoices (Resend)", () => {
     expect(await emailJobs(runId)).toHaveLength(2);
   });
 
+  it("a run posted without the option e-mails nobody and starts no e-mail job", async () => {
+    const t = await newTenant(database.db, { accounts: 2, items: 10 });
+    const runId = await postedRun(t, { emailInvoices: false });
+    expect(await invoicesOf(runId)).toHaveLength(2);
+    expect(await emailJobs(runId)).toEqual([]);
+    expect(invoiceRequests(t)).toEqual([]);
+  });
+
   it("skips zero-amount invoices when the run skips them", async () => {
     const t = await newTenant(database.db, { seed: false });
     await addCustomer(database.db, t, { name: "Paying GmbH", email: "pay@example.com", items: [{ charge: "PLAN-PRO", amount: "100.00" }] });
