@@ -29,7 +29,8 @@ export const customerAccounts = pgTable(
   (t) => [
     uniqueIndex("customer_accounts_tenant_external_uq").on(t.tenantId, t.externalId),
     unique("customer_accounts_tenant_id_uq").on(t.tenantId, t.id),
-    index("customer_accounts_tenant_cycle_idx").on(t.tenantId, t.billingCycleId),
+    // id last: a run's chunks are planned from its cycle's account ids in order, read from this index alone
+    index("customer_accounts_tenant_cycle_idx").on(t.tenantId, t.billingCycleId, t.id),
   ],
 );
 
