@@ -313,6 +313,8 @@ function verdictSql(rules: RuleRow[], missing: SQL): { status: SQL; reason: SQL;
   return { status, reason, usesPrevious: rules.some((r) => r.kind === "CHANGE_PERCENT") };
 }
 
+const noPreviousInvoice = () => sql`LEFT JOIN (SELECT NULL::numeric AS net_total) prev ON TRUE`;
+
 /**
  * The change-% rule's reference: each of the chunk's accounts' latest posted invoice, as a join for the drafts
  * statement (`prev`). One backward probe of the posted-invoices index per account (a LATERAL LIMIT 1 is a nested
@@ -327,7 +329,7 @@ async function previousPostedInvoices(tx: Tx, run: RunRow, chunk: Chunk): Promis
     sql`SELECT EXISTS (SELECT 1 FROM invoices p WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED'
           AND ${inRange(sql`p.account_id`, chunk)}) AS found`,
   );
-  if (!found) return sql`LEFT JOIN (SELECT NULL::numeric AS net_total) prev ON TRUE`;
+  if (!found) return noPreviousInvoice();
   await tx.execute(sql`CREATE TEMP TABLE previous_invoice (account_id uuid NOT NULL, currency char(3) NOT NULL, net_total numeric NOT NULL)
     ON COMMIT DROP`);
   // A draft's currency is its account's (LINES fails accounts billed in another currency than their items').
@@ -382,9 +384,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       CASE WHEN a.country IS NULL THEN 'country' END,
       CASE WHEN a.electronic_address IS NOT NULL AND a.electronic_address_scheme IS NULL THEN 'electronic address scheme' END)`;
   const verdict = verdictSql(await loadRules(tx, run.tenantId), missingBuyer);
-  const previous = verdict.usesPrevious
-    ? await previousPostedInvoices(tx, run, chunk)
-    : sql`LEFT JOIN (SELECT NULL::numeric AS net_total) prev ON TRUE`;
+  const previous = verdict.usesPrevious ? await previousPostedInvoices(tx, run, chunk) : noPreviousInvoice();
 
   const [row] = await queryRows<{ invoices: number; credit_notes: number; suspect: number; rejected: number }>(
     tx,
