@@ -31,16 +31,19 @@ export async function addLineCounters(db: Queryable, runId: string, delta: LineC
 export async function refreshRunCounters(db: Queryable, runId: string) {
   await db.execute(sql`
     WITH inv AS (
-      SELECT count(*) FILTER (WHERE status <> 'CANCELED') AS invoices, count(*) FILTER (WHERE status = 'POSTED') AS posted,
-        count(DISTINCT account_id) FILTER (WHERE status <> 'CANCELED') AS accounts,
-        coalesce(sum(lines_count) FILTER (WHERE status <> 'CANCELED'), 0) AS lines
+      SELECT count(*) FILTER (WHERE status <> 'CANCELED') AS invoices, count(*) FILTER (WHERE status = 'POSTED') AS posted
       FROM invoices WHERE billing_run_id = ${runId}::uuid),
     inv_totals AS (
       SELECT currency, sum(net_total) AS net, sum(tax_total) AS tax FROM invoices
-      WHERE billing_run_id = ${runId}::uuid AND status <> 'CANCELED' GROUP BY currency)
+      WHERE billing_run_id = ${runId}::uuid AND status <> 'CANCELED' GROUP BY currency),
+    -- only a quarantine run counts its lines and accounts here (a CTE runs only where it is read; the distinct count
+    -- is a sort of every invoice of the run)
+    held AS (
+      SELECT count(DISTINCT account_id) AS accounts, coalesce(sum(lines_count), 0) AS lines
+      FROM invoices WHERE billing_run_id = ${runId}::uuid AND status <> 'CANCELED')
     UPDATE billing_runs b SET
-      lines_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT lines FROM inv) ELSE b.lines_count END,
-      accounts_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT accounts FROM inv) ELSE b.accounts_count END,
+      lines_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT lines FROM held) ELSE b.lines_count END,
+      accounts_count = CASE WHEN b.type = 'QUARANTINE' THEN (SELECT accounts FROM held) ELSE b.accounts_count END,
       items_count = CASE WHEN b.type = 'QUARANTINE' THEN (
           SELECT coalesce(sum(l.items_count), 0) FROM invoices i
           JOIN invoice_lines l ON l.billing_run_id = i.origin_run_id AND l.account_id = i.account_id WHERE i.billing_run_id = b.id)

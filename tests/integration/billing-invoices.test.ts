@@ -101,7 +101,17 @@ describe("invoices", () => {
     expect(second.quarantineRunId).toBe(first.quarantineRunId);
     expect(second.results.find((r) => r.invoiceId === rows[0].id)).toMatchObject({ outcome: "SKIPPED", reason: "not an invoice of this run" });
     const q = await t.caller.billingRuns.get({ id: first.quarantineRunId! });
-    expect(q).toMatchObject({ type: "QUARANTINE", status: "DRAFTS_READY", sourceRunId: runId, invoicesCount: 2 });
+    expect(q).toMatchObject({ type: "QUARANTINE", status: "DRAFTS_READY", sourceRunId: runId, invoicesCount: 2, accountsCount: 2 });
+    // a quarantine run has no lines of its own: it counts those of the invoices it holds, and their items
+    const held = await one<{ lines: number; items: number }>(
+      database.db,
+      sql`SELECT sum(i.lines_count)::int AS lines,
+            (SELECT sum(l.items_count)::int FROM invoice_lines l JOIN invoices j ON l.billing_run_id = j.origin_run_id
+              AND l.account_id = j.account_id WHERE j.billing_run_id = ${q.id}::uuid) AS items
+          FROM invoices i WHERE i.billing_run_id = ${q.id}::uuid`,
+    );
+    expect(held.lines).toBeGreaterThan(0);
+    expect(q).toMatchObject({ linesCount: held.lines, itemsCount: held.items });
     expect((await t.caller.billingRuns.get({ id: runId })).invoicesCount).toBe(4);
     const moved = await t.caller.invoices.get({ id: rows[0].id });
     expect(moved.billingRunId).toBe(q.id);
