@@ -9,8 +9,9 @@ if (!registered.billrunInvoiceEmailListener) {
   onRunMilestone(async ({ db, tenantId, runId, milestone }) => {
     if (milestone !== "POSTED") return;
     // The e-mail job's module loads the PDF renderer (~0.7 s the first time in a process): only for runs that e-mail.
-    if (!(await loadRun(db, tenantId, runId)).emailInvoices) return;
+    const run = await loadRun(db, tenantId, runId);
+    if (!run.emailInvoices) return;
     const { startInvoiceEmailsOnPost } = await import("./invoice-emails");
-    await startInvoiceEmailsOnPost(db, tenantId, runId);
+    await startInvoiceEmailsOnPost(db, run);
   });
 }

@@ -3,7 +3,7 @@ import { createElement } from "react";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import { errorMessage } from "@/server/billing/engine";
 import { formatRunNumber } from "@/server/billing/run-list";
-import { actorLabel, loadRun, type Actor } from "@/server/billing/runs-core";
+import { actorLabel, loadRun, type Actor, type RunRow } from "@/server/billing/runs-core";
 import { availableActions } from "@/server/billing/state-machine";
 import { startDocumentJob } from "@/server/documents/document-job-dispatch";
 import { runningDocumentJob, type DocumentJobRef, type DocumentJobWork, type JobLogLine } from "@/server/documents/document-jobs";
@@ -172,13 +172,12 @@ export async function startInvoiceEmails(db: Db, tenantId: string, actor: Actor,
  * On post: a run with the option "e-mail invoices" starts its EMAIL job, once. A replayed POSTED milestone starts
  * nothing when the run already has an EMAIL job (the operator re-sends with the action).
  */
-export async function startInvoiceEmailsOnPost(db: Db, tenantId: string, runId: string) {
-  const run = await loadRun(db, tenantId, runId);
+export async function startInvoiceEmailsOnPost(db: Db, run: RunRow) {
   if (!run.emailInvoices || run.status !== "POSTED") return null;
   const [earlier] = await queryRows<{ id: string }>(
     db,
-    sql`SELECT id FROM job_executions WHERE billing_run_id = ${runId}::uuid AND kind = 'EMAIL' LIMIT 1`,
+    sql`SELECT id FROM job_executions WHERE billing_run_id = ${run.id}::uuid AND kind = 'EMAIL' LIMIT 1`,
   );
   if (earlier) return null;
-  return startDocumentJob(db, { tenantId, runId, kind: "EMAIL", message: "e-mail invoices started on post (run option)" });
+  return startDocumentJob(db, { tenantId: run.tenantId, runId: run.id, kind: "EMAIL", message: "e-mail invoices started on post (run option)" });
 }
