@@ -122,7 +122,7 @@ const runInput = { type: "CYCLE" as const, invoiceDate: "2026-12-01", cutoffDate
 const actor = { type: "SYSTEM" as const };
 
 /** The floor: hand-written SQL for the same work (bench/floor.sql), one transaction, no chunks. Returns seconds. */
-async function runFloor(db: Database["db"], tenantId: string, billingCycleId: string, expected: number): Promise<number> {
+async function runFloor(db: Database["db"], tenantId: string, billingCycleId: string, expected: number): Promise<{ seconds: number; runId: string }> {
   const floorRun = await createRun(db, tenantId, { ...runInput, billingCycleId }, actor);
   const script = fs.readFileSync(path.join(import.meta.dirname, "floor.sql"), "utf8");
   const params: Record<string, string> = {
@@ -156,7 +156,24 @@ async function runFloor(db: Database["db"], tenantId: string, billingCycleId: st
   log(`floor: ${check.posted} posted invoices in ${floorS} s${Number.isNaN(cpuS) ? "" : `, CPU busy ${cpuS.toFixed(1)} s`}`);
   if (check.posted !== expected) log(`WARNING: floor posted ${check.posted}, run posted ${expected}`);
 
-  return floorS;
+  return { seconds: floorS, runId: floorRun.id };
+}
+
+/**
+ * What a posted run billed, as text (numeric sums stay exact): per document type the count, the net, VAT and gross
+ * sums and the number range, and the lines and claimed items behind them. The two bench tenants are seeded alike, so
+ * the app's run and the floor must bill exactly the same money.
+ */
+async function billedSummary(db: Database["db"], runId: string): Promise<string> {
+  const rows = await queryRows<Record<string, string>>(
+    db,
+    sql`SELECT i.type::text, count(*)::text AS n, sum(i.net_total)::text AS net, sum(i.tax_total)::text AS tax,
+          sum(i.gross_total)::text AS gross, sum(i.lines_count)::text AS lines, min(i.number) AS first, max(i.number) AS last,
+          (SELECT count(*) FROM rated_item_claims c WHERE c.billing_run_id = ${runId}::uuid)::text AS claimed_items
+        FROM invoices i WHERE i.billing_run_id = ${runId}::uuid AND i.status = 'POSTED'
+        GROUP BY i.type ORDER BY i.type`,
+  );
+  return JSON.stringify(rows);
 }
 
 /** One AUTO_POST run of the app tenant's cycle through the real services (inline driver), timed, with its steps logged. */
@@ -179,7 +196,7 @@ async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: stri
   );
   log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s`).join(", ")}`);
   if (!Number.isNaN(cpuS)) log(`CPU busy during the ${label}, all processes of the machine: ${cpuS.toFixed(1)} s`);
-  return { seconds: runS, posted: result.postedCount };
+  return { seconds: runS, posted: result.postedCount, runId: run.id };
 }
 
 /**
@@ -224,7 +241,13 @@ async function main() {
 
   // The app: the real services, end to end.
   const first = await timeAppRun(db, app, runInput.cutoffDate, "run");
-  const floorS = values["skip-floor"] ? null : await runFloor(db, floor.tenantId, floor.billingCycleId, first.posted);
+  const floorRun = values["skip-floor"] ? null : await runFloor(db, floor.tenantId, floor.billingCycleId, first.posted);
+  const floorS = floorRun?.seconds ?? null;
+  if (floorRun) {
+    const [appBilled, floorBilled] = [await billedSummary(db, first.runId), await billedSummary(db, floorRun.runId)];
+    if (appBilled !== floorBilled) throw new Error(`the run and the floor billed different amounts:\n  run   ${appBilled}\n  floor ${floorBilled}`);
+    log(`run and floor billed the same: ${appBilled}`);
+  }
 
   // Later months: the same accounts get a new month of items while the earlier months' items stay in the table, billed.
   const monthRunS: number[] = [first.seconds];
