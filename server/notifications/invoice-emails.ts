@@ -169,11 +169,12 @@ export async function startInvoiceEmails(db: Db, tenantId: string, actor: Actor,
 }
 
 /**
- * On post: a run with the option "e-mail invoices" starts its EMAIL job, once. A replayed POSTED milestone starts
- * nothing when the run already has an EMAIL job (the operator re-sends with the action).
+ * On post: a run with the option "e-mail invoices" starts its EMAIL job, once (the milestone listener checks the
+ * option before it loads this module). A replayed POSTED milestone starts nothing when the run already has an EMAIL
+ * job (the operator re-sends with the action).
  */
 export async function startInvoiceEmailsOnPost(db: Db, run: RunRow) {
-  if (!run.emailInvoices || run.status !== "POSTED") return null;
+  if (run.status !== "POSTED") return null;
   const [earlier] = await queryRows<{ id: string }>(
     db,
     sql`SELECT id FROM job_executions WHERE billing_run_id = ${run.id}::uuid AND kind = 'EMAIL' LIMIT 1`,
