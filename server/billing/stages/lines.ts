@@ -1,0 +1,171 @@
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Tx } from "@/db/client";
+import type { RunRow } from "../runs-core";
+import type { LineCountersDelta } from "../run-counters";
+import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
+import { textArray, uuidArray } from "./sql-arrays";
+
+// LINES: claim open items before the cut-off and aggregate them into invoice lines, one statement per chunk.
+
+const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+
+export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
+  // No lock: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's primary
+  // key (the loser's chunk rolls back and is retried by runChunk).
+  const where: SQL[] = [
+    sql`r.tenant_id = ${run.tenantId}`,
+    sql`r.status = 'OPEN'`,
+    sql`r.usage_date < ${run.cutoffDate}::date`,
+    inRange(sql`r.account_id`, chunk),
+    // Not a NOT EXISTS: with nested loops disabled that becomes a hash anti-join over every claim ever made. The LIMIT
+    // keeps it a per-item probe of the claims' primary key, whatever the size of the table.
+    sql`(SELECT true FROM rated_item_claims c WHERE c.rated_item_id = r.id LIMIT 1) IS NULL`,
+  ];
+  if (run.type === "CYCLE") where.push(sql`a.billing_cycle_id = ${run.billingCycleId}::uuid`);
+  const f = run.filter ?? {};
+  if (f.accountIds?.length) where.push(sql`r.account_id = ANY(${uuidArray(f.accountIds)})`);
+  if (f.subscriptionIds?.length) where.push(sql`r.subscription_id = ANY(${uuidArray(f.subscriptionIds)})`);
+  if (f.chargeTypes?.length) where.push(sql`ch.type::text = ANY(${textArray(f.chargeTypes)})`);
+
+  const eligibleItems = sql`FROM rated_items r
+      JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts(run, chunk)}
+      JOIN charges ch ON ch.id = r.charge_id
+      WHERE ${sql.join(where, sql` AND `)}`;
+  // The line's grouping keys; the optional ones are carried and sorted on only when the run's settings use them.
+  const dateKey = run.dateAggregation === "DAY" ? sql`r.usage_date` : sql`date_trunc('month', r.usage_date)::date`;
+  const keys: { name: string; expr: SQL }[] = [
+    { name: "account_id", expr: sql`r.account_id` },
+    ...(run.groupBySubscription ? [{ name: "sub_key", expr: sql`coalesce(r.subscription_id, ${ZERO_UUID}::uuid)` }] : []),
+    { name: "charge_id", expr: sql`r.charge_id` },
+    ...(run.splitByUnitPrice ? [{ name: "price_key", expr: sql`r.unit_price` }] : []),
+    ...(run.dateAggregation !== "NONE" ? [{ name: "date_key", expr: dateKey }] : []),
+    { name: "currency", expr: sql`r.currency` },
+  ];
+  const keyColumns = sql.raw(keys.map((k) => k.name).join(", "));
+  const keyValues = sql.join(keys.map((k) => sql`${k.expr} AS ${sql.raw(k.name)}`), sql`, `);
+  const subscription = run.groupBySubscription ? sql`NULLIF(g.sub_key, ${ZERO_UUID}::uuid)` : sql`NULL::uuid`;
+  const description =
+    run.dateAggregation === "DAY"
+      ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM-DD') || ')'`
+      : run.dateAggregation === "MONTH"
+        ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM') || ')'`
+        : sql`ch.label`;
+  const unitPrice = run.splitByUnitPrice ? sql`g.price_key` : sql`CASE WHEN g.min_price = g.max_price THEN g.min_price END`;
+  const vatBad = sql`((ch.vat_category = 'S' AND ch.vat_rate <= 0)
+      OR (ch.vat_category IN ('Z', 'E', 'AE', 'K', 'G', 'O') AND ch.vat_rate <> 0)
+      OR (ch.vat_category IN ('E', 'AE', 'K', 'G') AND ch.vat_exemption_reason IS NULL))`;
+
+  // Sorted grouping: hash-aggregating a chunk's items kept ~1 kB of numeric sum states per line (160 MB a chunk) and
+  // was ~15 % slower than sorting the narrow rows.
+  await tx.execute(sql`SET LOCAL enable_hashagg = off`);
+  const [row] = await queryRows<{
+    failures: number;
+    lines: number;
+    items: number;
+    accounts: number;
+    new_accounts: number;
+    totals: LineCountersDelta["totals"];
+  }>(
+    tx,
+    sql`
+    -- The eligible items, narrow, once: aggregated into lines and claimed from the same copy. The failure details
+    -- (item_detail, inlined) are read only for accounts that have a bad item.
+    WITH item_detail AS NOT MATERIALIZED (
+      SELECT r.id, r.account_id, r.subscription_id, r.currency, a.currency AS acc_currency, ${vatBad} AS vat_bad, ch.code AS charge_code
+      ${eligibleItems}
+    ),
+    elig AS MATERIALIZED (
+      SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, (r.currency <> a.currency OR ${vatBad}) AS bad
+      ${eligibleItems}
+    ),
+    grp AS MATERIALIZED (
+      SELECT ${keyColumns},
+        sum(quantity) AS quantity, round(sum(amount), currency_exponent(currency)) AS amount,
+        min(unit_price) AS min_price, max(unit_price) AS max_price,
+        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad
+      FROM elig
+      GROUP BY ${keyColumns}
+    ),
+    bad_acc AS MATERIALIZED (
+      SELECT DISTINCT account_id FROM grp WHERE bad
+    ),
+    bad AS (
+      SELECT e.account_id,
+        (array_agg(e.subscription_id) FILTER (WHERE e.currency <> e.acc_currency OR e.vat_bad))[1] AS subscription_id,
+        CASE
+          WHEN min(e.currency) <> max(e.currency)
+            THEN 'Mixed currencies in the rated items (' || string_agg(DISTINCT e.currency, ', ') || '); the account is billed in ' || min(e.acc_currency)
+          WHEN bool_or(e.currency <> e.acc_currency)
+            THEN 'Rated items are in ' || min(e.currency) || ' but the account is billed in ' || min(e.acc_currency)
+          ELSE 'Charge ' || string_agg(DISTINCT e.charge_code, ', ') FILTER (WHERE e.vat_bad) || ' has no valid VAT setting (category, rate or exemption reason)'
+        END AS reason
+      FROM item_detail e JOIN bad_acc b ON b.account_id = e.account_id
+      GROUP BY e.account_id
+    ),
+    failed AS (
+      INSERT INTO run_failures (tenant_id, billing_run_id, account_id, subscription_id, step, reason)
+      SELECT ${run.tenantId}, ${run.id}::uuid, account_id, subscription_id, 'LINES', reason FROM bad
+      ON CONFLICT (billing_run_id, account_id, step) DO NOTHING
+      RETURNING 1
+    ),
+    excluded AS MATERIALIZED (
+      SELECT account_id FROM bad_acc
+      UNION SELECT f.account_id FROM run_failures f WHERE f.billing_run_id = ${run.id}::uuid AND f.step = 'LINES'
+    ),
+    g AS MATERIALIZED (
+      SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, grp.*
+      FROM grp WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = grp.account_id)
+      ORDER BY account_id -- line ids (nextval runs after the sort) and the (run, account) index in the same order
+    ),
+    lines AS (
+      INSERT INTO invoice_lines
+        (id, tenant_id, billing_run_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
+         currency, vat_category, vat_rate, period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
+      SELECT g.line_id, ${run.tenantId}, ${run.id}::uuid, g.account_id, ${subscription}, g.charge_id,
+        ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, ch.vat_category, ch.vat_rate,
+        g.period_start, g.period_end, g.items_count
+      FROM g JOIN charges ch ON ch.id = g.charge_id
+      ORDER BY g.line_id -- index entries in key order touch far fewer pages than in hash order
+      RETURNING account_id, currency, vat_category, vat_rate, amount
+    ),
+    claims AS (
+      INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id)
+      SELECT e.id, ${run.tenantId}, ${run.id}::uuid
+      FROM elig e WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = e.account_id)
+      ORDER BY e.id
+      RETURNING 1
+    ),
+    -- The run's counters grow by the lines this chunk inserted. VAT is rounded per account and rate over all the account's lines
+    -- of the run, so lines this run already had for these accounts (a retried step that found new items) count too:
+    -- the difference is the rounding of the sum minus the rounding already counted.
+    earlier AS MATERIALIZED (
+      SELECT l.account_id, l.currency, l.vat_category, l.vat_rate, sum(l.amount) AS amount
+      FROM invoice_lines l WHERE l.billing_run_id = ${run.id}::uuid AND ${inRange(sql`l.account_id`, chunk)}
+      GROUP BY l.account_id, l.currency, l.vat_category, l.vat_rate
+    ),
+    added AS (
+      SELECT account_id, currency, vat_category, vat_rate, sum(amount) AS amount
+      FROM lines
+      GROUP BY account_id, currency, vat_category, vat_rate
+    ),
+    added_totals AS (
+      SELECT a.currency, sum(a.amount) AS net,
+        sum(round((a.amount + coalesce(e.amount, 0)) * a.vat_rate / 100, currency_exponent(a.currency))
+          - coalesce(round(e.amount * a.vat_rate / 100, currency_exponent(a.currency)), 0)) AS tax
+      FROM added a LEFT JOIN earlier e
+        ON e.account_id = a.account_id AND e.currency = a.currency AND e.vat_category = a.vat_category AND e.vat_rate = a.vat_rate
+      GROUP BY a.currency
+    )
+    SELECT (SELECT count(*) FROM failed)::int AS failures, (SELECT count(*) FROM lines)::int AS lines,
+           (SELECT count(*) FROM claims)::int AS items, (SELECT count(DISTINCT account_id) FROM g)::int AS accounts,
+           (SELECT count(DISTINCT account_id) FROM g WHERE account_id NOT IN (SELECT account_id FROM earlier))::int AS new_accounts,
+           (SELECT coalesce(jsonb_object_agg(currency, jsonb_build_object('net', net::text, 'tax', tax::text)), '{}'::jsonb)
+            FROM added_totals) AS totals`,
+  );
+  return {
+    done: chunk.size,
+    failures: row.failures,
+    lineCounters: { lines: row.lines, items: row.items, accounts: row.new_accounts, totals: row.totals },
+    log: `chunk ${chunk.no + 1}: ${row.items} items → ${row.lines} lines for ${row.accounts} accounts${row.failures ? `, ${row.failures} accounts failed` : ""}`,
+  };
+}

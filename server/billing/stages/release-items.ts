@@ -1,0 +1,44 @@
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Tx } from "@/db/client";
+
+// Releasing the rated items of invoices or lines that will not be posted: used by CANCEL and by INVOICES (zero-amount
+// accounts skipped).
+
+export type ItemsMode = "REOPEN" | "CANCEL";
+
+/**
+ * Releases the rated items of (origin run, account) pairs: REOPEN deletes their claims (items become billable
+ * again), CANCEL marks the items CANCELED (never invoiced). Claims of posted invoices are protected by a trigger.
+ * The pair's items are found through rated_items' (tenant, account) index and checked against the claims' primary key.
+ */
+export async function releaseItems(tx: Tx, tenantId: string, pairs: SQL, items: ItemsMode): Promise<number> {
+  const statement =
+    items === "REOPEN"
+      ? sql`WITH p AS (${pairs}), done AS (
+              DELETE FROM rated_item_claims c USING rated_items r, p
+              WHERE r.tenant_id = ${tenantId} AND r.account_id = p.account_id AND c.rated_item_id = r.id
+                AND c.billing_run_id = p.run_id AND c.tenant_id = ${tenantId}
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM done`
+      : sql`WITH p AS (${pairs}), done AS (
+              UPDATE rated_items r SET status = 'CANCELED'
+              FROM rated_item_claims c, p
+              WHERE r.tenant_id = ${tenantId} AND r.account_id = p.account_id AND c.rated_item_id = r.id
+                AND c.billing_run_id = p.run_id AND c.tenant_id = ${tenantId}
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM done`;
+  const [row] = await withNestedLoops(tx, () => queryRows<{ n: number }>(tx, statement));
+  return row.n;
+}
+
+/**
+ * Runs lookup-shaped statements (a few keys, then index probes) with nested loops allowed: chunk transactions
+ * disable them for their bulk statements, and a hash join here would read every claim ever made.
+ */
+async function withNestedLoops<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
+  const [{ previous }] = await queryRows<{ previous: string }>(tx, sql`SELECT current_setting('enable_nestloop') AS previous`);
+  await tx.execute(sql`SELECT set_config('enable_nestloop', 'on', true)`);
+  const result = await work();
+  await tx.execute(sql`SELECT set_config('enable_nestloop', ${previous}, true)`);
+  return result;
+}
