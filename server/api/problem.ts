@@ -1,5 +1,5 @@
-import { ZodError } from "zod";
-import { DomainError, httpStatusOf, issuesFromZod, type DomainErrorCode, type FieldIssue } from "@/server/errors";
+import { classifyError } from "@/server/error-classifier";
+import { httpStatusOf, type DomainErrorCode, type FieldIssue } from "@/server/errors";
 
 /**
  * Errors that only exist at the HTTP layer (unsupported media type, payload too large, idempotency-key reuse…).
@@ -80,41 +80,17 @@ export function problem(code: HttpProblemCode, detail: string, issues: FieldIssu
   };
 }
 
-export function describeIssues(issues: FieldIssue[]): string {
-  const [first] = issues;
-  if (!first) return "Invalid input";
-  const head = `${first.field}: ${first.message}`;
-  return issues.length > 1 ? `${head} (and ${issues.length - 1} more)` : head;
-}
-
-/** SQLSTATE of a database error, looking through driver/ORM wrappers. */
-function sqlStateOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
-
 /**
- * The one mapping from anything thrown to a problem document (the REST twin of the tRPC error formatter:
- * DomainError keeps its code, ZodError becomes 400 with field issues, the rest is a 500 that hides internals).
+ * The one mapping from anything thrown to a problem document: HttpProblem is the HTTP-only layer; everything else
+ * goes through the classifier shared with tRPC (DomainError, ZodError, database races and data errors; the rest is
+ * a 500 that hides internals and is logged here, once).
  */
 export function toProblem(error: unknown, instance?: string): { problem: ProblemDetails; headers: Record<string, string> } {
   if (error instanceof HttpProblem) return { problem: problem(error.code, error.message, error.issues, instance), headers: error.headers };
-  if (error instanceof DomainError) return { problem: problem(error.code, error.message, error.issues, instance), headers: {} };
-  if (error instanceof ZodError) {
-    const issues = issuesFromZod(error);
-    return { problem: problem("BAD_REQUEST", describeIssues(issues), issues, instance), headers: {} };
-  }
-  const state = sqlStateOf(error);
-  // Safety net: validation should have refused these before the database saw them.
-  if (state?.startsWith("22")) return { problem: problem("BAD_REQUEST", "A value is out of range or malformed", [], instance), headers: {} };
-  if (state === "40P01" || state === "40001" || state === "23505") {
-    return { problem: problem("CONFLICT", "A concurrent request changed the same data; retry the request", [], instance), headers: { "Retry-After": "1" } };
-  }
-  console.error("[api] unexpected error", error);
-  return { problem: problem("INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request may be retried", [], instance), headers: {} };
+  const classified = classifyError(error);
+  if (classified.code === "INTERNAL_SERVER_ERROR") console.error("[api] unexpected error", error);
+  const headers: Record<string, string> = classified.retryAfterSeconds ? { "Retry-After": String(classified.retryAfterSeconds) } : {};
+  return { problem: problem(classified.code, classified.message, classified.issues, instance), headers };
 }
 
 export function problemResponse(error: unknown, instance?: string): Response {

@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { roleAllows, type Permission } from "@/server/auth/roles";
 import type { Viewer } from "@/server/auth/viewer";
-import { DomainError, issuesFromZod, type FieldIssue } from "@/server/errors";
+import { classifyError, type ClassifiedError } from "@/server/error-classifier";
 
 export type TrpcContext = { db: Db; viewer: Viewer | null };
 
@@ -15,34 +15,64 @@ export async function createTrpcContext(opts: { headers: Headers }): Promise<Trp
   return { db, viewer: await getViewer(db, opts.headers) };
 }
 
+/** A TRPCError made from a classified error (see classifyErrors below); it carries the classification to the formatter. */
+class ClassifiedTRPCError extends TRPCError {
+  constructor(
+    readonly classified: ClassifiedError,
+    cause: unknown,
+  ) {
+    super({ code: classified.code, message: classified.message, cause });
+  }
+}
+
+/** The classification behind a tRPC error, if it has one the client should see (issues, retryable). */
+function classificationOf(error: TRPCError): ClassifiedError | null {
+  if (error instanceof ClassifiedTRPCError) return error.classified;
+  // input validation: tRPC throws BAD_REQUEST with the ZodError as cause
+  if (error.cause instanceof ZodError) return classifyError(error.cause);
+  // an error no procedure middleware saw (context creation…): never show its text
+  if (error.code === "INTERNAL_SERVER_ERROR") return classifyError(undefined);
+  return null;
+}
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    let issues: FieldIssue[] = [];
-    if (error.cause instanceof ZodError) issues = issuesFromZod(error.cause);
-    else if (error.cause instanceof DomainError) issues = error.cause.issues;
-    const message = error.cause instanceof ZodError ? describeIssues(issues) : shape.message;
-    return { ...shape, message, data: { ...shape.data, issues, stack: undefined } };
+    const classified = classificationOf(error);
+    return {
+      ...shape,
+      message: classified?.message ?? shape.message,
+      data: {
+        ...shape.data,
+        issues: classified?.issues ?? [],
+        retryable: classified?.retryable ?? false,
+        ...(classified?.retryAfterSeconds ? { retryAfterSeconds: classified.retryAfterSeconds } : {}),
+        stack: undefined,
+      },
+    };
   },
 });
 
-function describeIssues(issues: FieldIssue[]): string {
-  return issues.map((issue) => `${issue.field}: ${issue.message}`).join("; ") || "Invalid input";
-}
-
-/** Domain services throw DomainError; this maps it once to the matching tRPC code. */
-const mapDomainErrors = t.middleware(async ({ next }) => {
+/**
+ * Maps what procedures throw through the classifier shared with REST (server/error-classifier.ts): DomainError,
+ * ZodError and database errors (races → CONFLICT, retryable) get their code; anything else becomes an
+ * INTERNAL_SERVER_ERROR with a generic message (logged once, by the route's onError, with the original as cause).
+ * A TRPCError a procedure or middleware throws itself keeps its code and message.
+ */
+const classifyErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (result.ok) return result;
+  const { error } = result;
+  // tRPC wraps anything that is not a TRPCError as INTERNAL_SERVER_ERROR with the thrown value as cause.
+  if (error instanceof ClassifiedTRPCError || error.code !== "INTERNAL_SERVER_ERROR" || error.cause === undefined || error.cause instanceof TRPCError) {
+    return result;
   }
-  return result;
+  throw new ClassifiedTRPCError(classifyError(error.cause), error.cause);
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(classifyErrors);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
