@@ -7,6 +7,7 @@ export default defineConfig({
     include: ["**/*.test.ts", "**/*.test.tsx"],
     exclude: ["node_modules/**", ".next/**", "tests/e2e/**", "tests/contract/**", ".data/**"],
     globalSetup: ["tests/support/global-setup.ts"],
+    setupFiles: ["tests/support/runtime-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",

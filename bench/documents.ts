@@ -4,6 +4,7 @@
  * {"pdf_per_s", "xml_per_s", "peak_rss_mb", "workers"}. Worker threads live in this process, so the sampled
  * process RSS includes them.
  */
+import { composeRuntime } from "@/composition-root";
 import { createPdfPool } from "@/server/documents/pdf/pdf-pool";
 import { manyLines, sampleDocument } from "@/server/documents/sample-documents";
 import { buildUblXml } from "@/server/documents/ubl/build-ubl";
@@ -16,6 +17,7 @@ function arg(name: string, fallback: number): number {
 }
 
 async function main() {
+  composeRuntime({ outbox: "off" }); // settings (PDF_WORKERS…) validated and passed the one way
   const n = arg("invoices", 2000);
   const linesPerInvoice = arg("lines", 8);
   let peakRss = process.memoryUsage().rss;

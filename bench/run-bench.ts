@@ -15,9 +15,8 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Database } from "@/db/client";
 import { seedTenantData } from "@/db/seed/generate";
-import { inlineDriver, waitForInlineJobs } from "@/inngest/inline";
-import { setJobDriver } from "@/server/billing/dispatch";
-import { engineOptions } from "@/server/billing/engine";
+import { composeRuntime } from "@/composition-root";
+import { InlineJobRunner } from "@/server/jobs/inline-runner";
 import { createRun, getRun, processRun } from "@/server/billing/runs";
 import { createTenant } from "@/server/tenants/create-tenant";
 
@@ -38,7 +37,15 @@ const accounts = Number(values.accounts);
 const items = Number(values.items);
 const months = Math.max(1, Number(values.months));
 const driverArg = values.driver ?? (process.env.TEST_DB === "pglite" ? "pglite" : "pg");
-if (values.chunk) engineOptions.chunkAccounts = Number(values.chunk);
+// The engine runs inline (whatever Inngest settings the shell has); the outbox's consumers stay off: the bench's
+// tenants have no webhook endpoints, and the milestones it writes are not the measured work.
+const bench = composeRuntime({
+  jobs: new InlineJobRunner(),
+  outbox: "off",
+  settings: values.chunk ? { engine: { chunkAccounts: Number(values.chunk) } } : {},
+});
+const engineOptions = bench.settings.engine;
+const waitForInlineJobs = () => bench.jobs.idle();
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -219,7 +226,6 @@ async function addMonths(db: Database["db"], date: string, n: number): Promise<s
 }
 
 async function main() {
-  setJobDriver(inlineDriver);
   const database = await freshDatabase();
   const { db } = database;
   log(`driver ${database.driver}, ${accounts} accounts, ${items} items per tenant, chunk ${engineOptions.chunkAccounts} accounts`);

@@ -2,7 +2,8 @@ import path from "node:path";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
-import { envInteger } from "@/lib/env-settings";
+import { env } from "@/server/env";
+import { log } from "@/server/log";
 import { selectDriver, type DriverName } from "./driver";
 import * as schema from "./schema";
 
@@ -23,12 +24,14 @@ export type OpenOptions = {
   loadDataDir?: Blob;
   migrate?: boolean;
   poolMax?: number;
+  /** Neon driver in tests: a local WebSocket-to-TCP proxy in front of a plain Postgres */
+  neonWsProxy?: string;
 };
 
-export const migrationsFolder = () => process.env.MIGRATIONS_DIR ?? path.join(process.cwd(), "db/migrations");
+export const migrationsFolder = () => env.MIGRATIONS_DIR ?? path.join(process.cwd(), "db/migrations");
 
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
-  const driver = options.driver ?? selectDriver({ DATABASE_URL: options.url, DATABASE_DRIVER: process.env.DATABASE_DRIVER });
+  const driver = options.driver ?? selectDriver({ DATABASE_URL: options.url, DATABASE_DRIVER: env.DATABASE_DRIVER });
   if (driver === "pglite") return openPglite(options);
   if (!options.url) throw new Error(`the ${driver} driver needs DATABASE_URL`);
   return driver === "neon" ? openNeon(options.url, options) : openNodePostgres(options.url, options);
@@ -37,7 +40,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  const dataDir = options.dataDir ?? process.env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data/pglite");
+  const dataDir = options.dataDir ?? env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data/pglite");
   const inMemory = dataDir.startsWith("memory://");
   let releaseLock = () => {};
   if (!inMemory) {
@@ -62,7 +65,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 }
 
 /** Connections per Postgres pool: the caller's, else DB_POOL_MAX (default 10). */
-const poolSize = (options: OpenOptions) => options.poolMax ?? envInteger("DB_POOL_MAX", 10);
+const poolSize = (options: OpenOptions) => options.poolMax ?? env.DB_POOL_MAX;
 
 async function openNodePostgres(url: string, options: OpenOptions): Promise<Database> {
   const { Pool } = await import("pg");
@@ -82,7 +85,7 @@ async function openNeon(url: string, options: OpenOptions): Promise<Database> {
   const { drizzle } = await import("drizzle-orm/neon-serverless");
   const { default: ws } = await import("ws");
   neonConfig.webSocketConstructor = ws;
-  const localProxy = process.env.NEON_WS_PROXY;
+  const localProxy = options.neonWsProxy;
   if (localProxy) {
     // Test setup: Neon's wire protocol over a local WebSocket-to-TCP proxy in front of a plain Postgres.
     neonConfig.wsProxy = (host, port) => `${localProxy}/v2?address=${host}:${port}`;
@@ -105,7 +108,7 @@ async function openNeon(url: string, options: OpenOptions): Promise<Database> {
 // An idle pooled connection closed by the server (restart, failover) must not crash the process;
 // the pool replaces it on the next query.
 function logIdleClientError(error: Error) {
-  console.warn(`[db] idle connection closed: ${error.message}`);
+  log.warn({ err: error.message }, "idle database connection closed");
 }
 
 /** Runs raw SQL and returns its rows, whatever the driver. */

@@ -12,15 +12,16 @@ const globalForDb = globalThis as unknown as { billrunDb?: Promise<Database> };
 export function getDatabase(): Promise<Database> {
   globalForDb.billrunDb ??= (async () => {
     const { env } = await import("@/server/env");
+    const { log } = await import("@/server/log");
     const url = env.DATABASE_URL;
     const database = await openDatabase({ url, migrate: !url });
     if (database.driver === "pglite") {
       const { ensureDemoData } = await import("./seed/demo");
       const created = await ensureDemoData(database.db);
-      console.info(`[db] embedded PGlite (${process.env.PGLITE_DATA_DIR ?? ".data/pglite"}), migrations applied`);
-      if (created) console.info(`[db] demo data created — log in as ${created.email} / ${created.password}`);
+      log.info({ dataDir: env.PGLITE_DATA_DIR ?? ".data/pglite" }, "embedded PGlite database, migrations applied");
+      if (created) log.info(`demo data created — log in as ${created.email} / ${created.password}`);
     } else {
-      console.info(`[db] ${database.driver} driver`);
+      log.info({ driver: database.driver }, "database driver");
     }
     return database;
   })().catch((error) => {

@@ -42,10 +42,8 @@ export const runDocumentsChunkRequested = eventType("billing/run.documents_chunk
   schema: documentJobSchema.extend({ chunk: chunkSchema }),
 });
 
-/** Milestones (for notifications / outgoing webhooks). */
-export const runMilestoneSchema = z.object({ tenantId: z.string(), runId: z.string().uuid(), error: z.string().optional() });
-export const runDraftsReady = eventType("billing/run.drafts_ready", { schema: runMilestoneSchema });
-export const runPosted = eventType("billing/run.posted", { schema: runMilestoneSchema });
-export const runFailed = eventType("billing/run.failed", { schema: runMilestoneSchema });
 
 export type JobEventData = z.infer<typeof jobSchema>;
+
+/** Outbox rows were committed (or a webhook message became due): the outbox-sweep function runs. */
+export const outboxCommitted = eventType("billing/outbox.committed", { schema: z.object({}) });

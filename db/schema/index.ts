@@ -8,3 +8,4 @@ export * from "./billing-runs";
 export * from "./invoices";
 export * from "./documents";
 export * from "./integrations";
+export * from "./outbox";

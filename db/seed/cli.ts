@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
+import { composeRuntime } from "@/composition-root";
 import { openDatabase } from "@/db/client";
+import { env } from "@/server/env";
 import { createTenant } from "@/server/tenants/create-tenant";
 import { ensureDemoData } from "./demo";
 import { seedTenantData } from "./generate";
@@ -18,7 +20,10 @@ const items = Number(values.items);
 if (!Number.isInteger(accounts) || accounts < 1) throw new Error("--accounts must be a positive integer");
 if (!Number.isInteger(items) || items < 0) throw new Error("--items must be a non-negative integer");
 
-const url = process.env.DATABASE_URL || undefined;
+// Scripts build their runtime through the composition root too (settings validated; no outbox sweeper: a script
+// writes no outbox rows a server would not also find).
+composeRuntime({ outbox: "off" });
+const url = env.DATABASE_URL;
 const database = await openDatabase({ url, migrate: !url });
 try {
   if (values.demo) {

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { log } from "@/server/log";
 import { ZipArchive } from "archiver";
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
@@ -68,7 +69,7 @@ export async function streamRunDocumentsZip(
     await archive.finalize();
   };
   feed().catch((error) => {
-    console.error(`[documents] ZIP of run ${runId} failed:`, error);
+    log.error({ runId, err: String(error) }, "run documents ZIP failed");
     archive.destroy(error instanceof Error ? error : new Error(String(error)));
   });
 

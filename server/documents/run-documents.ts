@@ -3,8 +3,8 @@ import { formatRunNumber } from "@/server/billing/run-list";
 import { actorLabel, loadRun, type Actor } from "@/server/billing/runs-core";
 import { availableActions } from "@/server/billing/state-machine";
 import { conflict, DomainError } from "@/server/errors";
-import { startDocumentJob, waitForDocumentJobs } from "./document-job-dispatch";
-import { runningDocumentJob } from "./document-jobs";
+import { runningDocumentJob, startDocumentJob } from "./document-jobs";
+import { runtime } from "@/server/runtime";
 
 // "Generate PDF" / "Generate XML" for a whole run: a background document job (document-jobs.ts) that stores the
 // document of every POSTED invoice still without one. Drafts are never stored: they are rendered on demand.
@@ -12,7 +12,7 @@ import { runningDocumentJob } from "./document-jobs";
 export type StartRunDocumentsInput = { id: string; kind: "PDF" | "XML" };
 
 /** Tests and scripts: resolves when every document job (PDF, XML, e-mail) started in this process has ended. */
-export const waitForRunDocuments = waitForDocumentJobs;
+export const waitForRunDocuments = () => runtime().jobs.idle();
 
 /**
  * Starts "Generate PDF" / "Generate XML" for a run: refused unless the run offers the action; one running job per

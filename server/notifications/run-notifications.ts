@@ -2,13 +2,16 @@ import { sql } from "drizzle-orm";
 import { createElement } from "react";
 import { queryRows, type Queryable } from "@/db/client";
 import { jobLogEntry } from "@/server/billing/job-log";
-import { onRunMilestone, type RunMilestone } from "@/server/billing/milestones";
+import type { Db } from "@/db/client";
+import type { RunMilestone } from "@/server/outbox/outbox";
+import { log } from "@/server/log";
+import { runtime } from "@/server/runtime";
 import { formatRunNumber } from "@/server/billing/run-list";
 
 // Run status e-mails (DRAFTS_READY / POSTED / FAILED) to the initiating user (runs started by a USER) and the
 // tenant's notification recipients. One e-mail per (run, milestone), ever: idempotency key run:<runId>:<milestone>.
 // A failure is written to the log of the run's latest step execution (the outbox row shows it too); errors are rethrown
-// so the milestone emitter logs them too (a failing e-mail never fails the billing run).
+// so the outbox consumer logs them too (a failing e-mail never fails the billing run).
 
 const STEP_KINDS = sql`('LINES', 'INVOICES', 'POSTING', 'CANCEL')`;
 
@@ -24,7 +27,9 @@ type RunInfo = {
   recipients: string[] | null;
 };
 
-export const runNotificationKey = (runId: string, milestone: RunMilestone["milestone"]) => `run:${runId}:${milestone}`;
+export type RunMilestoneEvent = { db: Db; tenantId: string; runId: string; milestone: RunMilestone; error?: string };
+
+export const runNotificationKey = (runId: string, milestone: RunMilestone) => `run:${runId}:${milestone}`;
 
 async function logOnJob(db: Queryable, runId: string, level: "error", message: string) {
   await db.execute(sql`UPDATE job_executions SET log = log || ${jobLogEntry(level, message)}
@@ -33,7 +38,7 @@ async function logOnJob(db: Queryable, runId: string, level: "error", message: s
 }
 
 /** Sends (or puts in the outbox) the run status e-mail of one milestone. Returns the outcome, or null without recipients. */
-export async function sendRunNotification(event: RunMilestone) {
+export async function sendRunNotification(event: RunMilestoneEvent) {
   const { db, tenantId, runId, milestone } = event;
   try {
     const [run] = await queryRows<RunInfo>(
@@ -67,7 +72,7 @@ export async function sendRunNotification(event: RunMilestone) {
       totals: Object.entries(run.totals ?? {}).map(([currency, t]) => ({ currency, ...t })),
       failuresCount: run.failed_accounts_count,
       errorSummary: event.error ?? run.error_summary,
-      url: `${(process.env.APP_URL ?? "http://localhost:3000").replace(/\/$/, "")}/billing-runs/${runId}`,
+      url: `${runtime().settings.appUrl}/billing-runs/${runId}`,
     };
     const result = await sendEmail(db, tenantId, {
       idempotencyKey: runNotificationKey(runId, milestone),
@@ -81,15 +86,8 @@ export async function sendRunNotification(event: RunMilestone) {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await logOnJob(db, runId, "error", `run e-mail (${milestone}) failed: ${message}`).catch((e) =>
-      console.error(`[notifications] could not log the e-mail failure of run ${runId}:`, e),
+      log.error({ runId, err: String(e) }, "could not log the run e-mail failure"),
     );
     throw error;
   }
-}
-
-// Registered once per process, on import (engine.ts imports this module next to the webhook listener).
-const registered = globalThis as unknown as { billrunRunNotificationListener?: boolean };
-if (!registered.billrunRunNotificationListener) {
-  registered.billrunRunNotificationListener = true;
-  onRunMilestone((event) => sendRunNotification(event).then(() => undefined));
 }

@@ -1,4 +1,5 @@
 import { render } from "@react-email/render";
+import { runtime } from "@/server/runtime";
 import { and, eq, inArray } from "drizzle-orm";
 import type { ReactElement } from "react";
 import { Resend } from "resend";
@@ -96,7 +97,7 @@ export async function sendEmail(db: Queryable, tenantId: string, message: EmailM
     id = existing.id;
   }
 
-  const apiKey = process.env.RESEND_API_KEY;
+  const { resendApiKey: apiKey, resendBaseUrl, from } = runtime().settings.email;
   if (!apiKey) {
     await db
       .update(emailOutbox)
@@ -114,11 +115,11 @@ export async function sendEmail(db: Queryable, tenantId: string, message: EmailM
 
   let response: Awaited<ReturnType<Resend["emails"]["send"]>>;
   try {
-    // the SDK reads RESEND_BASE_URL when constructed
-    const resend = new Resend(apiKey);
+    // RESEND_BASE_URL: tests point the SDK at a local recording server
+    const resend = new Resend(apiKey, resendBaseUrl ? { baseUrl: resendBaseUrl } : undefined);
     response = await resend.emails.send(
       {
-        from: message.from ?? process.env.EMAIL_FROM ?? DEFAULT_FROM,
+        from: message.from ?? from ?? DEFAULT_FROM,
         to: message.to,
         subject: message.subject,
         html,

@@ -4,7 +4,8 @@ import { queryRows, type Queryable } from "@/db/client";
 import { notFound } from "@/server/errors";
 import { WEBHOOK_EVENT_TYPES } from "./outgoing";
 import { newWebhookSecret } from "./secrets";
-import { endpointUrlProblem, privateTargetsAllowed } from "./target-policy";
+import { runtime } from "@/server/runtime";
+import { endpointUrlProblem } from "./target-policy";
 
 // Tenant-configured endpoints for outgoing webhooks, and their delivery attempts.
 
@@ -14,7 +15,7 @@ const endpointUrl = z
   // SSRF protection (target-policy.ts): https, no credentials, no private or loopback address — unless the server
   // allows private targets (local development). Delivery checks again, including the addresses a name resolves to.
   .superRefine((value, ctx) => {
-    const problem = endpointUrlProblem(new URL(value), privateTargetsAllowed());
+    const problem = endpointUrlProblem(new URL(value), runtime().settings.webhooks.allowPrivateTargets);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 const events = z

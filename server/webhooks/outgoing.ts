@@ -2,15 +2,14 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { queryRows, type Db, type Queryable } from "@/db/client";
-import { formatRunNumber } from "@/server/billing/run-list";
+import { runtime } from "@/server/runtime";
 import { postWebhook, type Resolve } from "./post-webhook";
 import { retryDelaySeconds } from "./retry-schedule";
-import { privateTargetsAllowed } from "./target-policy";
 
 // Outgoing webhooks: tenant endpoints receive billing events signed with the Standard Webhooks scheme.
-// enqueueWebhookEvent stores one webhook_messages row per subscribed endpoint and hands the messages to a
-// dispatcher (the Inngest function deliver-webhook, or the in-process sweeper); every attempt is recorded in
-// webhook_deliveries and moves the message along the retry schedule (retry-schedule.ts).
+// The outbox's webhooks consumer (server/outbox/consumers.ts) stores one webhook_messages row per subscribed endpoint
+// and event; the sweeper (sweeper.ts) delivers them, woken when they are stored and when a retry is due. Every attempt
+// is recorded in webhook_deliveries and moves the message along the retry schedule (retry-schedule.ts).
 
 export const WEBHOOK_EVENT_TYPES = ["billing_run.drafts_ready", "billing_run.posted", "billing_run.failed", "invoice.posted"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -25,32 +24,10 @@ export type WebhookMessage = {
   data: Record<string, unknown>;
 };
 
-export interface WebhookDispatcher {
-  readonly name: "inline" | "inngest";
-  /** Called after the messages were stored. */
-  dispatch(db: Db, messages: WebhookMessage[]): Promise<void>;
-}
-
-const holder = globalThis as unknown as { billrunWebhookDispatcher?: WebhookDispatcher | null };
-
-/** Tests may force a dispatcher; otherwise Inngest when configured, else the in-process sweeper. */
-export function setWebhookDispatcher(dispatcher: WebhookDispatcher | null) {
-  holder.billrunWebhookDispatcher = dispatcher;
-}
-
-async function getDispatcher(): Promise<WebhookDispatcher> {
-  if (holder.billrunWebhookDispatcher) return holder.billrunWebhookDispatcher;
-  const { inngestConfigured } = await import("@/inngest/client");
-  holder.billrunWebhookDispatcher = inngestConfigured()
-    ? (await import("./inngest-dispatcher")).inngestWebhookDispatcher
-    : (await import("./inline-dispatcher")).inlineWebhookDispatcher;
-  return holder.billrunWebhookDispatcher;
-}
-
 /**
  * Publishes an event to every enabled endpoint of the tenant subscribed to its type (an endpoint with no event
- * list receives all). Call it after the change it announces has committed. Once it returns, the messages are
- * stored: without Inngest they survive a restart. Never throws for delivery problems.
+ * list receives all), outside the outbox: for events that are not the effect of a transaction (a test message).
+ * Facts of the billing engine go through the outbox (server/outbox/). Never throws for delivery problems.
  */
 export async function enqueueWebhookEvent(
   db: Db,
@@ -69,66 +46,9 @@ export async function enqueueWebhookEvent(
         RETURNING endpoint_id AS "endpointId"`,
   );
   if (!endpoints.length) return [];
-  const messages = endpoints.map((e) => ({ tenantId, endpointId: e.endpointId, messageId, type, occurredAt, data }));
-  await (await getDispatcher()).dispatch(db, messages);
-  return messages;
+  runtime().outbox.wake(db);
+  return endpoints.map((e) => ({ tenantId, endpointId: e.endpointId, messageId, type, occurredAt, data }));
 }
-
-/** Events of a run milestone: billing_run.<milestone>, and invoice.posted for each invoice a posting posted. */
-export async function publishRunMilestone(
-  db: Db,
-  milestone: { tenantId: string; runId: string; milestone: "DRAFTS_READY" | "POSTED" | "FAILED"; error?: string },
-) {
-  const [run] = await queryRows<{ number: number; status: string; invoicesCount: number; postedCount: number; totals: unknown }>(
-    db,
-    sql`SELECT number, status, invoices_count AS "invoicesCount", posted_count AS "postedCount", totals
-        FROM billing_runs WHERE id = ${milestone.runId}::uuid AND tenant_id = ${milestone.tenantId}`,
-  );
-  if (!run) return;
-  const type = `billing_run.${milestone.milestone.toLowerCase()}` as WebhookEventType;
-  await enqueueWebhookEvent(db, milestone.tenantId, type, {
-    runId: milestone.runId,
-    number: formatRunNumber(run.number),
-    status: run.status,
-    invoicesCount: run.invoicesCount,
-    postedCount: run.postedCount,
-    totals: run.totals,
-    ...(milestone.error ? { error: milestone.error } : {}),
-    statusUrl: `/api/v1/billing-runs/${milestone.runId}`,
-  });
-  if (milestone.milestone !== "POSTED") return;
-  const [subscribed] = await queryRows<{ n: number }>(
-    db,
-    sql`SELECT count(*)::int AS n FROM webhook_endpoints
-        WHERE tenant_id = ${milestone.tenantId} AND enabled AND (cardinality(events) = 0 OR 'invoice.posted' = ANY(events))`,
-  );
-  if (!subscribed.n) return;
-  let after = "";
-  // Pages of invoices, so a run with many invoices never sits in memory at once.
-  for (;;) {
-    const page = await queryRows<Record<string, string>>(
-      db,
-      sql`SELECT i.id AS "invoiceId", i.number, i.type, i.currency, i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal",
-            i.gross_total::text AS "grossTotal", i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate",
-            a.external_id AS "accountExternalId"
-          FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
-          WHERE i.tenant_id = ${milestone.tenantId} AND i.billing_run_id = ${milestone.runId}::uuid AND i.status = 'POSTED'
-            AND i.id::text > ${after}
-          ORDER BY i.id::text LIMIT 500`,
-    );
-    for (const invoice of page) {
-      await enqueueWebhookEvent(db, milestone.tenantId, "invoice.posted", {
-        ...invoice,
-        runId: milestone.runId,
-        xmlUrl: `/api/v1/invoices/${invoice.invoiceId}/xml`,
-        pdfUrl: `/api/v1/invoices/${invoice.invoiceId}/pdf`,
-      });
-    }
-    if (page.length < 500) break;
-    after = page[page.length - 1].invoiceId;
-  }
-}
-
 
 export type AttemptOutcome =
   | { outcome: "DELIVERED"; status: number }
@@ -136,8 +56,6 @@ export type AttemptOutcome =
   | { outcome: "GAVE_UP"; status: number | null; error: string }
   | { outcome: "GONE"; status: 410 }
   | { outcome: "SKIPPED"; reason: string };
-
-export const DELIVERY_TIMEOUT_MS = 10_000;
 
 /** The signed request for one attempt: body `{type, timestamp, data}`, Standard Webhooks headers. */
 export function signedDelivery(secret: string, message: WebhookMessage, now = new Date()) {
@@ -157,31 +75,33 @@ export function signedDelivery(secret: string, message: WebhookMessage, now = ne
 
 export type AttemptOptions = {
   timeoutMs?: number;
-  /** default: WEBHOOK_ALLOW_PRIVATE_TARGETS / NODE_ENV (target-policy.ts) */
+  /** default: the runtime's settings (WEBHOOK_ALLOW_PRIVATE_TARGETS / NODE_ENV) */
   allowPrivate?: boolean;
   /** tests: a stand-in DNS */
   resolve?: Resolve;
 };
 
+export type EndpointTarget = { url: string; secret: string; enabled: boolean };
+
+/** One attempt's result, to be recorded with the message's next state (recordAttempts). */
+export type AttemptRecord = { message: WebhookMessage; attempt: number; body: string; status: number | null; error: string | null; outcome: AttemptOutcome };
+
 /**
- * Attempt number `attempt` (1-based) of one message, recorded in webhook_deliveries together with the message's
- * new state. 2xx delivers; 410 Gone disables the endpoint; anything else (other status, redirect, timeout,
- * network error, a target refused by the SSRF policy) is a failed attempt, retried per the schedule until the
- * last one gives up.
+ * The HTTP part of one attempt: POST the signed message to the endpoint. 2xx delivers; 410 Gone disables the
+ * endpoint; anything else (other status, redirect, timeout, network error, a target refused by the SSRF policy) is a
+ * failed attempt, retried per the schedule until the last one gives up. Nothing is written here.
  */
-export async function attemptDelivery(db: Queryable, message: WebhookMessage, attempt: number, options: AttemptOptions = {}): Promise<AttemptOutcome> {
-  const [endpoint] = await queryRows<{ url: string; secret: string; enabled: boolean }>(
-    db,
-    sql`SELECT url, secret, enabled FROM webhook_endpoints WHERE id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
-  );
-  if (!endpoint) return { outcome: "SKIPPED", reason: "the endpoint was deleted" };
-  if (!endpoint.enabled) return { outcome: "SKIPPED", reason: "the endpoint is disabled" };
+export async function sendAttempt(endpoint: EndpointTarget, message: WebhookMessage, attempt: number, options: AttemptOptions = {}): Promise<AttemptRecord> {
   const request = signedDelivery(endpoint.secret, message);
-  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const settings = runtime().settings.webhooks;
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const answer = await postWebhook(endpoint.url, request, { timeoutMs, allowPrivate: options.allowPrivate ?? privateTargetsAllowed(), resolve: options.resolve });
+    const answer = await postWebhook(endpoint.url, request, {
+      timeoutMs: options.timeoutMs ?? settings.timeoutMs,
+      allowPrivate: options.allowPrivate ?? settings.allowPrivateTargets,
+      resolve: options.resolve,
+    });
     status = answer.status;
     if (status >= 300 && status < 400) {
       error = `HTTP ${status}: redirects are not followed${answer.location ? ` (Location: ${answer.location.slice(0, 500)})` : ""}`;
@@ -191,30 +111,65 @@ export async function attemptDelivery(db: Queryable, message: WebhookMessage, at
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-
-  const outcome = outcomeOf(status, error, attempt);
-  const messageState = { DELIVERED: "DELIVERED", GONE: "GONE", GAVE_UP: "GAVE_UP", RETRY: "PENDING" }[outcome.outcome];
-  const retryIn = outcome.outcome === "RETRY" ? outcome.retryInSeconds : null;
-  const disabledReason = outcome.outcome === "GONE" ? `answered 410 Gone to ${message.messageId} on ${new Date().toISOString()}` : null;
-  // One statement, so the attempt, the message's next state and a 410's disabling are stored together.
-  await db.execute(
-    sql`WITH recorded AS (
-          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, attempt, response_status, error)
-          VALUES (${message.tenantId}, ${message.endpointId}::uuid, ${message.messageId}, ${message.type}, ${request.body}::jsonb,
-            ${attempt}, ${status}, ${error})
-        ), moved AS (
-          UPDATE webhook_messages SET attempts = GREATEST(attempts, ${attempt}), status = ${messageState}::webhook_message_status,
-            next_attempt_at = CASE WHEN ${retryIn}::int IS NULL THEN NULL ELSE now() + make_interval(secs => ${retryIn}::int) END
-          WHERE endpoint_id = ${message.endpointId}::uuid AND message_id = ${message.messageId} AND tenant_id = ${message.tenantId}
-            AND status = 'PENDING'
-        )
-        UPDATE webhook_endpoints SET enabled = false, disabled_reason = ${disabledReason}
-        WHERE ${disabledReason}::text IS NOT NULL AND id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
-  );
-  return outcome;
+  return { message, attempt, body: request.body, status, error, outcome: outcomeOf(status, error, attempt) };
 }
 
-function outcomeOf(status: number | null, error: string | null, attempt: number): Exclude<AttemptOutcome, { outcome: "SKIPPED" }> {
+/**
+ * Records attempts with their messages' next state in one statement: the attempts in webhook_deliveries, each
+ * message DELIVERED / PENDING with its retry time / GAVE_UP / GONE, and a 410's endpoint disabled.
+ */
+export async function recordAttempts(db: Queryable, records: AttemptRecord[]): Promise<void> {
+  const rows = records
+    .filter((r) => r.outcome.outcome !== "SKIPPED")
+    .map((r) => ({
+      tenant_id: r.message.tenantId,
+      endpoint_id: r.message.endpointId,
+      message_id: r.message.messageId,
+      event_type: r.message.type,
+      payload: JSON.parse(r.body) as unknown,
+      attempt: r.attempt,
+      status: r.status,
+      error: r.error,
+      state: { DELIVERED: "DELIVERED", GONE: "GONE", GAVE_UP: "GAVE_UP", RETRY: "PENDING", SKIPPED: "PENDING" }[r.outcome.outcome],
+      retry_in: r.outcome.outcome === "RETRY" ? r.outcome.retryInSeconds : null,
+      disabled_reason: r.outcome.outcome === "GONE" ? `answered 410 Gone to ${r.message.messageId} on ${new Date().toISOString()}` : null,
+    }));
+  if (!rows.length) return;
+  await db.execute(
+    sql`WITH r AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(tenant_id text, endpoint_id uuid, message_id text,
+            event_type text, payload jsonb, attempt int, status int, error text, state text, retry_in int, disabled_reason text)
+        ), recorded AS (
+          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, attempt, response_status, error)
+          SELECT tenant_id, endpoint_id, message_id, event_type, payload, attempt, status, error FROM r
+        ), moved AS (
+          UPDATE webhook_messages m SET attempts = GREATEST(m.attempts, r.attempt), status = r.state::webhook_message_status,
+            next_attempt_at = CASE WHEN r.retry_in IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_in) END
+          FROM r
+          WHERE m.endpoint_id = r.endpoint_id AND m.message_id = r.message_id AND m.tenant_id = r.tenant_id AND m.status = 'PENDING'
+        )
+        UPDATE webhook_endpoints e SET enabled = false, disabled_reason = r.disabled_reason
+        FROM r WHERE r.disabled_reason IS NOT NULL AND e.id = r.endpoint_id AND e.tenant_id = r.tenant_id`,
+  );
+}
+
+/**
+ * Attempt number `attempt` (1-based) of one message, recorded in webhook_deliveries together with the message's
+ * new state (sendAttempt + recordAttempts for one message).
+ */
+export async function attemptDelivery(db: Queryable, message: WebhookMessage, attempt: number, options: AttemptOptions = {}): Promise<AttemptOutcome> {
+  const [endpoint] = await queryRows<EndpointTarget>(
+    db,
+    sql`SELECT url, secret, enabled FROM webhook_endpoints WHERE id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
+  );
+  if (!endpoint) return { outcome: "SKIPPED", reason: "the endpoint was deleted" };
+  if (!endpoint.enabled) return { outcome: "SKIPPED", reason: "the endpoint is disabled" };
+  const record = await sendAttempt(endpoint, message, attempt, options);
+  await recordAttempts(db, [record]);
+  return record.outcome;
+}
+
+export function outcomeOf(status: number | null, error: string | null, attempt: number): Exclude<AttemptOutcome, { outcome: "SKIPPED" }> {
   if (status === 410) return { outcome: "GONE", status: 410 };
   if (status !== null && status >= 200 && status < 300) return { outcome: "DELIVERED", status };
   const retryInSeconds = retryDelaySeconds(attempt);

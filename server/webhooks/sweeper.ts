@@ -1,26 +1,35 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { attemptDelivery, DELIVERY_TIMEOUT_MS, type AttemptOptions, type WebhookEventType, type WebhookMessage } from "./outgoing";
+import { log } from "@/server/log";
+import { injectFault, ProcessCrash, runtime } from "@/server/runtime";
+import { recordAttempts, sendAttempt, type AttemptOptions, type AttemptRecord, type EndpointTarget, type WebhookEventType, type WebhookMessage } from "./outgoing";
 import { WEBHOOK_MAX_ATTEMPTS } from "./retry-schedule";
 
-// Delivers outgoing webhooks without Inngest. All state is in webhook_messages, so nothing is lost with the process:
-// a pass claims the due messages (pending, endpoint enabled, next_attempt_at reached), attempts each once, and
-// attemptDelivery stores the next attempt time from the retry schedule. Each process runs one loop (started from
-// instrumentation.ts) and a pass right after new messages are stored.
+// Delivers outgoing webhooks from webhook_messages, the durable queue: a pass claims due messages in batches (pending,
+// endpoint enabled, next_attempt_at reached), attempts them concurrently (bounded per process and per endpoint) and
+// records the outcomes in batches with each message's next attempt time from the retry schedule. The outbox sweeper
+// (server/outbox/sweeper.ts) runs passes when woken and when the next retry is due; so does the Inngest function.
 
-/** How long a claim holds a message; a process that died mid-attempt loses it after this, and the next pass retries. */
-export const CLAIM_LEASE_SECONDS = Math.ceil(DELIVERY_TIMEOUT_MS / 1000) * 6;
-const CLAIM_BATCH = 10;
-const MAX_IDLE_MS = 60_000;
+/** How long a claim holds a message; a process that died mid-attempt loses it after this, and a later pass retries. */
+export const CLAIM_LEASE_SECONDS = 60;
+/** Outcomes are recorded in groups of this many (or when the batch ends), not one statement per attempt. */
+const RECORD_EVERY = 100;
 
 export type ClaimedMessage = { message: WebhookMessage; attempt: number };
+type ClaimedDelivery = ClaimedMessage & { endpoint: EndpointTarget };
 
 /**
  * Claims up to `limit` due messages for this process. One statement with SKIP LOCKED: two processes sweeping at once
  * claim different messages, and a claimed message is not due again until its lease ends. The claim takes the next
  * attempt number, so no attempt number is ever sent twice.
  */
-export async function claimDueMessages(db: Db, limit = CLAIM_BATCH): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(db: Db, limit = 10): Promise<ClaimedMessage[]> {
+  return (await claimDueDeliveries(db, limit)).map(({ message, attempt }) => ({ message, attempt }));
+}
+
+/** claimDueMessages, with each message's endpoint (URL and secret) for the attempt. */
+async function claimDueDeliveries(db: Db, limit: number): Promise<ClaimedDelivery[]> {
+  const leaseSeconds = runtime().settings.webhooks.claimLeaseSeconds;
   const rows = await queryRows<{
     tenantId: string;
     endpointId: string;
@@ -29,18 +38,22 @@ export async function claimDueMessages(db: Db, limit = CLAIM_BATCH): Promise<Cla
     occurredAt: Date | string;
     data: Record<string, unknown>;
     attempts: number;
+    url: string;
+    secret: string;
   }>(
     db,
-    sql`UPDATE webhook_messages m
-           SET attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => ${CLAIM_LEASE_SECONDS})
-         WHERE m.id IN (
-           SELECT w.id FROM webhook_messages w JOIN webhook_endpoints e ON e.id = w.endpoint_id
-            WHERE w.status = 'PENDING' AND w.next_attempt_at <= now() AND w.attempts < ${WEBHOOK_MAX_ATTEMPTS} AND e.enabled
-            ORDER BY w.next_attempt_at
-            LIMIT ${limit}
-            FOR UPDATE OF w SKIP LOCKED)
+    sql`WITH due AS (
+          SELECT w.id FROM webhook_messages w JOIN webhook_endpoints e ON e.id = w.endpoint_id
+           WHERE w.status = 'PENDING' AND w.next_attempt_at <= now() AND w.attempts < ${WEBHOOK_MAX_ATTEMPTS} AND e.enabled
+           ORDER BY w.next_attempt_at
+           LIMIT ${limit}
+           FOR UPDATE OF w SKIP LOCKED)
+        UPDATE webhook_messages m
+           SET attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
+          FROM due, webhook_endpoints e
+         WHERE m.id = due.id AND e.id = m.endpoint_id
         RETURNING m.tenant_id AS "tenantId", m.endpoint_id AS "endpointId", m.message_id AS "messageId",
-          m.event_type AS "type", m.occurred_at AS "occurredAt", m.data, m.attempts`,
+          m.event_type AS "type", m.occurred_at AS "occurredAt", m.data, m.attempts, e.url, e.secret`,
   );
   return rows.map((r) => ({
     message: {
@@ -52,6 +65,7 @@ export async function claimDueMessages(db: Db, limit = CLAIM_BATCH): Promise<Cla
       data: r.data,
     },
     attempt: r.attempts,
+    endpoint: { url: r.url, secret: r.secret, enabled: true },
   }));
 }
 
@@ -74,110 +88,85 @@ async function giveUpInterruptedLastAttempts(db: Db): Promise<void> {
   );
 }
 
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function pooled<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
+}
+
+/** Attempts the claimed messages: at most `deliveryConcurrency` at once, `endpointConcurrency` per endpoint. */
+async function deliverClaimed(db: Db, claimed: ClaimedDelivery[], options: AttemptOptions): Promise<void> {
+  const { deliveryConcurrency, endpointConcurrency } = runtime().settings.webhooks;
+  const byEndpoint = new Map<string, ClaimedDelivery[]>();
+  for (const c of claimed) byEndpoint.set(c.message.endpointId, [...(byEndpoint.get(c.message.endpointId) ?? []), c]);
+  const buffer: AttemptRecord[] = [];
+  let recording: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = buffer.splice(0);
+    if (!batch.length) return recording;
+    // the claims' leases run out for a batch that could not be recorded, and a later pass tries those again
+    recording = recording.then(() =>
+      recordAttempts(db, batch).catch((error: unknown) => log.error({ err: String(error), messages: batch.length }, "recording webhook attempts failed")),
+    );
+    return recording;
+  };
+  let slots = deliveryConcurrency;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    while (slots <= 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    slots--;
+  };
+  const release = () => {
+    slots++;
+    waiting.shift()?.();
+  };
+  let crash: ProcessCrash | null = null;
+  await Promise.all(
+    [...byEndpoint.values()].map((messages) =>
+      pooled(messages, endpointConcurrency, async ({ message, attempt, endpoint }) => {
+        if (crash) return;
+        await acquire();
+        try {
+          const record = await sendAttempt(endpoint, message, attempt, options);
+          await injectFault({ point: "webhook-answered", messageId: message.messageId, endpointId: message.endpointId });
+          buffer.push(record);
+          if (buffer.length >= RECORD_EVERY) void flush();
+        } catch (error) {
+          if (error instanceof ProcessCrash) crash = error;
+          else log.error({ err: String(error), messageId: message.messageId }, "webhook attempt failed");
+        } finally {
+          release();
+        }
+      }),
+    ),
+  );
+  if (crash) throw crash; // a simulated kill: what was answered but not yet recorded is sent again after the lease
+  await flush();
+}
+
 /** One pass: attempts every due message once (in batches), returns how many attempts were made. */
 export async function sweepWebhookMessages(db: Db, options: AttemptOptions = {}): Promise<number> {
   await giveUpInterruptedLastAttempts(db);
+  const batch = Math.max(10, runtime().settings.webhooks.deliveryConcurrency * 4);
   let attempted = 0;
   for (;;) {
-    const claimed = await claimDueMessages(db);
+    const claimed = await claimDueDeliveries(db, batch);
     if (!claimed.length) return attempted;
-    await Promise.all(
-      claimed.map(({ message, attempt }) =>
-        attemptDelivery(db, message, attempt, options).catch((error: unknown) =>
-          // the claim's lease runs out and a later pass tries again
-          console.error(`[webhooks] attempt ${attempt} of ${message.messageId} to ${message.endpointId} failed:`, error),
-        ),
-      ),
-    );
+    await deliverClaimed(db, claimed, options);
     attempted += claimed.length;
   }
 }
 
 /** When the next pending message is due (a claimed one: when its lease ends), or null when none is pending. */
-async function nextDueAt(db: Db): Promise<Date | null> {
+export async function nextWebhookDueAt(db: Db): Promise<Date | null> {
   const [row] = await queryRows<{ at: Date | string | null }>(
     db,
     sql`SELECT min(w.next_attempt_at) AS at FROM webhook_messages w JOIN webhook_endpoints e ON e.id = w.endpoint_id
          WHERE w.status = 'PENDING' AND e.enabled`,
   );
   return row?.at ? new Date(row.at) : null;
-}
-
-type SweeperState = {
-  running: Promise<void> | null;
-  again: boolean;
-  loop: ReturnType<typeof setTimeout> | null;
-  started: boolean;
-  lastError: string | null;
-};
-const holder = globalThis as unknown as { billrunWebhookSweeper?: SweeperState };
-const state: SweeperState = (holder.billrunWebhookSweeper ??= { running: null, again: false, loop: null, started: false, lastError: null });
-
-/** Runs a pass now, or once more after the running one: passes of one process never overlap. */
-export function requestWebhookSweep(db: Db): Promise<void> {
-  if (state.running) {
-    state.again = true;
-    return state.running;
-  }
-  const pass = (async () => {
-    do {
-      state.again = false;
-      await sweepWebhookMessages(db);
-    } while (state.again);
-  })()
-    .catch((error: unknown) => console.error("[webhooks] sweep failed:", error))
-    .finally(() => {
-      state.running = null;
-      if (state.again) void requestWebhookSweep(db);
-    });
-  state.running = pass;
-  return pass;
-}
-
-/** Tests: resolves when no pass is running in this process. */
-export async function webhookSweepIdle(): Promise<void> {
-  while (state.running) await state.running;
-}
-
-/**
- * Starts this process's sweep loop (once): a pass at once — retries left by a previous process go out — then
- * again when the next message is due, at least every minute (messages stored by other processes).
- */
-export function startWebhookSweeper(getDb: () => Promise<Db>): boolean {
-  if (state.started) return false;
-  state.started = true;
-  const loop = async () => {
-    let waitMs = MAX_IDLE_MS;
-    try {
-      const db = await getDb();
-      await requestWebhookSweep(db);
-      const next = await nextDueAt(db);
-      if (next) waitMs = Math.min(MAX_IDLE_MS, Math.max(1_000, next.getTime() - Date.now()));
-      state.lastError = null;
-    } catch (error) {
-      // Say it once, not every minute.
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== state.lastError) console.error("[webhooks] sweeper:", error);
-      state.lastError = message;
-    }
-    if (!state.started) return;
-    state.loop = setTimeout(() => void loop(), waitMs);
-    state.loop.unref?.();
-  };
-  void loop();
-  return true;
-}
-
-export function stopWebhookSweeper(): void {
-  state.started = false;
-  if (state.loop) clearTimeout(state.loop);
-  state.loop = null;
-}
-
-/** Called once per server process (instrumentation.ts): with Inngest configured, Inngest retries instead. */
-export async function startWebhookSweeperUnlessInngest(): Promise<void> {
-  const { inngestConfigured } = await import("@/inngest/client");
-  if (inngestConfigured()) return;
-  const { getDb } = await import("@/db");
-  if (startWebhookSweeper(getDb)) console.info("[webhooks] no Inngest: this process delivers and retries outgoing webhooks");
 }

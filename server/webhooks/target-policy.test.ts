@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { endpointUrlProblem, privateTargetsAllowed } from "./target-policy";
+import { privateTargetsAllowed } from "@/server/env";
+import { endpointUrlProblem } from "./target-policy";
 
 const problem = (url: string, allowPrivate: boolean) => endpointUrlProblem(new URL(url), allowPrivate);
 

@@ -1,20 +1,11 @@
 import { isIP } from "node:net";
 import { blockedAddressReason } from "./ip-ranges";
 
-// Which URLs outgoing webhooks may target (SSRF protection). Checked when an endpoint is created or changed, and
+// Which URLs outgoing webhooks may target (SSRF protection). Private targets (plain http://, loopback, private and
+// link-local addresses) are allowed by the setting WEBHOOK_ALLOW_PRIVATE_TARGETS (server/env.ts; unset: allowed unless
+// NODE_ENV is production). Checked when an endpoint is created or changed, and
 // again before every attempt (the setting may have changed since); the address actually connected to is checked
 // at delivery by post-webhook.ts, since a host name can resolve to anything.
-
-/**
- * WEBHOOK_ALLOW_PRIVATE_TARGETS=1 (or true) accepts plain http:// and loopback, private and link-local targets —
- * for local development, tests, or a self-hosted install delivering inside its own network; any other value
- * refuses them. Unset, they are accepted unless NODE_ENV is "production".
- */
-export function privateTargetsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.WEBHOOK_ALLOW_PRIVATE_TARGETS?.trim().toLowerCase();
-  if (!value) return env.NODE_ENV !== "production";
-  return value === "1" || value === "true";
-}
 
 /** What is wrong with an endpoint URL, phrased to follow the field name ("url: must …"), or null when it may be used. */
 export function endpointUrlProblem(url: URL, allowPrivate: boolean): string | null {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineDriver, waitForInlineJobs } from "@/inngest/inline";
-import { setJobDriver } from "@/server/billing/dispatch";
+import { waitForInlineJobs } from "@/tests/support/runtime";
 import {
   bulkInvoiceActions,
   cancelBillingRun,
@@ -21,11 +20,9 @@ import { call, jsonRequest, ratedItem, seedMasterData, tableCounts, tenantWithKe
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  setJobDriver(inlineDriver);
 });
 afterAll(async () => {
   await waitForInlineJobs();
-  setJobDriver(null);
   await database?.close();
 });
 const db = () => database.db;

@@ -2,7 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { setJobDriver } from "@/server/billing/dispatch";
+import { configureRuntime, recordingRunner } from "@/tests/support/runtime";
 import { postRatedItems } from "@/server/api/routes/ingest";
 import { receiveBillingRunWebhook } from "@/server/webhooks/incoming";
 import { rotateWebhookSecret } from "@/server/webhooks/secrets";
@@ -16,10 +16,10 @@ import { BASE, call, jsonRequest, seedMasterData, tableCounts, tenantWithKey } f
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  setJobDriver({ name: "inline", start: async () => {} });
+  configureRuntime({ jobs: recordingRunner("inline", []) });
 });
 afterAll(async () => {
-  setJobDriver(null);
+  configureRuntime();
   await database?.close();
 });
 const db = () => database.db;

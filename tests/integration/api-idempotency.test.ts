@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { setJobDriver } from "@/server/billing/dispatch";
+import { configureRuntime, recordingRunner } from "@/tests/support/runtime";
 import { createBillingRun, processBillingRun } from "@/server/api/routes/billing-runs";
 import { postRatedItems } from "@/server/api/routes/ingest";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
@@ -10,10 +10,10 @@ import { call, jsonRequest, ratedItem, seedMasterData, tenantWithKey } from "./a
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  setJobDriver({ name: "inline", start: async () => {} });
+  configureRuntime({ jobs: recordingRunner("inline", []) });
 });
 afterAll(async () => {
-  setJobDriver(null);
+  configureRuntime();
   await database?.close();
 });
 const db = () => database.db;

@@ -1,7 +1,7 @@
+import { configureRuntime } from "@/tests/support/runtime";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { engineOptions } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs } from "./billing-support";
 
@@ -10,7 +10,7 @@ import { cycleRun, newTenant, one, waitForInlineJobs } from "./billing-support";
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 } } });
 });
 afterAll(() => database?.close());
 

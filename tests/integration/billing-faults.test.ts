@@ -1,7 +1,7 @@
+import { configureRuntime, instanceId, setFaultInjector } from "@/tests/support/runtime";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { engineOptions, INSTANCE_ID, setFaultInjector } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, runState, waitForInlineJobs, type TestTenant } from "./billing-support";
 
@@ -11,7 +11,7 @@ import { cycleRun, newTenant, one, runState, waitForInlineJobs, type TestTenant 
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 } } });
 });
 afterEach(() => setFaultInjector(null));
 afterAll(() => database?.close());
@@ -93,7 +93,7 @@ describe("fault injection between chunks", () => {
     // Simulate: the invoicing job of another process started, did nothing, and the process died.
     await database.db.execute(sql`UPDATE billing_runs SET status = 'CREATING_INVOICES' WHERE id = ${id}::uuid`);
     await database.db.execute(sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params, heartbeat_at)
-      VALUES (${t.tenantId}, ${id}::uuid, 'INVOICES', 'inline', ${JSON.stringify({ _instance: INSTANCE_ID })}::jsonb, now())`);
+      VALUES (${t.tenantId}, ${id}::uuid, 'INVOICES', 'inline', ${JSON.stringify({ _instance: instanceId() })}::jsonb, now())`);
     // alive (fresh heartbeat, this instance): refused
     await expect(t.caller.billingRuns.process({ id })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already processing/) });
     await database.db.execute(sql`UPDATE job_executions SET heartbeat_at = now() - interval '1 hour' WHERE billing_run_id = ${id}::uuid AND status = 'RUNNING'`);

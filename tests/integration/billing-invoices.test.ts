@@ -1,6 +1,6 @@
+import { configureRuntime } from "@/tests/support/runtime";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineOptions } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./billing-support";
 
@@ -9,7 +9,7 @@ import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 4;
+  configureRuntime({ settings: { engine: { chunkAccounts: 4 } } });
 });
 afterAll(() => database?.close());
 

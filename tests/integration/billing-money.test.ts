@@ -1,9 +1,9 @@
+import { configureRuntime } from "@/tests/support/runtime";
 import Decimal from "decimal.js";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { engineOptions } from "@/server/billing/engine";
-import { errorMessage } from "@/server/billing/engine";
+import { errorMessage } from "@/server/jobs/lifecycle";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./billing-support";
 
@@ -12,7 +12,7 @@ import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 4;
+  configureRuntime({ settings: { engine: { chunkAccounts: 4 } } });
 });
 afterAll(() => database?.close());
 

@@ -1,13 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { MemberRole } from "@/db/schema/enums";
-import { waitForInlineJobs, inlineDriver } from "@/inngest/inline";
-import { setJobDriver } from "@/server/billing/dispatch";
+import { waitForInlineJobs } from "@/tests/support/runtime";
 import { callerFor, createTenantWithUser, seedSmallTenant } from "@/tests/support/factories";
 
-// Shared helpers of the billing-* integration tests (inline driver, a seeded tenant, a caller per role).
-
-setJobDriver(inlineDriver);
+// Shared helpers of the billing-* integration tests (a seeded tenant, a caller per role; jobs run inline).
 
 export { waitForInlineJobs };
 

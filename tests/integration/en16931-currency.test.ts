@@ -1,9 +1,9 @@
+import { configureRuntime } from "@/tests/support/runtime";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { createApiKey } from "@/server/api/api-keys";
 import { getInvoicePdf, getInvoiceXml } from "@/server/api/routes/invoices";
-import { engineOptions } from "@/server/billing/engine";
 import { waitForRunDocuments } from "@/server/documents/run-documents";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { call, jsonRequest } from "./api-support";
@@ -15,9 +15,8 @@ import { addCustomer } from "./invoice-data";
 
 let database: TestDatabase;
 beforeAll(async () => {
-  process.env.PDF_WORKERS = "0";
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 } } });
 });
 afterAll(async () => {
   await waitForInlineJobs();

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFinishStepFunction } from "@/inngest/functions/finish-step";
 import { createProcessRunFunction } from "@/inngest/functions/process-run";
 import { createRunChunkFunction } from "@/inngest/functions/run-chunk";
-import { setJobDriver } from "@/server/billing/dispatch";
-import { engineOptions, type JobRef } from "@/server/billing/engine";
+import type { JobRef } from "@/server/jobs/job-ref";
+import { configureRuntime, recordingRunner } from "@/tests/support/runtime";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant } from "./billing-support";
 
@@ -15,13 +15,11 @@ let database: TestDatabase;
 const started: JobRef[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
   // Jobs go to "Inngest": capture the process_requested event instead of sending it.
-  setJobDriver({ name: "inngest", start: async (_db, job) => void started.push(job) });
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 } }, jobs: recordingRunner("inngest", started) });
 });
 afterAll(async () => {
-  const { inlineDriver } = await import("@/inngest/inline");
-  setJobDriver(inlineDriver);
+  configureRuntime();
   await database?.close();
 });
 

@@ -1,12 +1,12 @@
+import { configureRuntime, recordingRunner } from "@/tests/support/runtime";
+import type { JobRef } from "@/server/jobs/job-ref";
 import { InngestTestEngine } from "@inngest/test";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { createRunDocumentsFunction } from "@/inngest/functions/run-documents";
 import { createRunDocumentsChunkFunction } from "@/inngest/functions/run-documents-chunk";
-import { engineOptions } from "@/server/billing/engine";
-import { setDocumentJobDispatcher, waitForDocumentJobs } from "@/server/documents/document-job-dispatch";
-import { documentJobOptions, type DocumentJobRef } from "@/server/documents/document-jobs";
+import type { DocumentJobRef } from "@/server/documents/document-jobs";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billing-support";
 
@@ -15,21 +15,28 @@ import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billi
 // that would send the start event to Inngest is replaced by one that captures the job.
 
 let database: TestDatabase;
+/** Document jobs as the Inngest runner sends them (the start event's data); run steps go inline. */
 const started: DocumentJobRef[] = [];
-const savedResendKey = process.env.RESEND_API_KEY;
+const runSteps: JobRef[] = [];
 beforeAll(async () => {
-  delete process.env.RESEND_API_KEY; // e-mails go to the outbox
-  process.env.PDF_WORKERS = "0";
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
-  documentJobOptions.chunkSize = 2;
-  setDocumentJobDispatcher({ name: "inngest", start: async (_db, job) => void started.push(job) });
+  const inline = configureRuntime().jobs;
+  const toInngest = recordingRunner("inngest", runSteps);
+  configureRuntime({
+    settings: { engine: { chunkAccounts: 3 }, documents: { chunkSize: 2 }, email: { resendApiKey: undefined } }, // e-mails go to the outbox
+    jobs: {
+      name: "inngest",
+      start: async (db, job) => {
+        if (["PDF", "XML", "EMAIL"].includes(job.kind)) started.push({ tenantId: job.tenantId, runId: job.runId, jobId: job.jobId, kind: job.kind as DocumentJobRef["kind"] });
+        else await inline.start(db, job);
+      },
+      idle: () => inline.idle(),
+      busy: () => inline.busy() || toInngest.busy(),
+    },
+  });
 });
 afterAll(async () => {
-  setDocumentJobDispatcher(null);
-  if (savedResendKey !== undefined) process.env.RESEND_API_KEY = savedResendKey;
   await waitForInlineJobs();
-  await waitForDocumentJobs();
   await database?.close();
 });
 

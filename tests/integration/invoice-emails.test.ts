@@ -1,10 +1,9 @@
+import { configureRuntime } from "@/tests/support/runtime";
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { engineOptions } from "@/server/billing/engine";
-import { emitRunMilestone } from "@/server/billing/milestones";
-import { documentJobOptions } from "@/server/documents/document-jobs";
+import { replayMilestone } from "@/tests/support/runtime";
 import { waitForRunDocuments } from "@/server/documents/run-documents";
 import { invoiceEmailKey } from "@/server/notifications/invoice-emails";
 import { startResendRecorder, type RecordedRequest, type ResendRecorder } from "@/tests/support/resend-recorder";
@@ -18,11 +17,9 @@ import { addCustomer } from "./invoice-data";
 let database: TestDatabase;
 let resend: ResendRecorder;
 beforeAll(async () => {
-  process.env.PDF_WORKERS = "0"; // render in-process: no worker threads inside the test runner
   database = await createTestDatabase();
   resend = await startResendRecorder();
-  engineOptions.chunkAccounts = 3;
-  documentJobOptions.chunkSize = 2; // several chunks per job
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 }, documents: { chunkSize: 2 } } }); // several chunks per job
 });
 afterAll(async () => {
   await waitForInlineJobs();
@@ -140,7 +137,7 @@ describe("e-mail of posted invoices (Resend)", () => {
     expect(invoiceRequests(t)).toHaveLength(3);
 
     // a replayed POSTED milestone does not start another job
-    await emitRunMilestone({ db: database.db, tenantId: t.tenantId, runId, milestone: "POSTED" });
+    await replayMilestone(database.db, { tenantId: t.tenantId, runId, milestone: "POSTED" });
     await settle();
     expect(await emailJobs(runId)).toHaveLength(2);
   });

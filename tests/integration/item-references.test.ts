@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorMessage } from "@/server/billing/engine";
+import { errorMessage } from "@/server/jobs/lifecycle";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { newTenant, one, raceAgainstOpenInsert } from "./billing-support";
 

@@ -1,7 +1,7 @@
+import { configureRuntime, setFaultInjector } from "@/tests/support/runtime";
 import Decimal from "decimal.js";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { engineOptions, setFaultInjector } from "@/server/billing/engine";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./billing-support";
 
@@ -11,7 +11,7 @@ import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 } } });
 });
 afterEach(() => setFaultInjector(null));
 afterAll(() => database?.close());

@@ -1,3 +1,4 @@
+import { configureRuntime, instanceId } from "@/tests/support/runtime";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -5,8 +6,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { emitRunMilestone } from "@/server/billing/milestones";
-import { engineOptions, INSTANCE_ID } from "@/server/billing/engine";
+import { replayMilestone } from "@/tests/support/runtime";
 import { waitForRunDocuments } from "@/server/documents/run-documents";
 import { streamRunDocumentsZip, zipPageSize } from "@/server/documents/run-documents-zip";
 import { runNotificationKey } from "@/server/notifications/run-notifications";
@@ -16,15 +16,11 @@ import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./
 // Bulk document generation (Generate PDF / XML of a run) and the run status e-mails.
 
 let database: TestDatabase;
-const savedResendKey = process.env.RESEND_API_KEY;
 beforeAll(async () => {
-  delete process.env.RESEND_API_KEY; // e-mails go to the outbox
-  process.env.PDF_WORKERS = "0"; // render in-process: no worker threads inside the test runner
   database = await createTestDatabase();
-  engineOptions.chunkAccounts = 3;
+  configureRuntime({ settings: { engine: { chunkAccounts: 3 }, email: { resendApiKey: undefined } } }); // e-mails go to the outbox
 });
 afterAll(async () => {
-  if (savedResendKey !== undefined) process.env.RESEND_API_KEY = savedResendKey;
   await waitForRunDocuments();
   await database?.close();
 });
@@ -118,7 +114,7 @@ describe("Generate XML / PDF for a run", () => {
 
     // deterministic variant: a live RUNNING execution of this process blocks a start; a stale one is taken over
     await database.db.execute(sql`INSERT INTO job_executions (tenant_id, billing_run_id, kind, driver, params)
-      VALUES (${t.tenantId}, ${id}::uuid, 'XML', 'inline', ${JSON.stringify({ _instance: INSTANCE_ID })}::jsonb)`);
+      VALUES (${t.tenantId}, ${id}::uuid, 'XML', 'inline', ${JSON.stringify({ _instance: instanceId() })}::jsonb)`);
     await expect(t.caller.billingRuns.generateDocuments({ id, kind: "XML" })).rejects.toMatchObject({ code: "CONFLICT" });
     await database.db.execute(sql`UPDATE job_executions SET heartbeat_at = now() - interval '10 minutes'
       WHERE billing_run_id = ${id}::uuid AND kind = 'XML' AND status = 'RUNNING'`);
@@ -169,12 +165,12 @@ describe("run e-mails", () => {
     expect(rows[1].subject).toMatch(/posted/);
 
     // a retried milestone (e.g. a replayed job) never sends twice
-    await emitRunMilestone({ db: database.db, tenantId: t.tenantId, runId: id, milestone: "POSTED" });
+    await replayMilestone(database.db, { tenantId: t.tenantId, runId: id, milestone: "POSTED" });
     expect(await outbox(id)).toHaveLength(2);
 
     // FAILED, once
-    await emitRunMilestone({ db: database.db, tenantId: t.tenantId, runId: id, milestone: "FAILED", error: "boom" });
-    await emitRunMilestone({ db: database.db, tenantId: t.tenantId, runId: id, milestone: "FAILED", error: "boom" });
+    await replayMilestone(database.db, { tenantId: t.tenantId, runId: id, milestone: "FAILED", error: "boom" });
+    await replayMilestone(database.db, { tenantId: t.tenantId, runId: id, milestone: "FAILED", error: "boom" });
     const failed = (await outbox(id)).filter((r) => r.idempotency_key === runNotificationKey(id, "FAILED"));
     expect(failed).toHaveLength(1);
     expect(failed[0].subject).toMatch(/failed/);

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { setJobDriver } from "@/server/billing/dispatch";
+import { configureRuntime } from "@/tests/support/runtime";
 import { revokeWebhookSecret, rotateWebhookSecret } from "@/server/webhooks/secrets";
 import { receiveBillingRunWebhook } from "@/server/webhooks/incoming";
 import { createTenantWithUser } from "@/tests/support/factories";
@@ -14,10 +14,10 @@ const started: string[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   // Process is asked for, but the job itself is not what these tests are about.
-  setJobDriver({ name: "inline", start: async (_db, job) => void started.push(job.runId) });
+  configureRuntime({ jobs: { name: "inline", start: async (_db, job) => void started.push(job.runId), idle: async () => {}, busy: () => false } });
 });
 afterAll(async () => {
-  setJobDriver(null);
+  configureRuntime();
   await database?.close();
 });
 const db = () => database.db;

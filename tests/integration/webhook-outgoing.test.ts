@@ -5,10 +5,10 @@ import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
-import { createDeliverWebhookFunction } from "@/inngest/functions/deliver-webhook";
-import { inlineDriver, waitForInlineJobs } from "@/inngest/inline";
-import { setJobDriver } from "@/server/billing/dispatch";
-import { attemptDelivery, enqueueWebhookEvent, publishRunMilestone, setWebhookDispatcher, type WebhookMessage } from "@/server/webhooks/outgoing";
+import { createSweepOutboxFunction } from "@/inngest/functions/sweep-outbox";
+import { fanOutWebhooks } from "@/server/outbox/consumers";
+import { attemptDelivery, enqueueWebhookEvent, type WebhookMessage } from "@/server/webhooks/outgoing";
+import { configureRuntime, waitForInlineJobs } from "@/tests/support/runtime";
 import { callerFor, createTenantWithUser } from "@/tests/support/factories";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { ratedItem, seedMasterData } from "./api-support";
@@ -22,12 +22,18 @@ let receiverUrl: string;
 const received: Received[] = [];
 /** Status the receiver answers next (then 204). */
 const answers: number[] = [];
-const dispatched: WebhookMessage[] = [];
+/** The messages stored for delivery to a tenant's endpoints (the outbox's sweeper is off: nothing is sent by itself). */
+async function dispatchedTo(tenantId: string): Promise<WebhookMessage[]> {
+  return queryRows<WebhookMessage>(
+    db(),
+    sql`SELECT tenant_id AS "tenantId", endpoint_id AS "endpointId", message_id AS "messageId", event_type AS type, data
+        FROM webhook_messages WHERE tenant_id = ${tenantId}`,
+  );
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  setJobDriver(inlineDriver);
-  setWebhookDispatcher({ name: "inline", dispatch: async (_db, messages) => void dispatched.push(...messages) });
+  configureRuntime({ outbox: "off" });
   server = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -42,9 +48,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  setWebhookDispatcher(null);
   await waitForInlineJobs();
-  setJobDriver(null);
   server?.close();
   await database?.close();
 });
@@ -90,13 +94,12 @@ describe("enqueueWebhookEvent", () => {
     const b = await admin();
     await b.caller.settings.webhookEndpoints.create({ url: `${receiverUrl}/b` });
 
-    dispatched.length = 0;
     const failed = await enqueueWebhookEvent(db(), a.tenantId, "billing_run.failed", { runId: "r1" });
     expect(failed.map((m) => m.endpointId)).toEqual([all.id]);
     const done = await enqueueWebhookEvent(db(), a.tenantId, "billing_run.posted", { runId: "r1" });
     expect(done.map((m) => m.endpointId).sort()).toEqual([all.id, posted.id].sort());
     expect(new Set(done.map((m) => m.messageId)).size).toBe(1);
-    expect(dispatched).toHaveLength(3);
+    expect(await dispatchedTo(a.tenantId)).toHaveLength(3);
   });
 });
 
@@ -140,28 +143,31 @@ describe("attemptDelivery", () => {
   });
 });
 
-describe("deliver-webhook Inngest function", () => {
-  it("throws (so Inngest retries with back-off) until the endpoint accepts, recording each attempt number", async () => {
+describe("outbox-sweep Inngest function", () => {
+  it("records a failed attempt with its retry, then delivers once due, recording each attempt number", async () => {
     const a = await admin();
     const endpoint = await a.caller.settings.webhookEndpoints.create({ url: `${receiverUrl}/inngest` });
     const [message] = await enqueueWebhookEvent(db(), a.tenantId, "billing_run.drafts_ready", { runId: "r" });
-    const fn = createDeliverWebhookFunction({ getDb: async () => db() });
-    const run = (attempt: number) =>
-      new InngestTestEngine({ function: fn, transformCtx: (ctx) => ({ ...ctx, attempt }) }).execute({
-        events: [{ name: "webhooks/message.delivery_requested", data: message }],
-      });
+    const fn = createSweepOutboxFunction({ getDb: async () => db() });
+    const run = () =>
+      new InngestTestEngine({ function: fn }).execute({ events: [{ name: "billing/outbox.committed", data: {} }], steps: [{ id: "until-due-0", handler: () => undefined }] });
     answers.push(500);
-    const first = await run(0);
-    expect(first.error).toBeDefined();
-    const second = await run(1);
+    const first = await run();
+    expect(first.error).toBeUndefined();
+    expect(first.result).toMatchObject({ attempted: 1 });
+    await db().execute(sql`UPDATE webhook_messages SET next_attempt_at = now() WHERE message_id = ${message.messageId}`);
+    const second = await run();
     expect(second.error).toBeUndefined();
-    expect(second.result).toEqual({ outcome: "DELIVERED", status: 204 });
+    expect(second.result).toMatchObject({ attempted: 1 });
     const attempts = await a.caller.settings.webhookEndpoints.deliveries({ endpointId: endpoint.id });
-    expect(attempts.map((d) => d.attempt)).toEqual([2, 1]);
+    expect(attempts.map((d) => [d.attempt, d.responseStatus])).toEqual([
+      [2, 204],
+      [1, 500],
+    ]);
   });
 });
 
-describe("publishRunMilestone", () => {
+describe("outbox → webhook messages (the webhooks consumer)", () => {
   it("announces a posted run and each of its posted invoices", async () => {
     const a = await admin();
     await seedMasterData(db(), a.tenantId, 3, a.billingCycleId);
@@ -172,8 +178,9 @@ describe("publishRunMilestone", () => {
     const run = await createRun(db(), a.tenantId, { type: "CYCLE", billingCycleId: a.billingCycleId, invoiceDate: "2026-11-30", cutoffDate: "2026-11-30", mode: "AUTO_POST" }, { type: "SYSTEM" });
     await processRun(db(), a.tenantId, run.id, { type: "SYSTEM" });
     await waitForInlineJobs();
-    dispatched.length = 0;
-    await publishRunMilestone(db(), { tenantId: a.tenantId, runId: run.id, milestone: "POSTED" });
+    expect(await dispatchedTo(a.tenantId)).toEqual([]); // written to the outbox with the posting, not yet handled
+    await fanOutWebhooks(db());
+    const dispatched = await dispatchedTo(a.tenantId);
     const types = dispatched.map((m) => m.type);
     expect(types.filter((t) => t === "billing_run.posted")).toHaveLength(1);
     expect(types.filter((t) => t === "invoice.posted")).toHaveLength(3);

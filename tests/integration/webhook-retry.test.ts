@@ -3,18 +3,13 @@ import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { queryRows } from "@/db/client";
-import { createDeliverWebhookFunction } from "@/inngest/functions/deliver-webhook";
-import { inlineWebhookDispatcher } from "@/server/webhooks/inline-dispatcher";
-import { enqueueWebhookEvent, setWebhookDispatcher } from "@/server/webhooks/outgoing";
+import { createSweepOutboxFunction } from "@/inngest/functions/sweep-outbox";
+import type { OutboxSweeper } from "@/server/outbox/sweeper";
+import { runtime } from "@/server/runtime";
+import { enqueueWebhookEvent } from "@/server/webhooks/outgoing";
 import { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_SECONDS } from "@/server/webhooks/retry-schedule";
-import {
-  CLAIM_LEASE_SECONDS,
-  claimDueMessages,
-  startWebhookSweeper,
-  stopWebhookSweeper,
-  sweepWebhookMessages,
-  webhookSweepIdle,
-} from "@/server/webhooks/sweeper";
+import { CLAIM_LEASE_SECONDS, claimDueMessages, sweepWebhookMessages } from "@/server/webhooks/sweeper";
+import { configureRuntime } from "@/tests/support/runtime";
 import { callerFor, createTenantWithUser } from "@/tests/support/factories";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
@@ -26,17 +21,24 @@ let database: TestDatabase;
 let receiver: WebhookReceiver;
 const db = () => database.db;
 /** Stores messages but delivers nothing by itself, so each test drives the sweeper explicitly. */
-const storeOnly = { name: "inline" as const, dispatch: async () => {} };
+const storeOnly = () => configureRuntime({ outbox: "off" });
+/** This process's outbox sweeper (composed, not started: it runs when woken). */
+const inProcessSweeper = () => configureRuntime();
+/** A new process's sweeper: started, it looks for due work at once. */
+function restartedProcess() {
+  const sweeper = configureRuntime({ getDb: async () => db() }).outbox as OutboxSweeper;
+  sweeper.start();
+  return sweeper;
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   receiver = await startWebhookReceiver();
 });
-beforeEach(() => setWebhookDispatcher(storeOnly));
+beforeEach(() => storeOnly());
 afterAll(async () => {
-  stopWebhookSweeper();
-  await webhookSweepIdle();
-  setWebhookDispatcher(null);
+  await runtime().outbox.idle();
+  storeOnly();
   await receiver?.close();
   await database?.close();
 });
@@ -66,12 +68,12 @@ async function makeDue(messageId: string) {
 
 describe("inline delivery across a restart", () => {
   it("retries a failed attempt from the database: delivered exactly once more, same webhook-id, valid signature", async () => {
-    setWebhookDispatcher(inlineWebhookDispatcher);
+    inProcessSweeper();
     const e = await endpoint("/restart");
     receiver.answer("/restart", 500);
 
     const [message] = await enqueueWebhookEvent(db(), e.tenantId, "billing_run.posted", { runId: "r1" });
-    await webhookSweepIdle(); // the pass the dispatcher started
+    await runtime().outbox.idle(); // the pass the wake-up started
     expect(receiver.to("/restart").map((r) => r.headers["webhook-id"])).toEqual([message.messageId]);
     const afterFailure = await messageRow(message.messageId);
     expect(afterFailure).toMatchObject({ status: "PENDING", attempts: 1 });
@@ -80,12 +82,12 @@ describe("inline delivery across a restart", () => {
     expect(await sweepWebhookMessages(db())).toBe(0); // not due yet
 
     // "Restart": nothing of the first delivery is kept in memory; a new process's sweeper finds it in the database.
-    setWebhookDispatcher(null);
+    storeOnly(); // the first process stops (its sweeper with it)
     await makeDue(message.messageId);
-    expect(startWebhookSweeper(async () => db())).toBe(true);
+    const sweeper = restartedProcess();
     await vi.waitFor(() => expect(receiver.to("/restart")).toHaveLength(2), { timeout: 10_000 });
-    stopWebhookSweeper();
-    await webhookSweepIdle();
+    sweeper.stop();
+    await sweeper.idle();
 
     const [first, second] = receiver.to("/restart");
     expect(second.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
@@ -191,22 +193,25 @@ describe("sweepWebhookMessages", () => {
   });
 });
 
-describe("deliver-webhook Inngest function", () => {
+describe("outbox-sweep Inngest function", () => {
   it("uses the same schedule: retries after the scheduled delay and gives up on the last attempt", async () => {
     const e = await endpoint("/inngest-down");
     receiver.answer("/inngest-down", 500, 500);
     const [message] = await enqueueWebhookEvent(db(), e.tenantId, "billing_run.failed", { runId: "r" });
-    const fn = createDeliverWebhookFunction({ getDb: async () => db() });
-    const run = (attempt: number) =>
-      new InngestTestEngine({ function: fn, transformCtx: (ctx) => ({ ...ctx, attempt }) }).execute({
-        events: [{ name: "webhooks/message.delivery_requested", data: message }],
-      });
+    const fn = createSweepOutboxFunction({ getDb: async () => db() });
+    // one pass per execution: the durable sleep until the next retry is where Inngest would resume it
+    const run = () =>
+      new InngestTestEngine({ function: fn }).execute({ events: [{ name: "billing/outbox.committed", data: {} }], steps: [{ id: "until-due-0", handler: () => undefined }] });
 
-    const first = await run(0);
-    expect(first.error).toMatchObject({ name: "RetryAfterError" });
-    expect(await messageRow(message.messageId)).toMatchObject({ status: "PENDING", attempts: 1 });
-    const last = await run(WEBHOOK_MAX_ATTEMPTS - 1);
-    expect(last.error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining(`gave up after attempt ${WEBHOOK_MAX_ATTEMPTS} of ${WEBHOOK_MAX_ATTEMPTS}`) });
+    const first = await run();
+    expect(first.error).toBeUndefined();
+    const retry = await messageRow(message.messageId);
+    expect(retry).toMatchObject({ status: "PENDING", attempts: 1 });
+    expect(retry.secondsToNext).toBeGreaterThan(WEBHOOK_RETRY_DELAYS_SECONDS[0] - 3);
+    await db().execute(sql`UPDATE webhook_messages SET attempts = ${WEBHOOK_MAX_ATTEMPTS - 1} WHERE message_id = ${message.messageId}`);
+    await makeDue(message.messageId);
+    const last = await run();
+    expect(last.error).toBeUndefined();
     expect(await messageRow(message.messageId)).toMatchObject({ status: "GAVE_UP", attempts: WEBHOOK_MAX_ATTEMPTS, nextAttemptAt: null });
   });
 });

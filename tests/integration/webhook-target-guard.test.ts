@@ -4,7 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { issuesFromZod } from "@/server/errors";
 import { postWebhook, type Resolve } from "@/server/webhooks/post-webhook";
-import { attemptDelivery, enqueueWebhookEvent, setWebhookDispatcher } from "@/server/webhooks/outgoing";
+import { runtime } from "@/server/runtime";
+import { attemptDelivery, enqueueWebhookEvent } from "@/server/webhooks/outgoing";
+import { configureRuntime } from "@/tests/support/runtime";
 import { callerFor, createTenantWithUser } from "@/tests/support/factories";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
@@ -19,19 +21,19 @@ const db = () => database.db;
 beforeAll(async () => {
   database = await createTestDatabase();
   receiver = await startWebhookReceiver();
-  setWebhookDispatcher({ name: "inline", dispatch: async () => {} });
+  configureRuntime({ outbox: "off" }); // messages are only stored: the tests attempt them
 });
+const allowedByDefault = runtime().settings.webhooks.allowPrivateTargets;
 afterEach(() => {
-  delete process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS;
+  runtime().settings.webhooks.allowPrivateTargets = allowedByDefault;
 });
 afterAll(async () => {
-  setWebhookDispatcher(null);
   await receiver?.close();
   await database?.close();
 });
 
 /** Production-like: private targets refused (tests otherwise run with NODE_ENV=test, where they are allowed). */
-const refusePrivateTargets = () => (process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "0");
+const refusePrivateTargets = () => (runtime().settings.webhooks.allowPrivateTargets = false);
 /** A DNS that answers every name with these addresses. */
 const dnsAnswering =
   (...addresses: string[]): Resolve =>
@@ -82,7 +84,7 @@ describe("endpoint URLs (creation and update)", () => {
   });
 
   it("accepts plain http and private targets where they are allowed (local development)", async () => {
-    process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
+    runtime().settings.webhooks.allowPrivateTargets = true;
     const a = await admin();
     await expect(a.caller.settings.webhookEndpoints.create({ url: `http://127.0.0.1:${receiver.port}/dev` })).resolves.toMatchObject({ id: expect.any(String) });
     // credentials are refused everywhere

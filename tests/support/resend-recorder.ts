@@ -1,3 +1,4 @@
+import { runtime } from "@/server/runtime";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -24,11 +25,9 @@ export async function startResendRecorder() {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const saved = { key: process.env.RESEND_API_KEY, url: process.env.RESEND_BASE_URL };
-  const restore = (name: string, value: string | undefined) => {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  };
+  // Settings go through the runtime (server/runtime.ts), not process.env.
+  const email = () => runtime().settings.email;
+  const saved = { ...email() };
   return {
     url,
     requests,
@@ -36,18 +35,16 @@ export async function startResendRecorder() {
     answer(fn: ((request: RecordedRequest) => RecorderReply) | null) {
       answer = fn ?? ok;
     },
-    /** Sends e-mails through this server (sets RESEND_API_KEY and RESEND_BASE_URL). */
+    /** Sends e-mails through this server (the runtime's Resend key and base URL). */
     useResend() {
-      process.env.RESEND_API_KEY = "re_test_123";
-      process.env.RESEND_BASE_URL = url;
+      Object.assign(email(), { resendApiKey: "re_test_123", resendBaseUrl: url });
     },
-    /** Back to the outbox path (no RESEND_API_KEY). */
+    /** Back to the outbox path (no Resend key). */
     useOutbox() {
-      delete process.env.RESEND_API_KEY;
+      email().resendApiKey = undefined;
     },
     async close() {
-      restore("RESEND_API_KEY", saved.key);
-      restore("RESEND_BASE_URL", saved.url);
+      Object.assign(email(), saved);
       await new Promise((resolve) => server.close(resolve));
     },
   };

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
-import { webhookSweepIdle } from "@/server/webhooks/sweeper";
+import { runtime, runtimeComposed } from "@/server/runtime";
 import { pgAdminUrl, pgliteSnapshotPath, templateDbName, testDbKind, testDbPrefix, withDatabase } from "./test-db-config";
 
 export type TestDatabase = Database & { url?: string };
@@ -26,8 +26,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDbName(runId)}`);
   await admin.end();
   const url = withDatabase(pgAdminUrl(), name);
-  if (kind === "neon") process.env.NEON_WS_PROXY = inject("neonWsProxy");
-  const database = await openDatabase({ driver: kind === "neon" ? "neon" : "node-postgres", url, migrate: false, poolMax: 6 });
+  const neonWsProxy = kind === "neon" ? inject("neonWsProxy") : undefined;
+  const database = await openDatabase({ driver: kind === "neon" ? "neon" : "node-postgres", url, migrate: false, poolMax: 6, neonWsProxy });
   return {
     ...database,
     url,
@@ -43,8 +43,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A webhook sweep started by a milestone of the file's last test would otherwise fail against a closed database. */
+/** Jobs and outbox passes started by the file's last test would otherwise fail against a closed database. */
 async function closeAfterSweeps(database: Database) {
-  await webhookSweepIdle();
+  if (runtimeComposed()) {
+    const { jobs, outbox } = runtime();
+    await jobs.idle();
+    await outbox.idle();
+    (outbox as { stop?: () => void }).stop?.();
+  }
   await database.close();
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { RunRow } from "../runs-core";
 import type { StepKind } from "../state-machine";
-import { engineOptions } from "../engine-options";
+import { runtime } from "@/server/runtime";
 import type { Chunk, ChunkResult } from "./chunks";
 import { linesChunk } from "./lines";
 import { invoicesChunk } from "./drafts";
@@ -13,7 +13,7 @@ export async function runStepChunk(tx: Tx, run: RunRow, step: StepKind, chunk: C
   // Chunk statements join CTEs of thousands of rows whose sizes the planner cannot estimate (it guesses 1 row and
   // picks nested loops: 5 000 × 10 000 comparisons per chunk). Bulk work wants hash joins; index lookups are unaffected.
   await tx.execute(sql`SET LOCAL enable_nestloop = off`);
-  await tx.execute(sql`SELECT set_config('work_mem', ${engineOptions.workMem}, true)`);
+  await tx.execute(sql`SELECT set_config('work_mem', ${runtime().settings.engine.workMem}, true)`);
   // JIT compiles every big chunk statement anew (disabled nested loops inflate the cost estimates past the
   // inlining/optimization thresholds): measured 3.4–4 s of compile time per INVOICES chunk for a few seconds of work.
   await tx.execute(sql`SET LOCAL jit = off`);

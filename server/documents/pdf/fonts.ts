@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { env } from "@/server/env";
+import { log } from "@/server/log";
 import path from "node:path";
 import { Font } from "@react-pdf/renderer";
 
@@ -18,7 +20,7 @@ const DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu";
 
 function findGeistDir(): string | null {
   const candidates = [
-    process.env.PDF_FONT_DIR,
+    env.PDF_FONT_DIR,
     path.join(process.cwd(), "node_modules/geist/dist/fonts/geist-sans"),
     path.join(process.cwd(), "../node_modules/geist/dist/fonts/geist-sans"),
   ].filter((p): p is string => Boolean(p));
@@ -53,7 +55,7 @@ export function registerPdfFonts(): string[] {
     families.push(FALLBACK_FAMILY);
   }
   if (families.length === 0) {
-    console.warn("[pdf] no TrueType font found (geist package missing?): falling back to Helvetica, Latin-1 only");
+    log.warn("no TrueType font found for PDFs (geist package missing?): falling back to Helvetica, Latin-1 only");
     families.push("Helvetica");
   }
   // Hyphenating invoice text (names, IBANs, descriptions) only hurts: break on spaces only.

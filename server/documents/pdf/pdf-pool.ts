@@ -5,7 +5,8 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { InvoiceDocument } from "../invoice-document";
 import { renderInvoicePdf } from "./render-invoice-pdf";
-import { envInteger } from "@/lib/env-settings";
+import { log } from "@/server/log";
+import { runtime } from "@/server/runtime";
 
 /**
  * PDF rendering for whole runs. react-pdf is CPU-bound (~45 ms per page), so renders go to worker threads
@@ -31,7 +32,7 @@ export type PdfPoolOptions = { size?: number; entry?: string; startTimeoutMs?: n
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function defaultPoolSize(): number {
-  return envInteger("PDF_WORKERS", Math.min(2, os.availableParallelism?.() ?? os.cpus().length), 0);
+  return runtime().settings.documents.pdfWorkers ?? Math.min(2, os.availableParallelism?.() ?? os.cpus().length);
 }
 
 /** Renders one document at a time in this thread. */
@@ -61,14 +62,14 @@ type WorkerMessage = { ready?: true; id?: number; pdf?: Uint8Array; error?: stri
 export async function createPdfPool(options: PdfPoolOptions = {}): Promise<PdfRenderer> {
   const size = options.size ?? defaultPoolSize();
   if (size <= 0) return createInProcessRenderer();
-  const entry = options.entry ?? process.env.PDF_WORKER_ENTRY ?? path.join(process.cwd(), "server/documents/pdf/pdf-worker.ts");
+  const entry = options.entry ?? runtime().settings.documents.pdfWorkerEntry ?? path.join(process.cwd(), "server/documents/pdf/pdf-worker.ts");
   const timeout = options.startTimeoutMs ?? 20_000;
 
   let slots: Slot[];
   try {
     slots = await Promise.all(Array.from({ length: size }, () => startWorker(entry, timeout)));
   } catch (error) {
-    console.info(`[pdf] worker threads unavailable (${(error as Error).message.split("\n")[0]}): rendering in-process`);
+    log.info({ err: (error as Error).message.split("\n")[0] }, "PDF worker threads unavailable: rendering in-process");
     return createInProcessRenderer();
   }
 

@@ -1,0 +1,65 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Queryable } from "@/db/client";
+import { formatRunNumber } from "@/lib/run-number";
+import { textArray } from "@/server/billing/stages/sql-arrays";
+
+// Writing facts to the transactional outbox (db/schema/outbox.ts), always inside the transaction of their cause.
+// After that transaction commits, the caller wakes the consumers (runtime().outbox.wake) — a lost wake-up only delays
+// them until the sweeper's timer or the next start, never loses a row.
+
+/** Who reads the outbox; each removes itself from a row's `pending` when it has handled it. */
+export const OUTBOX_CONSUMERS = {
+  webhooks: "webhooks",
+  runEmail: "run-email",
+  invoiceEmail: "invoice-email",
+} as const;
+export type OutboxConsumer = (typeof OUTBOX_CONSUMERS)[keyof typeof OUTBOX_CONSUMERS];
+
+export type RunMilestone = "DRAFTS_READY" | "POSTED" | "FAILED";
+
+/** billing_run.<milestone>: one row per job that reached it, with the run's state at that moment as the payload. */
+export async function recordRunMilestone(
+  tx: Queryable,
+  m: { tenantId: string; runId: string; jobId: string; milestone: RunMilestone; error?: string },
+): Promise<void> {
+  const [run] = await queryRows<{ number: number; status: string; invoicesCount: number; postedCount: number; totals: unknown }>(
+    tx,
+    sql`SELECT number, status, invoices_count AS "invoicesCount", posted_count AS "postedCount", totals
+        FROM billing_runs WHERE id = ${m.runId}::uuid AND tenant_id = ${m.tenantId}`,
+  );
+  if (!run) return;
+  const data = {
+    runId: m.runId,
+    number: formatRunNumber(run.number),
+    status: run.status,
+    invoicesCount: run.invoicesCount,
+    postedCount: run.postedCount,
+    totals: run.totals,
+    ...(m.error ? { error: m.error } : {}),
+    statusUrl: `/api/v1/billing-runs/${m.runId}`,
+  };
+  const pending = [OUTBOX_CONSUMERS.webhooks, OUTBOX_CONSUMERS.runEmail, ...(m.milestone === "POSTED" ? [OUTBOX_CONSUMERS.invoiceEmail] : [])];
+  await tx.execute(
+    sql`INSERT INTO outbox_events (tenant_id, type, billing_run_id, source_id, data, pending)
+        VALUES (${m.tenantId}, ${`billing_run.${m.milestone.toLowerCase()}`}, ${m.runId}::uuid, ${m.jobId}::uuid,
+          ${JSON.stringify(data)}::jsonb, ${textArray(pending)})
+        ON CONFLICT (source_id, type) DO NOTHING`,
+  );
+}
+
+/**
+ * invoice.posted for every invoice a posting chunk has just posted (the chunk's `posting_order` table lists them),
+ * set-based in the chunk's transaction. Written only when an enabled endpoint of the tenant subscribes to it: the
+ * webhooks are its only consumer.
+ */
+export async function recordInvoicesPosted(tx: Queryable, tenantId: string, runId: string): Promise<void> {
+  await tx.execute(
+    sql`INSERT INTO outbox_events (tenant_id, type, billing_run_id, source_id, pending)
+        SELECT ${tenantId}, 'invoice.posted', ${runId}::uuid, o.id, ${textArray([OUTBOX_CONSUMERS.webhooks])}
+        FROM posting_order o
+        WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = ${tenantId} AND e.enabled
+                        AND (cardinality(e.events) = 0 OR 'invoice.posted' = ANY(e.events)))
+        ORDER BY o.id
+        ON CONFLICT (source_id, type) DO NOTHING`,
+  );
+}
