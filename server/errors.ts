@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import type { FieldIssue } from "@/lib/error-data";
 
 export type DomainErrorCode =
   | "BAD_REQUEST" // invalid input (field + reason)
@@ -8,9 +9,10 @@ export type DomainErrorCode =
   | "CONFLICT" // state does not allow it (e.g. "already processing")
   | "PRECONDITION_FAILED"; // a rule blocks it (e.g. rejected invoices remain)
 
-export type FieldIssue = { field: string; message: string };
+// The wire shape of a field issue lives with the client-side error data (lib/), which must not import server/.
+export type { FieldIssue };
 
-/** Errors thrown by domain services; mapped once to tRPC codes and HTTP statuses. */
+/** Errors thrown by domain services; classified once (server/error-classifier.ts) for tRPC codes and HTTP statuses alike. */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,

@@ -1,7 +1,10 @@
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { sql } from "drizzle-orm";
+import superjson from "superjson";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { errorDataOf, errorMessage } from "@/lib/error-data";
 import { createBillingRun } from "@/server/api/routes/billing-runs";
 import {
   CONCURRENT_CHANGE_MESSAGE,
@@ -10,7 +13,7 @@ import {
   INTERNAL_ERROR_MESSAGE,
   MALFORMED_VALUE_MESSAGE,
 } from "@/server/error-classifier";
-import { appRouter } from "@/server/trpc/routers/_app";
+import { appRouter, type AppRouter } from "@/server/trpc/routers/_app";
 import { callerFor } from "@/tests/support/factories";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { call, jsonRequest, tenantWithKey } from "./api-support";
@@ -63,21 +66,27 @@ async function viaCaller(t: Tenant) {
   return error as TRPCError;
 }
 
-/** tRPC over HTTP, as the dashboard calls it: status and the formatted error shape (superjson envelope). */
-async function viaHttp(t: Tenant) {
-  const response = await fetchRequestHandler({
+/** The app's tRPC route handler, signed in as the tenant's user. */
+const trpcHandler = (t: Tenant) => (req: Request) =>
+  fetchRequestHandler({
     endpoint: "/api/trpc",
-    req: new Request("http://billrun.test/api/trpc/billingRuns.create", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: runInput(t) }),
-    }),
+    req,
     router: appRouter,
     createContext: () => ({
       db: db(),
       viewer: { userId: t.userId, name: "Test user", email: "test@example.com", tenantId: t.tenantId, tenantName: "Test tenant", role: t.role },
     }),
   });
+
+/** tRPC over HTTP, as the dashboard calls it: status and the formatted error shape (superjson envelope). */
+async function viaHttp(t: Tenant) {
+  const response = await trpcHandler(t)(
+    new Request("http://billrun.test/api/trpc/billingRuns.create", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: runInput(t) }),
+    }),
+  );
   const body = (await response.json()) as { error: { json: { message: string; data: Record<string, unknown> } } };
   return { status: response.status, message: body.error.json.message, data: body.error.json.data };
 }
@@ -105,6 +114,16 @@ describe("one error classifier for tRPC and REST", () => {
     expect(rest.status).toBe(409);
     expect(rest.headers.get("retry-after")).toBe("1");
     expect(rest.body).toMatchObject({ code: "CONFLICT", status: 409, detail: CONCURRENT_CHANGE_MESSAGE, errors: [] });
+  });
+
+  it("reaches the dashboard's client as a TRPCClientError the shared helpers read as retryable", async () => {
+    const t = await tenantFailingWith("40001");
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: "http://billrun.test/api/trpc", transformer: superjson, fetch: (url, init) => trpcHandler(t)(new Request(url, init)) })],
+    });
+    const error = await client.billingRuns.create.mutate(runInput(t)).then(() => null, (e: unknown) => e);
+    expect(errorDataOf(error)).toEqual({ code: "CONFLICT", issues: [], retryable: true, retryAfterSeconds: 1 });
+    expect(errorMessage(error)).toBe(CONCURRENT_CHANGE_MESSAGE);
   });
 
   it("answers a change a trigger refuses (check_violation, as for posted invoices) with CONFLICT that is not retryable", async () => {
