@@ -1,15 +1,9 @@
-import { TRPCClientError } from "@trpc/client";
+import { errorDataOf, type FieldIssue } from "@/lib/error-data";
 
-export type FieldIssue = { field: string; message: string };
+export { errorMessage } from "@/lib/error-data";
+export type { FieldIssue };
 
 /** Field issues the server attached to a tRPC error (zod or domain validation), if any. */
 export function fieldIssuesOf(error: unknown): FieldIssue[] {
-  if (!(error instanceof TRPCClientError)) return [];
-  const issues = (error.data as { issues?: unknown } | undefined)?.issues;
-  return Array.isArray(issues) ? (issues as FieldIssue[]) : [];
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return "Something went wrong";
+  return errorDataOf(error).issues;
 }

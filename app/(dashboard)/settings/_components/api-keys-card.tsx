@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRoundIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import {
   AlertDialog,
@@ -39,24 +40,24 @@ export function ApiKeysCard() {
   const [role, setRole] = useState<(typeof roles)[number]["value"]>("operator");
   const [shown, setShown] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.settings.apiKeys.list.queryKey() });
-  const create = useMutation(
+  const create = useToastingMutation(
     trpc.settings.apiKeys.create.mutationOptions({
       onSuccess: (created) => {
         setShown(created.key);
         setName("");
         void refresh();
       },
-      onError: (error) => toast.error("The key was not created", { description: errorMessage(error) }),
     }),
+    "The key was not created",
   );
-  const revoke = useMutation(
+  const revoke = useToastingMutation(
     trpc.settings.apiKeys.revoke.mutationOptions({
       onSuccess: () => {
         toast.success("Key revoked: it no longer works");
         void refresh();
       },
-      onError: (error) => toast.error("The key was not revoked", { description: errorMessage(error) }),
     }),
+    "The key was not revoked",
   );
 
   return (

@@ -44,6 +44,4 @@ export function ShownOnce({ title, value, onClose, children }: { title: string; 
   );
 }
 
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : "Something went wrong";
-}
+export { errorMessage } from "@/lib/error-data";

@@ -1,15 +1,15 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { RefreshCwIcon } from "lucide-react";
 import { useState } from "react";
-import { toast } from "sonner";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
-import { errorMessage, ShownOnce } from "./shown-once";
+import { ShownOnce } from "./shown-once";
 
 export function WebhookSecretsCard() {
   const trpc = useTRPC();
@@ -17,20 +17,20 @@ export function WebhookSecretsCard() {
   const secrets = useQuery(trpc.settings.webhookSecrets.list.queryOptions());
   const [shown, setShown] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.settings.webhookSecrets.list.queryKey() });
-  const rotate = useMutation(
+  const rotate = useToastingMutation(
     trpc.settings.webhookSecrets.rotate.mutationOptions({
       onSuccess: (created) => {
         setShown(created.secret);
         void refresh();
       },
-      onError: (error) => toast.error("The secret was not rotated", { description: errorMessage(error) }),
     }),
+    "The secret was not rotated",
   );
-  const revoke = useMutation(
+  const revoke = useToastingMutation(
     trpc.settings.webhookSecrets.revoke.mutationOptions({
       onSuccess: () => void refresh(),
-      onError: (error) => toast.error("The secret was not revoked", { description: errorMessage(error) }),
     }),
+    "The secret was not revoked",
   );
   const hasValid = secrets.data?.some((s) => s.valid);
 

@@ -1,19 +1,19 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Loader2Icon, RotateCcwIcon, UsersIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
 import { EmptyState } from "@/components/data-table/empty-state";
 import { ErrorState } from "@/components/data-table/error-state";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCount, formatDateTime, humanize } from "@/lib/format";
-import { errorMessage } from "../../_components/trpc-errors";
 import { ConfirmDialog } from "./confirm-dialog";
 import type { RunDetail } from "./types";
 
@@ -24,7 +24,7 @@ export function FailedAccounts({ run }: { run: RunDetail }) {
   const queryClient = useQueryClient();
   const failures = useQuery(trpc.billingRuns.failures.queryOptions({ id: run.id }));
   const [confirm, setConfirm] = useState(false);
-  const retry = useMutation(
+  const retry = useToastingMutation(
     trpc.billingRuns.retryFailed.mutationOptions({
       onSuccess: async (created) => {
         setConfirm(false);
@@ -32,8 +32,8 @@ export function FailedAccounts({ run }: { run: RunDetail }) {
         await queryClient.invalidateQueries(trpc.billingRuns.pathFilter());
         router.push(`/billing-runs/${created.id}`);
       },
-      onError: (error) => toast.error("Retry failed", { description: errorMessage(error) }),
     }),
+    "Retry failed",
   );
   const canRetry = run.availableActions.includes("RETRY_FAILED");
 

@@ -1,11 +1,13 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { useQueryClient } from "@tanstack/react-query";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
-import { errorMessage } from "../../_components/trpc-errors";
 
-/** Run-level mutations; each refreshes every billing-run and invoice query once done and toasts the outcome. */
+/**
+ * Run-level mutations; each refreshes every billing-run and invoice query once done and toasts a failure (a lost race
+ * with a "Try again" action that sends the same call again).
+ */
 export function useRunMutations() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -14,25 +16,15 @@ export function useRunMutations() {
       queryClient.invalidateQueries(trpc.billingRuns.pathFilter()),
       queryClient.invalidateQueries(trpc.invoices.pathFilter()),
     ]);
-  const onError = (title: string) => (error: unknown) => {
-    toast.error(title, { description: errorMessage(error) });
-  };
-
   return {
     refresh,
-    process: useMutation(trpc.billingRuns.process.mutationOptions({ onSettled: refresh, onError: onError("Process failed") })),
-    cancel: useMutation(trpc.billingRuns.cancel.mutationOptions({ onSettled: refresh, onError: onError("Cancel failed") })),
-    setDisabled: useMutation(trpc.billingRuns.setDisabled.mutationOptions({ onSettled: refresh, onError: onError("Could not change the run") })),
-    saveDescription: useMutation(
-      trpc.billingRuns.saveDescription.mutationOptions({ onSettled: refresh, onError: onError("Could not save the description") }),
-    ),
-    retryFailed: useMutation(trpc.billingRuns.retryFailed.mutationOptions({ onSettled: refresh, onError: onError("Retry failed") })),
-    generateDocuments: useMutation(
-      trpc.billingRuns.generateDocuments.mutationOptions({ onSettled: refresh, onError: onError("Could not start the documents job") }),
-    ),
-    emailInvoices: useMutation(
-      trpc.billingRuns.emailInvoices.mutationOptions({ onSettled: refresh, onError: onError("Could not start the e-mails") }),
-    ),
+    process: useToastingMutation(trpc.billingRuns.process.mutationOptions({ onSettled: refresh }), "Process failed"),
+    cancel: useToastingMutation(trpc.billingRuns.cancel.mutationOptions({ onSettled: refresh }), "Cancel failed"),
+    setDisabled: useToastingMutation(trpc.billingRuns.setDisabled.mutationOptions({ onSettled: refresh }), "Could not change the run"),
+    saveDescription: useToastingMutation(trpc.billingRuns.saveDescription.mutationOptions({ onSettled: refresh }), "Could not save the description"),
+    retryFailed: useToastingMutation(trpc.billingRuns.retryFailed.mutationOptions({ onSettled: refresh }), "Retry failed"),
+    generateDocuments: useToastingMutation(trpc.billingRuns.generateDocuments.mutationOptions({ onSettled: refresh }), "Could not start the documents job"),
+    emailInvoices: useToastingMutation(trpc.billingRuns.emailInvoices.mutationOptions({ onSettled: refresh }), "Could not start the e-mails"),
   };
 }
 export type RunMutations = ReturnType<typeof useRunMutations>;
