@@ -13,9 +13,23 @@ export const RUN_STATUSES = [
   "CANCELING",
   "CANCELED",
 ] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Statuses in which a step job works on the run (the run state machine's; the dashboard polls while in them). */
+export const RUNNING_STATUSES: readonly RunStatus[] = ["CREATING_LINES", "CREATING_INVOICES", "POSTING", "CANCELING"];
 export const RUN_TYPES = ["CYCLE", "EXCEPTIONAL", "QUARANTINE"] as const;
+export const RUN_MODES = ["MANUAL", "REVIEW", "AUTO_POST"] as const;
+export const ON_REJECT_ACTIONS = ["QUARANTINE", "HOLD", "CANCEL"] as const;
+export const DATE_AGGREGATIONS = ["NONE", "DAY", "MONTH"] as const;
 export const RUN_SORTS = ["number", "createdAt", "invoiceDate", "cutoffDate", "status"] as const;
 
+export const CHARGE_TYPES = ["ONE_SHOT", "RECURRING", "USAGE"] as const;
+
 export const INVOICE_STATUSES = ["DRAFT", "SUSPECT", "REJECTED", "POSTED", "CANCELED"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const INVOICE_TYPES = ["INVOICE", "CREDIT_NOTE"] as const;
 export const INVOICE_SORTS = ["number", "accountName", "grossTotal", "netTotal", "status", "type", "createdAt"] as const;
+/** Review actions on a run's invoices (one invoice or a bulk selection). */
+export const INVOICE_ACTIONS = ["VALIDATE", "REJECT", "QUARANTINE", "CANCEL"] as const;
+export type InvoiceAction = (typeof INVOICE_ACTIONS)[number];
+/** What happens to the rated items of canceled invoices or runs: billable again, or canceled for good. */
+export const ITEMS_MODES = ["REOPEN", "CANCEL"] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCalendarDate } from "@/server/billing/inputs";
+import { isCalendarDate } from "@/lib/billing-inputs";
 import { assertStorableJson } from "./json-text";
 
 describe("assertStorableJson", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/server/billing/inputs";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/lib/billing-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { chargeType, vatCategory } from "@/db/schema/enums";
-import { isoDate } from "@/server/billing/inputs";
+import { isoDate } from "@/lib/billing-inputs";
 
 // Ingest inputs, shared by REST, tRPC and forms. References to other records are the tenant's own
 // external ids (accounts, subscriptions) and codes (charges), resolved in SQL within the tenant.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bulkInvoiceAction, listInvoices } from "@/server/billing/invoices";
-import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, runIdInput, setDisabledInput } from "@/server/billing/inputs";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, runIdInput, setDisabledInput } from "@/lib/billing-inputs";
 import { listBillingRuns, listRunsInput } from "@/server/billing/run-list";
 import { cancelRun, createRun, getRun, processRun, setRunDisabled } from "@/server/billing/runs";
 import { loadRun } from "@/server/billing/runs-core";

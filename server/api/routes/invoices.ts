@@ -1,4 +1,4 @@
-import { invoiceIdInput } from "@/server/billing/inputs";
+import { invoiceIdInput } from "@/lib/billing-inputs";
 import { getInvoice } from "@/server/billing/invoices";
 import { loadInvoiceFile } from "@/server/documents/invoice-file";
 import { notFound } from "@/server/errors";

@@ -4,7 +4,7 @@ import {
   runIdInput,
   saveDescriptionInput,
   setDisabledInput,
-} from "@/server/billing/inputs";
+} from "@/lib/billing-inputs";
 import { listBillingRuns, listRunsInput } from "@/server/billing/run-list";
 import {
   cancelRun,

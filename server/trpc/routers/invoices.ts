@@ -1,4 +1,4 @@
-import { bulkActionInput, invoiceIdInput, listInvoicesInput } from "@/server/billing/inputs";
+import { bulkActionInput, invoiceIdInput, listInvoicesInput } from "@/lib/billing-inputs";
 import { bulkInvoiceAction, getInvoice, listInvoices } from "@/server/billing/invoices";
 import { createTRPCRouter, operatorProcedure, readProcedure } from "../init";
 

@@ -13,7 +13,7 @@ import { Collapsible, CollapsibleContent, CollapsibleTrigger } from "@/component
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { formatDateTime } from "@/lib/format";
-import { WEBHOOK_MAX_ATTEMPTS } from "@/server/webhooks/retry-schedule";
+import { WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhook-retry-schedule";
 import { errorMessage, ShownOnce } from "./shown-once";
 
 // Mirrors WEBHOOK_EVENT_TYPES (server/webhooks/outgoing.ts); the server validates the list.

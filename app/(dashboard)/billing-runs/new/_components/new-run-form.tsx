@@ -17,7 +17,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
 import { cn } from "@/lib/utils";
-import { createRunInput, type CreateRunInput } from "@/server/billing/inputs";
+import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { formatRunNumber } from "../../_components/run-status";
 import { errorMessage, fieldIssuesOf } from "../../_components/trpc-errors";
 
@@ -108,7 +108,7 @@ function sentence(message: string) {
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
-// Validates with the same zod schema the server uses (server/billing/inputs.ts).
+// Validates with the same zod schema the server uses (lib/billing-inputs.ts).
 const resolver: Resolver<FormValues> = async (values) => {
   const result = createRunInput.safeParse(toInput(values));
   if (result.success) return { values, errors: {} };

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import {
+  CHARGE_TYPES,
+  DATE_AGGREGATIONS,
+  INVOICE_ACTIONS,
+  INVOICE_SORTS,
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  ITEMS_MODES,
+  ON_REJECT_ACTIONS,
+  RUN_MODES,
+} from "./billing-values";
+
+// One zod schema per input, shared by tRPC, REST and forms. Only zod and plain value lists: client forms import it.
+
+/** A real calendar day in YYYY-MM-DD (checked arithmetically: ingest validates 10,000 dates per batch). */
+export function isCalendarDate(v: string): boolean {
+  const year = Number(v.slice(0, 4));
+  const month = Number(v.slice(5, 7));
+  const day = Number(v.slice(8, 10));
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days;
+}
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
+  .refine(isCalendarDate, "is not a valid calendar date");
+
+const uuid = z.string().uuid("must be a UUID");
+
+export const runIdInput = z.object({ id: uuid });
+export type RunIdInput = z.infer<typeof runIdInput>;
+
+export const runFilterInput = z
+  .object({
+    accountIds: z.array(uuid).max(10_000).optional(),
+    subscriptionIds: z.array(uuid).max(10_000).optional(),
+    chargeTypes: z.array(z.enum(CHARGE_TYPES)).optional(),
+  })
+  .strict();
+
+export const createRunInput = z
+  .object({
+    type: z.enum(["CYCLE", "EXCEPTIONAL"]),
+    billingCycleId: uuid.optional(),
+    filter: runFilterInput.optional(),
+    invoiceDate: isoDate,
+    cutoffDate: isoDate,
+    mode: z.enum(RUN_MODES).default("REVIEW"),
+    onReject: z.enum(ON_REJECT_ACTIONS).default("HOLD"),
+    groupBySubscription: z.boolean().default(false),
+    splitByUnitPrice: z.boolean().default(false),
+    dateAggregation: z.enum(DATE_AGGREGATIONS).default("NONE"),
+    skipZeroAmount: z.boolean().default(false),
+    emailInvoices: z.boolean().default(false),
+    description: z.string().trim().min(1).max(500).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.type === "CYCLE" && !v.billingCycleId) {
+      ctx.addIssue({ code: "custom", path: ["billingCycleId"], message: "a cycle run needs a billing cycle" });
+    }
+    if (v.type === "CYCLE" && v.filter && Object.values(v.filter).some((x) => x?.length)) {
+      ctx.addIssue({ code: "custom", path: ["filter"], message: "a cycle run bills its cycle's accounts; filters are for exceptional runs" });
+    }
+    if (v.type === "EXCEPTIONAL") {
+      const f = v.filter ?? {};
+      if (!f.accountIds?.length && !f.subscriptionIds?.length && !f.chargeTypes?.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["filter"],
+          message: "an exceptional run needs at least one filter (accounts, subscriptions or charge types)",
+        });
+      }
+    }
+  });
+export type CreateRunInput = z.input<typeof createRunInput>;
+
+export const cancelRunInput = z.object({ id: uuid, items: z.enum(ITEMS_MODES) });
+export const setDisabledInput = z.object({ id: uuid, disabled: z.boolean() });
+export const saveDescriptionInput = z.object({ id: uuid, description: z.string().trim().min(1, "must not be empty").max(500) });
+
+export const invoiceFilterFields = {
+  status: z.array(z.enum(INVOICE_STATUSES)).optional(),
+  type: z.array(z.enum(INVOICE_TYPES)).optional(),
+  accountQuery: z.string().trim().max(200).optional(),
+  amountMin: z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number").optional(),
+  amountMax: z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number").optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code").optional(),
+  number: z.string().trim().max(100).optional(),
+  hasReason: z.boolean().optional(),
+};
+export const invoiceFilterInput = z.object(invoiceFilterFields).strict();
+export type InvoiceFilter = z.infer<typeof invoiceFilterInput>;
+
+export const listInvoicesInput = z.object({
+  runId: uuid,
+  ...invoiceFilterFields,
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(500).default(50),
+  sort: z.enum(INVOICE_SORTS).default("accountName"),
+  direction: z.enum(["asc", "desc"]).default("asc"),
+});
+export type ListInvoicesInput = z.input<typeof listInvoicesInput>;
+
+export const invoiceIdInput = z.object({ id: uuid });
+
+export const bulkActionInput = z
+  .object({
+    runId: uuid,
+    action: z.enum(INVOICE_ACTIONS),
+    target: z.union([z.object({ ids: z.array(uuid).min(1, "select at least one invoice").max(100_000) }).strict(), z.object({ filter: invoiceFilterInput }).strict()]),
+    reason: z.string().trim().min(1).max(1000).optional(),
+    items: z.enum(ITEMS_MODES).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.action === "REJECT" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "a rejection needs a reason" });
+    if (v.action === "CANCEL" && !v.items) {
+      ctx.addIssue({ code: "custom", path: ["items"], message: "say whether the invoices' rated items are reopened (REOPEN) or canceled (CANCEL)" });
+    }
+  });
+export type BulkActionInput = z.input<typeof bulkActionInput>;
