@@ -1,14 +1,17 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema";
-import type { INVOICE_STATUSES } from "@/lib/billing-values";
+import type { INVOICE_TYPES, InvoiceStatus } from "@/lib/billing-values";
+import { en16931CurrencyProblem } from "@/server/documents/ubl/en16931-currency";
 import { conflict, notFound } from "@/server/errors";
 import { refreshRunCounters } from "./run-counters";
-import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "./inputs";
+import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "@/lib/billing-inputs";
 import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, iso, loadRun, withDates, type Actor } from "./runs-core";
-import { cancelInvoices, uuidArray } from "./stages";
+import { cancelInvoices } from "./stages/cancel";
+import { uuidArray } from "./stages/sql-arrays";
+import { availableInvoiceActions, INVOICE_ACTION_FROM, runInvoiceActions, type RunStatus, type RunType } from "./state-machine";
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -40,27 +43,31 @@ const sortColumns = {
   createdAt: sql`i.created_at`,
 } as const;
 
+type InvoiceType = (typeof INVOICE_TYPES)[number];
+
+export type InvoiceListRow = {
+  id: string;
+  number: string | null;
+  type: InvoiceType;
+  status: InvoiceStatus;
+  reason: string | null;
+  accountId: string;
+  accountName: string;
+  currency: string;
+  netTotal: string;
+  taxTotal: string;
+  grossTotal: string;
+  invoiceDate: string;
+  dueDate: string;
+};
+
 export async function listInvoices(db: Queryable, tenantId: string, rawInput: ListInvoicesInput) {
   const input = listInvoicesInput.parse(rawInput);
-  await loadRun(db, tenantId, input.runId);
+  const run = await loadRun(db, tenantId, input.runId);
   const where = sql.join([sql`i.tenant_id = ${tenantId}`, sql`i.billing_run_id = ${input.runId}::uuid`, ...filterSql(input)], sql` AND `);
   const direction = input.direction === "asc" ? sql`ASC` : sql`DESC`;
   const [rows, [{ total }]] = await Promise.all([
-    queryRows<{
-      id: string;
-      number: string | null;
-      type: string;
-      status: string;
-      reason: string | null;
-      accountId: string;
-      accountName: string;
-      currency: string;
-      netTotal: string;
-      taxTotal: string;
-      grossTotal: string;
-      invoiceDate: string;
-      dueDate: string;
-    }>(
+    queryRows<InvoiceListRow>(
       db,
       sql`SELECT i.id, i.number, i.type, i.status, i.reason, i.account_id AS "accountId", a.name AS "accountName", i.currency,
             i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal", i.gross_total::text AS "grossTotal",
@@ -75,14 +82,16 @@ export async function listInvoices(db: Queryable, tenantId: string, rawInput: Li
       sql`SELECT count(*)::int AS total FROM invoices i JOIN customer_accounts a ON a.id = i.account_id WHERE ${where}`,
     ),
   ]);
-  return { rows, total, page: input.page, pageSize: input.pageSize };
+  // Each invoice with the review actions it allows now (the state machine's rule; the dashboard only reads them).
+  const withActions = rows.map((row) => ({ ...row, availableActions: availableInvoiceActions(run, row.status) }));
+  return { rows: withActions, total, page: input.page, pageSize: input.pageSize };
 }
 
 export type InvoiceDetail = {
   id: string;
   number: string | null;
-  type: "INVOICE" | "CREDIT_NOTE";
-  status: "DRAFT" | "SUSPECT" | "REJECTED" | "POSTED" | "CANCELED";
+  type: InvoiceType;
+  status: InvoiceStatus;
   reason: string | null;
   accountId: string;
   accountName: string;
@@ -102,6 +111,8 @@ export type InvoiceDetail = {
   originRunId: string;
   originRunNumber: number;
 };
+/** The invoice's current run, for the actions the invoice allows (not part of the answer). */
+type InvoiceRunState = { runStatus: RunStatus; runType: RunType };
 export type InvoiceLineRow = {
   id: string;
   description: string;
@@ -120,24 +131,25 @@ export type InvoiceLineRow = {
   itemsCount: number;
 };
 export type VatBreakdownRow = { vatCategory: string; vatRate: string; taxableAmount: string; taxAmount: string; exemptionReason: string | null };
-type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export type StatusHistoryRow = { fromStatus: InvoiceStatus | null; toStatus: InvoiceStatus; reason: string | null; actor: string | null; at: Date };
 
 export async function getInvoice(db: Queryable, tenantId: string, invoiceId: string) {
-  const [invoice] = await queryRows<InvoiceDetail>(
+  const [found] = await queryRows<InvoiceDetail & InvoiceRunState>(
     db,
     sql`SELECT i.id, i.number, i.type, i.status, i.reason, i.account_id AS "accountId", a.name AS "accountName",
           a.external_id AS "accountExternalId", i.currency, i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal",
           i.gross_total::text AS "grossTotal", i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate",
           i.lines_count AS "linesCount", i.buyer, ${iso("i.posted_at")} AS "postedAt", ${iso("i.created_at")} AS "createdAt",
-          i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber"
+          i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber",
+          br.status AS "runStatus", br.type AS "runType"
         FROM invoices i
         JOIN customer_accounts a ON a.id = i.account_id
         JOIN billing_runs br ON br.id = i.billing_run_id
         JOIN billing_runs ori ON ori.id = i.origin_run_id
         WHERE i.id = ${invoiceId}::uuid AND i.tenant_id = ${tenantId}`,
   );
-  if (!invoice) throw notFound("Invoice");
+  if (!found) throw notFound("Invoice");
+  const { runStatus, runType, ...invoice } = found;
   const [lines, vatBreakdown, statusHistory] = await Promise.all([
     queryRows<InvoiceLineRow>(
       db,
@@ -168,17 +180,13 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
     lines,
     vatBreakdown,
     statusHistory: statusHistory.map((h) => withDates(h, ["at"])),
+    availableActions: availableInvoiceActions({ status: runStatus, type: runType }, invoice.status),
+    /** Why the invoice has no EN 16931 XML (its currency's minor unit), or null. */
+    xmlProblem: en16931CurrencyProblem(invoice.currency),
   };
 }
 
 export type BulkResult = { invoiceId: string; number: string | null; outcome: "DONE" | "SKIPPED"; reason?: string };
-
-const ALLOWED_FROM: Record<string, string[]> = {
-  VALIDATE: ["SUSPECT", "REJECTED"],
-  REJECT: ["DRAFT", "SUSPECT"],
-  QUARANTINE: ["DRAFT", "SUSPECT", "REJECTED"],
-  CANCEL: ["DRAFT", "SUSPECT", "REJECTED"],
-};
 
 function skipReason(action: string, status: string): string {
   if (status === "POSTED") return "posted invoices cannot be changed";
@@ -202,17 +210,20 @@ export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: Bulk
     );
     if (!locked.length) throw notFound("Billing run");
     const run = await loadRun(tx, tenantId, input.runId);
-    if (run.status !== "DRAFTS_READY") {
+    // The state machine's rule (runInvoiceActions): no invoice action outside review, no quarantine in a quarantine run.
+    const runActions = runInvoiceActions(run);
+    if (!runActions.length) {
       throw conflict(`${formatRunNumber(run.number)} is ${run.status}: invoice actions need a run with drafts ready for review`);
     }
-    if (input.action === "QUARANTINE" && run.type === "QUARANTINE") {
+    if (!runActions.includes(input.action)) {
       throw conflict(`${formatRunNumber(run.number)} is a quarantine run: its invoices cannot be quarantined again`);
     }
+    const allowedFrom = INVOICE_ACTION_FROM[input.action];
     const targetWhere =
       "ids" in input.target
         ? sql`i.id = ANY(${uuidArray([...new Set(input.target.ids)])})`
         : sql.join([sql`TRUE`, ...filterSql(input.target.filter)], sql` AND `);
-    const selected = await queryRows<{ id: string; number: string | null; status: string }>(
+    const selected = await queryRows<{ id: string; number: string | null; status: InvoiceStatus }>(
       tx,
       sql`SELECT i.id::text, i.number, i.status FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
           WHERE i.tenant_id = ${tenantId} AND i.billing_run_id = ${run.id}::uuid AND ${targetWhere}
@@ -225,9 +236,9 @@ export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: Bulk
         if (!found.has(id)) results.set(id, { invoiceId: id, number: null, outcome: "SKIPPED", reason: "not an invoice of this run" });
       }
     }
-    const eligible = selected.filter((s) => ALLOWED_FROM[input.action].includes(s.status));
+    const eligible = selected.filter((s) => allowedFrom.includes(s.status));
     for (const s of selected) {
-      if (!ALLOWED_FROM[input.action].includes(s.status)) {
+      if (!allowedFrom.includes(s.status)) {
         results.set(s.id, { invoiceId: s.id, number: s.number, outcome: "SKIPPED", reason: skipReason(input.action, s.status) });
       }
     }
@@ -245,7 +256,7 @@ export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: Bulk
           sql`WITH prev AS (SELECT id, status FROM invoices WHERE id = ANY(${idsSql})),
               upd AS (
                 UPDATE invoices i SET status = ${to}::invoice_status, reason = ${reason}, updated_at = now()
-                FROM prev WHERE i.id = prev.id AND i.status::text = ANY(ARRAY[${sql.join(ALLOWED_FROM[input.action].map((s) => sql`${s}`), sql`, `)}]::text[])
+                FROM prev WHERE i.id = prev.id AND i.status::text = ANY(ARRAY[${sql.join(allowedFrom.map((s) => sql`${s}`), sql`, `)}]::text[])
                 RETURNING i.id, prev.status AS from_status),
               h AS (INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, reason, actor)
                     SELECT ${tenantId}, id, from_status, ${to}::invoice_status, ${historyReason}, ${who} FROM upd RETURNING 1)

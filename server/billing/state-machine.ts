@@ -1,9 +1,12 @@
 import type { billingRunMode, billingRunStatus, jobKind } from "@/db/schema/enums";
+import { RUNNING_STATUSES, type InvoiceAction, type InvoiceStatus, type RUN_TYPES } from "@/lib/billing-values";
 
-// The billing-run state machine of SPEC.md, as data. Transitions themselves are conditional UPDATEs (transitions.ts).
+// The billing-run state machine of SPEC.md, as data, and the actions it allows on a run and on the run's invoices.
+// Transitions themselves are conditional UPDATEs (transitions.ts).
 
 export type RunStatus = (typeof billingRunStatus.enumValues)[number];
 export type RunMode = (typeof billingRunMode.enumValues)[number];
+export type RunType = (typeof RUN_TYPES)[number];
 export type JobKind = (typeof jobKind.enumValues)[number];
 /** Jobs that move a run through its states (PDF / XML / EMAIL are document jobs, not steps). */
 export type StepKind = "LINES" | "INVOICES" | "POSTING" | "CANCEL";
@@ -31,7 +34,8 @@ export const STEP_STATUS: Record<StepKind, { running: RunStatus; done: RunStatus
   CANCEL: { running: "CANCELING", done: "CANCELED" },
 };
 
-export const RUNNING_STATUSES: RunStatus[] = ["CREATING_LINES", "CREATING_INVOICES", "POSTING", "CANCELING"];
+/** Statuses in which a step job works on the run (defined in lib/, where the dashboard reads it too). */
+export { RUNNING_STATUSES };
 
 export function stepOfRunningStatus(status: RunStatus): StepKind | null {
   for (const [step, s] of Object.entries(STEP_STATUS)) if (s.running === status) return step as StepKind;
@@ -46,6 +50,8 @@ export const DISABLEABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY"]
 export const CANCELABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY", "FAILED"];
 /** Save (description) is allowed everywhere except while a step job runs. */
 export const SAVEABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY", "POSTED", "FAILED", "CANCELING", "CANCELED"];
+/** Statuses in which the run's invoices can be reviewed (validated, rejected, quarantined, canceled). */
+export const INVOICES_REVIEWABLE: RunStatus[] = ["DRAFTS_READY"];
 
 /** The step Process starts from a resting status. */
 export function nextStep(status: RunStatus, failedStep: string | null): StepKind | null {
@@ -84,7 +90,7 @@ export function availableActions(run: RunLike): RunAction[] {
   if (s === "DRAFTS_READY" || s === "POSTED") actions.push("GENERATE_PDF", "GENERATE_XML");
   // sends the posted invoices' e-mails not sent yet (the run option sends them on post; this re-sends missing ones)
   if (s === "POSTED") actions.push("EMAIL_INVOICES");
-  if (s === "DRAFTS_READY") actions.push("INVOICE_ACTIONS");
+  if (INVOICES_REVIEWABLE.includes(s)) actions.push("INVOICE_ACTIONS");
   if (run.hasFailures && !RUNNING_STATUSES.includes(s)) actions.push("RETRY_FAILED");
   return actions;
 }
@@ -110,4 +116,32 @@ export function processLabel(run: Pick<RunLike, "status" | "mode" | "failedStep"
     default:
       return null;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Invoices: the review actions an invoice allows depend on its status and on its (current) run's.
+
+/** The invoice statuses each review action applies to; bulk actions skip the selected invoices in other statuses. */
+export const INVOICE_ACTION_FROM: Record<InvoiceAction, readonly InvoiceStatus[]> = {
+  VALIDATE: ["SUSPECT", "REJECTED"],
+  REJECT: ["DRAFT", "SUSPECT"],
+  QUARANTINE: ["DRAFT", "SUSPECT", "REJECTED"],
+  CANCEL: ["DRAFT", "SUSPECT", "REJECTED"],
+};
+
+type InvoiceRunLike = { status: RunStatus; type: RunType };
+
+/**
+ * The review actions a run allows on its invoices: none unless its drafts are ready for review; the invoices of a
+ * quarantine run cannot be quarantined again.
+ */
+export function runInvoiceActions(run: InvoiceRunLike): InvoiceAction[] {
+  if (!INVOICES_REVIEWABLE.includes(run.status)) return [];
+  const actions: InvoiceAction[] = ["VALIDATE", "REJECT", "QUARANTINE", "CANCEL"];
+  return run.type === "QUARANTINE" ? actions.filter((a) => a !== "QUARANTINE") : actions;
+}
+
+/** The review actions available on an invoice in `invoiceStatus` that belongs to `run`. */
+export function availableInvoiceActions(run: InvoiceRunLike, invoiceStatus: InvoiceStatus): InvoiceAction[] {
+  return runInvoiceActions(run).filter((action) => INVOICE_ACTION_FROM[action].includes(invoiceStatus));
 }

@@ -46,6 +46,11 @@ describe("invoices", () => {
     expect(inv.statusHistory[0]).toMatchObject({ fromStatus: null, toStatus: inv.status });
     expect(inv.billingRunLabel).toMatch(/^BR-\d{6}$/);
     expect(inv.originRunLabel).toBe(inv.billingRunLabel);
+    // the review actions each invoice allows come with it (the state machine's rule, per status)
+    expect(all.rows[0].availableActions).toEqual(inv.availableActions);
+    expect(inv.availableActions).toContain("CANCEL");
+    expect(inv.availableActions.includes("VALIDATE")).toBe(inv.status !== "DRAFT");
+    expect(inv.xmlProblem).toBeNull();
   });
 
   it("validate / reject (reason required) / cancel answer per invoice: done, or skipped with the reason", async () => {
@@ -117,6 +122,8 @@ describe("invoices", () => {
     expect(moved.billingRunId).toBe(q.id);
     expect(moved.originRunId).toBe(runId);
     expect(moved.lines.length).toBeGreaterThan(0);
+    expect(moved.availableActions).not.toContain("QUARANTINE");
+    expect(moved.availableActions).toContain("CANCEL");
     const stats = await t.caller.billingRuns.statistics({ id: q.id });
     expect(stats.counts.accounts).toBe(2);
     await expect(t.caller.invoices.bulkAction({ runId: q.id, action: "QUARANTINE", target: { filter: {} } })).rejects.toMatchObject({ code: "CONFLICT" });
@@ -127,5 +134,7 @@ describe("invoices", () => {
     }
     const numbers = await t.caller.invoices.list({ runId: q.id });
     expect(numbers.rows.every((r) => r.status === "POSTED" && r.number)).toBe(true);
+    expect(numbers.rows.every((r) => r.availableActions.length === 0)).toBe(true);
+    expect((await t.caller.invoices.get({ id: rows[0].id })).availableActions).toEqual([]);
   });
 });

@@ -75,7 +75,6 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
   const query = useQuery({
     ...trpc.invoices.list.queryOptions(input),
     placeholderData: keepPreviousData,
-    select: (data) => data as Omit<typeof data, "rows"> & { rows: InvoiceRow[] },
   });
 
   // Selection is reset whenever the filter changes, so an action never hits rows the user no longer sees.

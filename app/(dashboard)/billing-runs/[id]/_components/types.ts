@@ -16,10 +16,7 @@ export type RunStatistics = Outputs["billingRuns"]["statistics"];
 
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export type InvoiceType = (typeof INVOICE_TYPES)[number];
-export type InvoiceRow = Omit<Outputs["invoices"]["list"]["rows"][number], "status" | "type"> & {
-  status: InvoiceStatus;
-  type: InvoiceType;
-};
+export type InvoiceRow = Outputs["invoices"]["list"]["rows"][number];
 
 export type InvoiceDetail = Outputs["invoices"]["get"];
 

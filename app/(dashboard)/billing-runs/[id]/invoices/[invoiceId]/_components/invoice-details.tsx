@@ -31,21 +31,14 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
 import { formatDecimal, formatMoney } from "@/lib/money";
-import { en16931CurrencyProblem } from "@/server/documents/ubl/en16931-currency";
 import { errorMessage } from "../../../../_components/trpc-errors";
 import { BulkActionDialog, bulkActionLabel } from "../../../../[id]/_components/bulk-action-dialog";
 import { BulkResultsDialog } from "../../../../[id]/_components/bulk-results-dialog";
-import { InvoiceStatusBadge, invoiceTypeLabel, type InvoiceStatus } from "../../../../[id]/_components/invoice-status";
+import { InvoiceStatusBadge, invoiceTypeLabel } from "../../../../[id]/_components/invoice-status";
 import type { BulkAction, BulkResult, InvoiceDetail } from "../../../../[id]/_components/types";
 
-// What the review actions can do from each status; the server still decides (and reports "skipped" otherwise).
-const actionsFor: Record<InvoiceStatus, BulkAction[]> = {
-  DRAFT: ["QUARANTINE", "REJECT", "CANCEL"],
-  SUSPECT: ["VALIDATE", "QUARANTINE", "REJECT", "CANCEL"],
-  REJECTED: ["VALIDATE", "QUARANTINE", "CANCEL"],
-  POSTED: [],
-  CANCELED: [],
-};
+// The review actions in the order the page shows them; which ones apply is the server's answer (availableActions).
+const actionOrder: BulkAction[] = ["VALIDATE", "QUARANTINE", "REJECT", "CANCEL"];
 const actionIcon: Record<BulkAction, typeof CheckCheckIcon> = {
   VALIDATE: CheckCheckIcon,
   QUARANTINE: ShieldAlertIcon,
@@ -57,7 +50,7 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const query = useQuery({ ...trpc.invoices.get.queryOptions({ id: invoiceId }), select: (data) => data as unknown as InvoiceDetail });
+  const query = useQuery(trpc.invoices.get.queryOptions({ id: invoiceId }));
   const [pendingAction, setPendingAction] = useState<BulkAction | null>(null);
   const [result, setResult] = useState<{ action: BulkAction; data: BulkResult } | null>(null);
   const [previewRequested, setPreviewRequested] = useState(false);
@@ -100,12 +93,12 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const invoice = query.data;
   const status = invoice.status;
   const currency = invoice.currency;
-  const actions = actionsFor[status];
+  const actions = actionOrder.filter((action) => invoice.availableActions.includes(action));
   const base = `/billing-runs/${invoice.billingRunId}/invoices/${invoice.id}`;
   const pdfUrl = `${base}/pdf`;
   const xmlUrl = `${base}/xml?download`;
   // e.g. KWD (3 decimals): EN 16931 cannot express the amounts, so there is no XML (the file route refuses it too)
-  const xmlProblem = en16931CurrencyProblem(currency);
+  const xmlProblem = invoice.xmlProblem;
   const showPreview = status === "POSTED" || previewRequested;
   const runOfInvoice = invoice.billingRunId ?? runId;
   const title = invoice.number ?? `Draft ${invoiceTypeLabel[invoice.type]?.toLowerCase() ?? "invoice"}`;
