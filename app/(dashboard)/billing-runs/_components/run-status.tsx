@@ -1,6 +1,7 @@
 import { AlertTriangleIcon, Loader2Icon } from "lucide-react";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+import { RUNNING_STATUSES } from "@/lib/billing-values";
 import type { RunStatus } from "./search-params";
 
 export const runStatusLabel: Record<RunStatus, string> = {
@@ -29,15 +30,13 @@ const variant: Record<RunStatus, BadgeVariant> = {
   CANCELED: "muted",
 };
 
-/** Statuses during which a background job works on the run: the UI polls while in them. */
-export const BUSY_RUN_STATUSES: readonly RunStatus[] = ["CREATING_LINES", "CREATING_INVOICES", "POSTING", "CANCELING"];
-
 export const runTypeLabel: Record<string, string> = { CYCLE: "Cycle", EXCEPTIONAL: "Exceptional", QUARANTINE: "Quarantine" };
 
 export { formatRunNumber } from "@/lib/run-number";
 
 export function RunStatusBadge({ status, disabled }: { status: RunStatus; disabled?: boolean }) {
-  const busy = BUSY_RUN_STATUSES.includes(status);
+  // a step job works on the run (the state machine's running statuses)
+  const busy = RUNNING_STATUSES.includes(status);
   return (
     <span className="inline-flex items-center gap-1">
       <Badge variant={variant[status]} data-testid="run-status">

@@ -2,23 +2,22 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/providers/trpc-provider";
-import { BUSY_RUN_STATUSES } from "../../_components/run-status";
-import type { Execution, RunDetail } from "./types";
+import { RUNNING_STATUSES } from "@/lib/billing-values";
+import type { RunDetail } from "./types";
 
 export const POLL_MS = 1500;
 
 /** True while a background job works on the run: the page polls the run and its executions then. */
 export function isRunBusy(run: RunDetail | undefined): boolean {
   if (!run) return false;
-  return BUSY_RUN_STATUSES.includes(run.status) || !!run.runningJob;
+  return RUNNING_STATUSES.includes(run.status) || !!run.runningJob;
 }
 
 export function useRun(id: string) {
   const trpc = useTRPC();
   return useQuery({
     ...trpc.billingRuns.get.queryOptions({ id }),
-    select: (data) => data as unknown as RunDetail,
-    refetchInterval: (query) => (isRunBusy(query.state.data as unknown as RunDetail | undefined) ? POLL_MS : false),
+    refetchInterval: (query) => (isRunBusy(query.state.data) ? POLL_MS : false),
   });
 }
 
@@ -26,7 +25,6 @@ export function useExecutions(id: string, busy: boolean) {
   const trpc = useTRPC();
   return useQuery({
     ...trpc.billingRuns.executions.queryOptions({ id }),
-    select: (data) => data as unknown as Execution[],
     refetchInterval: (query) => (busy || query.state.data?.some((e) => e.status === "RUNNING") ? POLL_MS : false),
   });
 }
