@@ -1,5 +1,6 @@
 import { classifyError } from "@/server/error-classifier";
 import { httpStatusOf, type DomainErrorCode, type FieldIssue } from "@/server/errors";
+import { log } from "@/server/log";
 
 /**
  * Errors that only exist at the HTTP layer (unsupported media type, payload too large, idempotency-key reuse…).
@@ -88,7 +89,7 @@ export function problem(code: HttpProblemCode, detail: string, issues: FieldIssu
 export function toProblem(error: unknown, instance?: string): { problem: ProblemDetails; headers: Record<string, string> } {
   if (error instanceof HttpProblem) return { problem: problem(error.code, error.message, error.issues, instance), headers: error.headers };
   const classified = classifyError(error);
-  if (classified.code === "INTERNAL_SERVER_ERROR") console.error("[api] unexpected error", error);
+  if (classified.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, instance }, "api: unexpected error");
   const headers: Record<string, string> = classified.retryAfterSeconds ? { "Retry-After": String(classified.retryAfterSeconds) } : {};
   return { problem: problem(classified.code, classified.message, classified.issues, instance), headers };
 }

@@ -6,6 +6,7 @@ import superjson from "superjson";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorDataOf, errorMessage } from "@/lib/error-data";
 import { createBillingRun } from "@/server/api/routes/billing-runs";
+import { log } from "@/server/log";
 import {
   CONCURRENT_CHANGE_MESSAGE,
   classifyError,
@@ -148,7 +149,7 @@ describe("one error classifier for tRPC and REST", () => {
 
   it("hides an unexpected database error behind a generic 500 on both transports, logging it on REST once", async () => {
     const t = await tenantFailingWith("XX000");
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logged = vi.spyOn(log, "error").mockImplementation(() => {});
 
     const trpcError = await viaCaller(t);
     expect(trpcError.code).toBe("INTERNAL_SERVER_ERROR");
@@ -164,6 +165,7 @@ describe("one error classifier for tRPC and REST", () => {
     expect(rest.body.detail).toBe(INTERNAL_ERROR_MESSAGE);
     expect(JSON.stringify(rest.body)).not.toMatch(/injected|billing_runs|Failed query/);
     expect(logged).toHaveBeenCalledTimes(1);
+    expect(logged.mock.calls[0][0]).toMatchObject({ err: expect.objectContaining({ message: expect.stringMatching(/Failed query/) }) });
   });
 
   it("keeps domain errors and TRPCErrors of procedures as they are", async () => {

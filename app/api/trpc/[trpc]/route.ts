@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { log } from "@/server/log";
 import { createTrpcContext } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/routers/_app";
 
@@ -9,7 +10,8 @@ const handler = (req: Request) =>
     router: appRouter,
     createContext: () => createTrpcContext({ headers: req.headers }),
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path}:`, error.cause ?? error);
+      // the one log line of an unexpected error (the client only sees the generic message of the classifier)
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "trpc: unexpected error");
     },
   });
 
