@@ -1,4 +1,4 @@
-// The one retry schedule of outgoing webhooks, used by the in-process sweeper and by the deliver-webhook Inngest
+// The one retry schedule of outgoing webhooks, used by the in-process outbox sweeper and by the outbox-sweep Inngest
 // function alike: an attempt at once, then one after each delay (about 27.5 hours in all), then give up. Plain
 // constants in lib/, so the settings page shows the same number of attempts.
 

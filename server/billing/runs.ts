@@ -3,7 +3,7 @@ import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { JobLogEntry, RunFilter, RunTotals } from "@/db/schema";
 import { badRequest, conflict, notFound } from "@/server/errors";
 import { requestCancel, requestProcess } from "./run-transitions";
-import { createRunInput, type CreateRunInput } from "./inputs";
+import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { formatRunNumber } from "./run-list";
 import { allocateNumbers, iso, loadRun, withDates, type Actor } from "./runs-core";
 import { uuidArray } from "./stages";

@@ -82,8 +82,8 @@ async function runChunkOnce(db: Db, job: JobRef, chunk: JobChunk): Promise<Chunk
     if (res.lineCounters) await addLineCounters(tx, job.runId, res.lineCounters);
     return { last: mark.last, skipped: false, abandoned: false };
   });
-  if (job.kind === "POSTING" && !result.skipped) runtime().outbox.wake(db);
   await injectFault({ point: "chunk-committed", job, chunk });
+  if (job.kind === "POSTING" && !result.skipped) runtime().outbox.wake(db);
   return result;
 }
 

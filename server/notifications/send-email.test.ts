@@ -1,4 +1,5 @@
 import http from "node:http";
+import { runtime } from "@/server/runtime";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +17,9 @@ let server: http.Server;
 let baseUrl: string;
 const requests: Recorded[] = [];
 let reply: { status: number; body: unknown } = { status: 200, body: { id: "msg_1" } };
-const savedEnv = { key: process.env.RESEND_API_KEY, url: process.env.RESEND_BASE_URL };
+// Settings through the runtime (tests/support/runtime-setup.ts composed it), never process.env.
+const email = () => runtime().settings.email;
+const savedEmail = { ...email() };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -45,18 +48,11 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  restore("RESEND_API_KEY", savedEnv.key);
-  restore("RESEND_BASE_URL", savedEnv.url);
+  Object.assign(email(), savedEmail);
 });
 
-function restore(name: string, value: string | undefined) {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
 function useResend() {
-  process.env.RESEND_API_KEY = "re_test_123";
-  process.env.RESEND_BASE_URL = baseUrl;
+  Object.assign(email(), { resendApiKey: "re_test_123", resendBaseUrl: baseUrl });
 }
 
 const outboxRow = async (tenantId: string, key: string) =>
@@ -80,7 +76,7 @@ const runEmail = {
 
 describe("sendEmail without RESEND_API_KEY", () => {
   it("keeps the e-mail in the outbox and never repeats it", async () => {
-    delete process.env.RESEND_API_KEY;
+    email().resendApiKey = undefined;
     const message = { idempotencyKey: "run:1:posted", to: ["ops@example.com"], subject: runEmailSubject(runEmail), react: RunStatusEmail(runEmail) };
     const first = await sendEmail(database.db, "t1", message);
     expect(first.outcome).toBe("OUTBOX");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
 import { assertStorableJson } from "@/server/api/json-text";
 import { HttpProblem, jsonResponse, problemResponse } from "@/server/api/problem";
-import { createRunInput } from "@/server/billing/inputs";
+import { createRunInput } from "@/lib/billing-inputs";
 import { formatRunNumber } from "@/server/billing/run-list";
 import { processRun } from "@/server/billing/runs";
 import type { Actor } from "@/server/billing/runs-core";

@@ -1,12 +1,2 @@
-// The one retry schedule of outgoing webhooks, used by the in-process sweeper and by the deliver-webhook Inngest
-// function alike: an attempt at once, then one after each delay (about 27.5 hours in all), then give up.
-
-/** Seconds to wait after failed attempt n (index n - 1) before attempt n + 1. */
-export const WEBHOOK_RETRY_DELAYS_SECONDS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600] as const;
-
-export const WEBHOOK_MAX_ATTEMPTS = WEBHOOK_RETRY_DELAYS_SECONDS.length + 1;
-
-/** Seconds until the attempt after failed attempt `attempt` (1-based), or null when it was the last one. */
-export function retryDelaySeconds(attempt: number): number | null {
-  return attempt >= 1 && attempt < WEBHOOK_MAX_ATTEMPTS ? WEBHOOK_RETRY_DELAYS_SECONDS[attempt - 1] : null;
-}
+// The retry schedule of outgoing webhooks lives in lib/ (the settings page shows it too).
+export * from "@/lib/webhook-retry-schedule";

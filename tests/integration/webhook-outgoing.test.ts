@@ -148,9 +148,11 @@ describe("outbox-sweep Inngest function", () => {
     const a = await admin();
     const endpoint = await a.caller.settings.webhookEndpoints.create({ url: `${receiverUrl}/inngest` });
     const [message] = await enqueueWebhookEvent(db(), a.tenantId, "billing_run.drafts_ready", { runId: "r" });
+    // earlier tests' retries are not due during this one (the function sweeps every due message of the database)
+    await db().execute(sql`UPDATE webhook_messages SET next_attempt_at = now() + interval '1 day' WHERE status = 'PENDING' AND message_id <> ${message.messageId}`);
     const fn = createSweepOutboxFunction({ getDb: async () => db() });
     const run = () =>
-      new InngestTestEngine({ function: fn }).execute({ events: [{ name: "billing/outbox.committed", data: {} }], steps: [{ id: "until-due-0", handler: () => undefined }] });
+      new InngestTestEngine({ function: fn }).execute({ events: [{ name: "billing/outbox.committed", data: {} }], steps: [{ id: "wake-when-due", handler: () => ({ ids: [] }) }] });
     answers.push(500);
     const first = await run();
     expect(first.error).toBeUndefined();

@@ -199,9 +199,9 @@ describe("outbox-sweep Inngest function", () => {
     receiver.answer("/inngest-down", 500, 500);
     const [message] = await enqueueWebhookEvent(db(), e.tenantId, "billing_run.failed", { runId: "r" });
     const fn = createSweepOutboxFunction({ getDb: async () => db() });
-    // one pass per execution: the durable sleep until the next retry is where Inngest would resume it
+    // one pass per execution; the event it schedules for the next retry is mocked
     const run = () =>
-      new InngestTestEngine({ function: fn }).execute({ events: [{ name: "billing/outbox.committed", data: {} }], steps: [{ id: "until-due-0", handler: () => undefined }] });
+      new InngestTestEngine({ function: fn }).execute({ events: [{ name: "billing/outbox.committed", data: {} }], steps: [{ id: "wake-when-due", handler: () => ({ ids: [] }) }] });
 
     const first = await run();
     expect(first.error).toBeUndefined();
