@@ -121,3 +121,30 @@ export async function queryRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   const result = await db.execute(query);
   return (result as unknown as { rows: T[] }).rows;
 }
+
+type PoolLike = { connect(): Promise<ListeningClient> };
+type ListeningClient = {
+  query(text: string): Promise<unknown>;
+  on(event: "notification", listener: (message: { channel: string }) => void): void;
+  on(event: "error", listener: (error: Error) => void): void;
+  release(destroy?: boolean): void;
+};
+
+/**
+ * LISTEN on a channel: `onNotify` runs when any process commits a NOTIFY on it (Postgres delivers notifications at
+ * commit). node-postgres and Neon pools hold one connection for it; the embedded database has one process, so it
+ * needs none (null). Returns the function that stops listening.
+ */
+export async function listen(db: Db, channel: string, onNotify: () => void, onError: (error: Error) => void): Promise<(() => void) | null> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  if (isEmbeddedDatabase(db)) return null;
+  const pool = (db as unknown as { $client?: Partial<PoolLike> }).$client;
+  if (typeof pool?.connect !== "function") return null;
+  const client = await pool.connect();
+  client.on("notification", (message) => {
+    if (message.channel === channel) onNotify();
+  });
+  client.on("error", onError);
+  await client.query(`LISTEN ${channel}`);
+  return () => client.release(true);
+}

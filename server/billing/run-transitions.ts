@@ -105,10 +105,9 @@ export async function requestProcess(db: Db, tenantId: string, runId: string, ac
  */
 export async function postRun(db: Db, tenantId: string, runId: string, actor: Actor): Promise<ProcessResult> {
   const run = await loadRun(db, tenantId, runId);
-  const label = formatRunNumber(run.number);
   const postable = run.status === "POSTED" || run.status === "DRAFTS_READY" || run.status === "POSTING" || (run.status === "FAILED" && run.failedStep === "POSTING");
   if (!postable) {
-    throw conflict(`${label} is ${run.status}${run.failedStep ? ` (failed at ${run.failedStep})` : ""}: only a run with drafts ready can be posted; process it first`);
+    throw conflict(`The run is ${run.status}: only a run with drafts ready can be posted (use process to get there)`);
   }
   return requestProcess(db, tenantId, runId, actor);
 }

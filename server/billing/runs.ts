@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { JobLogEntry, RunFilter, RunTotals } from "@/db/schema";
 import { badRequest, conflict, notFound } from "@/server/errors";
-import { requestCancel, requestProcess } from "./run-transitions";
+import { postRun as requestPost, requestCancel, requestProcess } from "./run-transitions";
 import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { formatRunNumber } from "./run-list";
 import { allocateNumbers, iso, loadRun, withDates, type Actor } from "./runs-core";
@@ -185,6 +185,7 @@ export async function getRun(db: Queryable, tenantId: string, runId: string) {
 }
 
 export const processRun = (db: Db, tenantId: string, runId: string, actor: Actor) => requestProcess(db, tenantId, runId, actor);
+export const postRun = (db: Db, tenantId: string, runId: string, actor: Actor) => requestPost(db, tenantId, runId, actor);
 
 export const cancelRun = (db: Db, tenantId: string, input: { id: string; items: "REOPEN" | "CANCEL" }, actor: Actor) =>
   requestCancel(db, tenantId, input.id, input.items, actor);

@@ -4,7 +4,7 @@ import { documentFileName, loadInvoiceDocument } from "./invoice-document";
 import { documentFormats, type StoredDocumentKind } from "./stored-documents";
 import { assertEn16931Currency } from "./ubl/en16931-currency";
 
-export type InvoiceFile = { fileName: string; contentType: string; bytes: Uint8Array };
+export type InvoiceFile = { fileName: string; contentType: string; bytes: Uint8Array<ArrayBuffer> };
 
 /**
  * One invoice's PDF or XML, for the dashboard's file route and the REST download: a posted invoice's stored document

@@ -17,6 +17,10 @@ export type OutboxConsumer = (typeof OUTBOX_CONSUMERS)[keyof typeof OUTBOX_CONSU
 
 export type RunMilestone = "DRAFTS_READY" | "POSTED" | "FAILED";
 
+/** The channel the outbox sweepers of every process LISTEN on; a NOTIFY in a transaction is delivered at its commit. */
+export const OUTBOX_CHANNEL = "billrun_outbox";
+const notifySweepers = sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+
 /** billing_run.<milestone>: one row per job that reached it, with the run's state at that moment as the payload. */
 export async function recordRunMilestone(
   tx: Queryable,
@@ -45,6 +49,7 @@ export async function recordRunMilestone(
           ${JSON.stringify(data)}::jsonb, ${textArray(pending)})
         ON CONFLICT (source_id, type) DO NOTHING`,
   );
+  await tx.execute(notifySweepers);
 }
 
 /**
@@ -62,4 +67,5 @@ export async function recordInvoicesPosted(tx: Queryable, tenantId: string, runI
         ORDER BY o.id
         ON CONFLICT (source_id, type) DO NOTHING`,
   );
+  await tx.execute(notifySweepers);
 }

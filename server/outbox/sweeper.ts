@@ -1,13 +1,15 @@
-import type { Db } from "@/db/client";
+import { listen, type Db } from "@/db/client";
 import { log } from "@/server/log";
 import { ProcessCrash, runtime, type OutboxWaker } from "@/server/runtime";
 import { pruneWebhookHistorySometimes } from "@/server/webhooks/retention";
 import { nextWebhookDueAt, sweepWebhookMessages } from "@/server/webhooks/sweeper";
 import { drainOutbox } from "./consumers";
+import { OUTBOX_CHANNEL } from "./outbox";
 
 // Without Inngest, each app process runs one outbox sweeper: a pass drains the outbox (every consumer) and delivers the
-// due webhook messages. It is woken at once when this process commits outbox rows (wake), by a timer set to the next
-// due retry, and at least every `maxIdleMs` (rows committed by other processes). Passes of one process never overlap.
+// due webhook messages. It is woken at once when this process commits outbox rows (wake), when another process does
+// (Postgres LISTEN/NOTIFY), by a timer set to the next due retry, and at least every `maxIdleMs`. Passes of one process
+// never overlap; passes of several processes claim different rows (SKIP LOCKED).
 
 /** One pass: the outbox's consumers, then the due webhook deliveries. Returns when the next pass is wanted. */
 export async function runOutboxPass(db: Db): Promise<{ handled: number; attempted: number; nextAt: Date | null }> {
@@ -33,16 +35,39 @@ export class OutboxSweeper implements OutboxWaker {
   /** `getDb`: the app's database (server processes); without it, the database of the last wake-up (tests). */
   constructor(private readonly getDb?: () => Promise<Db>) {}
 
-  /** Starts the loop: a pass at once (what a previous process left), then on wake-ups and timers. */
+  private unlisten: (() => void) | null = null;
+
+  /**
+   * Starts the loop: a pass at once (what a previous process left), then on wake-ups, timers, and (Postgres) the
+   * NOTIFY of another process's commit.
+   */
   start(): void {
     this.stopped = false;
     void this.request();
+    void this.listenToOtherProcesses();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.unlisten?.();
+    this.unlisten = null;
+  }
+
+  private async listenToOtherProcesses(): Promise<void> {
+    if (!this.getDb || this.unlisten) return;
+    try {
+      const db = await this.getDb();
+      const stop = await listen(db, OUTBOX_CHANNEL, () => this.wake(db), (error) => {
+        log.warn({ err: error.message }, "outbox LISTEN connection lost; the sweeper's timer still runs");
+        this.unlisten = null;
+      });
+      if (this.stopped) stop?.();
+      else this.unlisten = stop;
+    } catch (error) {
+      log.warn({ err: String(error) }, "could not LISTEN for other processes' outbox rows; the sweeper's timer still runs");
+    }
   }
 
   wake(db: Db): void {

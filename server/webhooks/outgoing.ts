@@ -84,14 +84,29 @@ export type AttemptOptions = {
 export type EndpointTarget = { url: string; secret: string; enabled: boolean };
 
 /** One attempt's result, to be recorded with the message's next state (recordAttempts). */
-export type AttemptRecord = { message: WebhookMessage; attempt: number; body: string; status: number | null; error: string | null; outcome: AttemptOutcome };
+export type AttemptRecord = {
+  /** the webhook_messages row (its primary key: the record's UPDATE reaches each row by one index probe) */
+  rowId: string;
+  message: WebhookMessage;
+  attempt: number;
+  body: string;
+  status: number | null;
+  error: string | null;
+  outcome: AttemptOutcome;
+};
 
 /**
  * The HTTP part of one attempt: POST the signed message to the endpoint. 2xx delivers; 410 Gone disables the
  * endpoint; anything else (other status, redirect, timeout, network error, a target refused by the SSRF policy) is a
  * failed attempt, retried per the schedule until the last one gives up. Nothing is written here.
  */
-export async function sendAttempt(endpoint: EndpointTarget, message: WebhookMessage, attempt: number, options: AttemptOptions = {}): Promise<AttemptRecord> {
+export async function sendAttempt(
+  endpoint: EndpointTarget,
+  rowId: string,
+  message: WebhookMessage,
+  attempt: number,
+  options: AttemptOptions = {},
+): Promise<AttemptRecord> {
   const request = signedDelivery(endpoint.secret, message);
   const settings = runtime().settings.webhooks;
   let status: number | null = null;
@@ -111,7 +126,7 @@ export async function sendAttempt(endpoint: EndpointTarget, message: WebhookMess
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  return { message, attempt, body: request.body, status, error, outcome: outcomeOf(status, error, attempt) };
+  return { rowId, message, attempt, body: request.body, status, error, outcome: outcomeOf(status, error, attempt) };
 }
 
 /**
@@ -122,6 +137,7 @@ export async function recordAttempts(db: Queryable, records: AttemptRecord[]): P
   const rows = records
     .filter((r) => r.outcome.outcome !== "SKIPPED")
     .map((r) => ({
+      row_id: r.rowId,
       tenant_id: r.message.tenantId,
       endpoint_id: r.message.endpointId,
       message_id: r.message.messageId,
@@ -137,7 +153,7 @@ export async function recordAttempts(db: Queryable, records: AttemptRecord[]): P
   if (!rows.length) return;
   await db.execute(
     sql`WITH r AS (
-          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(tenant_id text, endpoint_id uuid, message_id text,
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(row_id uuid, tenant_id text, endpoint_id uuid, message_id text,
             event_type text, payload jsonb, attempt int, status int, error text, state text, retry_in int, disabled_reason text)
         ), recorded AS (
           INSERT INTO webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, attempt, response_status, error)
@@ -146,7 +162,7 @@ export async function recordAttempts(db: Queryable, records: AttemptRecord[]): P
           UPDATE webhook_messages m SET attempts = GREATEST(m.attempts, r.attempt), status = r.state::webhook_message_status,
             next_attempt_at = CASE WHEN r.retry_in IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_in) END
           FROM r
-          WHERE m.endpoint_id = r.endpoint_id AND m.message_id = r.message_id AND m.tenant_id = r.tenant_id AND m.status = 'PENDING'
+          WHERE m.id = r.row_id AND m.tenant_id = r.tenant_id AND m.status = 'PENDING'
         )
         UPDATE webhook_endpoints e SET enabled = false, disabled_reason = r.disabled_reason
         FROM r WHERE r.disabled_reason IS NOT NULL AND e.id = r.endpoint_id AND e.tenant_id = r.tenant_id`,
@@ -158,13 +174,16 @@ export async function recordAttempts(db: Queryable, records: AttemptRecord[]): P
  * new state (sendAttempt + recordAttempts for one message).
  */
 export async function attemptDelivery(db: Queryable, message: WebhookMessage, attempt: number, options: AttemptOptions = {}): Promise<AttemptOutcome> {
-  const [endpoint] = await queryRows<EndpointTarget>(
+  const [endpoint] = await queryRows<EndpointTarget & { rowId: string | null }>(
     db,
-    sql`SELECT url, secret, enabled FROM webhook_endpoints WHERE id = ${message.endpointId}::uuid AND tenant_id = ${message.tenantId}`,
+    sql`SELECT e.url, e.secret, e.enabled, m.id AS "rowId" FROM webhook_endpoints e
+        LEFT JOIN webhook_messages m ON m.endpoint_id = e.id AND m.message_id = ${message.messageId}
+        WHERE e.id = ${message.endpointId}::uuid AND e.tenant_id = ${message.tenantId}`,
   );
   if (!endpoint) return { outcome: "SKIPPED", reason: "the endpoint was deleted" };
   if (!endpoint.enabled) return { outcome: "SKIPPED", reason: "the endpoint is disabled" };
-  const record = await sendAttempt(endpoint, message, attempt, options);
+  if (!endpoint.rowId) return { outcome: "SKIPPED", reason: "no such message for this endpoint" };
+  const record = await sendAttempt(endpoint, endpoint.rowId, message, attempt, options);
   await recordAttempts(db, [record]);
   return record.outcome;
 }

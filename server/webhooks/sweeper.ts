@@ -16,7 +16,7 @@ export const CLAIM_LEASE_SECONDS = 60;
 const RECORD_EVERY = 100;
 
 export type ClaimedMessage = { message: WebhookMessage; attempt: number };
-type ClaimedDelivery = ClaimedMessage & { endpoint: EndpointTarget };
+type ClaimedDelivery = ClaimedMessage & { rowId: string; endpoint: EndpointTarget };
 
 /**
  * Claims up to `limit` due messages for this process. One statement with SKIP LOCKED: two processes sweeping at once
@@ -31,6 +31,7 @@ export async function claimDueMessages(db: Db, limit = 10): Promise<ClaimedMessa
 async function claimDueDeliveries(db: Db, limit: number): Promise<ClaimedDelivery[]> {
   const leaseSeconds = runtime().settings.webhooks.claimLeaseSeconds;
   const rows = await queryRows<{
+    rowId: string;
     tenantId: string;
     endpointId: string;
     messageId: string;
@@ -52,7 +53,7 @@ async function claimDueDeliveries(db: Db, limit: number): Promise<ClaimedDeliver
            SET attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
           FROM due, webhook_endpoints e
          WHERE m.id = due.id AND e.id = m.endpoint_id
-        RETURNING m.tenant_id AS "tenantId", m.endpoint_id AS "endpointId", m.message_id AS "messageId",
+        RETURNING m.id AS "rowId", m.tenant_id AS "tenantId", m.endpoint_id AS "endpointId", m.message_id AS "messageId",
           m.event_type AS "type", m.occurred_at AS "occurredAt", m.data, m.attempts, e.url, e.secret`,
   );
   return rows.map((r) => ({
@@ -65,6 +66,7 @@ async function claimDueDeliveries(db: Db, limit: number): Promise<ClaimedDeliver
       data: r.data,
     },
     attempt: r.attempts,
+    rowId: r.rowId,
     endpoint: { url: r.url, secret: r.secret, enabled: true },
   }));
 }
@@ -127,11 +129,11 @@ async function deliverClaimed(db: Db, claimed: ClaimedDelivery[], options: Attem
   let crash: ProcessCrash | null = null;
   await Promise.all(
     [...byEndpoint.values()].map((messages) =>
-      pooled(messages, endpointConcurrency, async ({ message, attempt, endpoint }) => {
+      pooled(messages, endpointConcurrency, async ({ rowId, message, attempt, endpoint }) => {
         if (crash) return;
         await acquire();
         try {
-          const record = await sendAttempt(endpoint, message, attempt, options);
+          const record = await sendAttempt(endpoint, rowId, message, attempt, options);
           await injectFault({ point: "webhook-answered", messageId: message.messageId, endpointId: message.endpointId });
           buffer.push(record);
           if (buffer.length >= RECORD_EVERY) void flush();
@@ -165,8 +167,8 @@ export async function sweepWebhookMessages(db: Db, options: AttemptOptions = {})
 export async function nextWebhookDueAt(db: Db): Promise<Date | null> {
   const [row] = await queryRows<{ at: Date | string | null }>(
     db,
-    sql`SELECT min(w.next_attempt_at) AS at FROM webhook_messages w JOIN webhook_endpoints e ON e.id = w.endpoint_id
-         WHERE w.status = 'PENDING' AND e.enabled`,
+    sql`SELECT w.next_attempt_at AS at FROM webhook_messages w JOIN webhook_endpoints e ON e.id = w.endpoint_id
+         WHERE w.status = 'PENDING' AND e.enabled ORDER BY w.next_attempt_at LIMIT 1`,
   );
   return row?.at ? new Date(row.at) : null;
 }

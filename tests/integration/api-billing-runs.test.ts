@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForInlineJobs } from "@/tests/support/runtime";
+import { ProcessCrash } from "@/server/runtime";
+import { configureRuntime, setFaultInjector, waitForInlineJobs } from "@/tests/support/runtime";
 import {
   bulkInvoiceActions,
   cancelBillingRun,
@@ -136,6 +137,29 @@ describe("billing runs over REST", () => {
     expect(canceled.status).toBe(202);
     await waitForInlineJobs();
     expect((await get(t.key, "/r", getBillingRun, { id })).body.status).toBe("CANCELED");
+  }, 60_000);
+
+  it("post resumes a posting abandoned by a crash (as process does), instead of answering that the run is POSTING", async () => {
+    const t = await readyTenant();
+    const { body: run } = await createRunVia(t.key, runBody(t.billingCycleId, { mode: "REVIEW" }));
+    const id = run.id;
+    await post(t.key, "/p", processBillingRun, { id });
+    await waitForInlineJobs();
+    setFaultInjector(({ job, chunk }) => {
+      if (job.kind === "POSTING" && chunk.no === 0) throw new ProcessCrash("the app process died while posting");
+    });
+    expect((await post(t.key, "/post", postBillingRun, { id })).status).toBe(202);
+    await waitForInlineJobs();
+    expect((await get(t.key, "/r", getBillingRun, { id })).body.status).toBe("POSTING");
+    // a new process (another instance; its stale-job limit passed for the dead job's heartbeat)
+    configureRuntime({ settings: { jobs: { staleAfterMs: { inline: 500 } } } });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const resumed = await post(t.key, "/post", postBillingRun, { id });
+    expect(resumed.status).toBe(202);
+    expect(resumed.body).toMatchObject({ started: true, step: "POSTING", message: expect.stringMatching(/posting resumed/) });
+    await waitForInlineJobs();
+    expect((await get(t.key, "/r", getBillingRun, { id })).body.status).toBe("POSTED");
+    configureRuntime();
   }, 60_000);
 
   it("refuses invalid runs, ids and query parameters with specific messages", async () => {

@@ -2,9 +2,7 @@ import { z } from "zod";
 import { bulkInvoiceAction, listInvoices } from "@/server/billing/invoices";
 import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, runIdInput, setDisabledInput } from "@/lib/billing-inputs";
 import { listBillingRuns, listRunsInput } from "@/server/billing/run-list";
-import { cancelRun, createRun, getRun, processRun, setRunDisabled } from "@/server/billing/runs";
-import { loadRun } from "@/server/billing/runs-core";
-import { conflict } from "@/server/errors";
+import { cancelRun, createRun, getRun, postRun, processRun, setRunDisabled } from "@/server/billing/runs";
 import { apiEndpoint } from "../endpoint";
 import { queryToInput } from "../query";
 
@@ -48,15 +46,12 @@ export const processBillingRun = apiEndpoint({
   },
 });
 
-/** Post = Process of a run whose drafts are ready (or whose posting failed); refused in any other status. */
+/** Post: a run whose drafts are ready, whose posting failed, or whose posting was abandoned by a crash (resumed). */
 export const postBillingRun = apiEndpoint({
   permission: "operate",
   handle: async ({ db, tenantId, actor, params }) => {
     const id = idOf(params);
-    const run = await loadRun(db, tenantId, id);
-    const postable = run.status === "DRAFTS_READY" || run.status === "POSTED" || (run.status === "FAILED" && run.failedStep === "POSTING");
-    if (!postable) throw conflict(`The run is ${run.status}: only a run with drafts ready can be posted (use process to get there)`);
-    const result = await processRun(db, tenantId, id, actor);
+    const result = await postRun(db, tenantId, id, actor);
     return { status: 202, body: { ...result, statusUrl: runUrl(id) } };
   },
 });

@@ -23,7 +23,7 @@ const download = (kind: "PDF" | "XML") =>
     handle: async ({ db, tenantId, params }) => {
       const file = await loadInvoiceFile(db, tenantId, idOf(params), kind);
       if (!file) throw notFound("Invoice");
-      return new Response(file.bytes as unknown as BodyInit, {
+      return new Response(file.bytes, {
         status: 200,
         headers: {
           "Content-Type": file.contentType,

@@ -32,7 +32,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ invo
   }
   if (!file) return new Response("Not found", { status: 404 });
   const disposition = new URL(request.url).searchParams.has("download") ? "attachment" : "inline";
-  return new Response(file.bytes as unknown as BodyInit, {
+  return new Response(file.bytes, {
     headers: {
       "Content-Type": file.contentType,
       "Content-Disposition": `${disposition}; filename="${file.fileName.replace(/"/g, "")}"`,
