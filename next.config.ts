@@ -1,8 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // PGlite ships WASM + data files that must not be bundled; the PDF renderer likewise.
-  serverExternalPackages: ["@electric-sql/pglite", "@react-pdf/renderer", "saxon-js", "xmllint-wasm"],
+  // PGlite ships WASM + data files that must not be bundled; the PDF renderer likewise; pino loads its own files.
+  serverExternalPackages: ["@electric-sql/pglite", "@react-pdf/renderer", "saxon-js", "xmllint-wasm", "pino"],
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
   outputFileTracingExcludes: { "/**": [".data/**", "test-results/**"] },
   typedRoutes: false,
