@@ -1,9 +1,9 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ChevronDownIcon, PlusIcon } from "lucide-react";
 import { useState } from "react";
-import { toast } from "sonner";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -14,7 +14,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { formatDateTime } from "@/lib/format";
 import { WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhook-retry-schedule";
-import { errorMessage, ShownOnce } from "./shown-once";
+import { ShownOnce } from "./shown-once";
 
 // Mirrors WEBHOOK_EVENT_TYPES (server/webhooks/outgoing.ts); the server validates the list.
 const EVENT_TYPES = ["billing_run.drafts_ready", "billing_run.posted", "billing_run.failed", "invoice.posted"] as const;
@@ -28,7 +28,7 @@ export function WebhookEndpointsCard() {
   const [events, setEvents] = useState<EventType[]>([]);
   const [shown, setShown] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.settings.webhookEndpoints.list.queryKey() });
-  const create = useMutation(
+  const create = useToastingMutation(
     trpc.settings.webhookEndpoints.create.mutationOptions({
       onSuccess: (created) => {
         setShown(created.secret);
@@ -36,20 +36,20 @@ export function WebhookEndpointsCard() {
         setEvents([]);
         void refresh();
       },
-      onError: (error) => toast.error("The endpoint was not added", { description: errorMessage(error) }),
     }),
+    "The endpoint was not added",
   );
-  const update = useMutation(
+  const update = useToastingMutation(
     trpc.settings.webhookEndpoints.update.mutationOptions({
       onSuccess: () => void refresh(),
-      onError: (error) => toast.error("The endpoint was not changed", { description: errorMessage(error) }),
     }),
+    "The endpoint was not changed",
   );
-  const remove = useMutation(
+  const remove = useToastingMutation(
     trpc.settings.webhookEndpoints.delete.mutationOptions({
       onSuccess: () => void refresh(),
-      onError: (error) => toast.error("The endpoint was not deleted", { description: errorMessage(error) }),
     }),
+    "The endpoint was not deleted",
   );
 
   return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   getCoreRowModel,
   useReactTable,
@@ -23,6 +23,7 @@ import { DataTableViewOptions } from "@/components/data-table/data-table-view-op
 import { DebouncedInput } from "@/components/data-table/debounced-input";
 import { EmptyState } from "@/components/data-table/empty-state";
 import { ErrorState } from "@/components/data-table/error-state";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -37,7 +38,6 @@ import {
 import { Label } from "@/components/ui/label";
 import { formatCount, formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { errorMessage } from "../../_components/trpc-errors";
 import { BulkActionDialog, bulkActionLabel } from "./bulk-action-dialog";
 import { BulkResultsDialog } from "./bulk-results-dialog";
 import { INVOICE_STATUSES, INVOICE_TYPES, InvoiceStatusBadge, invoiceStatusLabel, invoiceTypeLabel } from "./invoice-status";
@@ -84,7 +84,7 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
   const [pendingAction, setPendingAction] = useState<{ action: BulkAction; target: Target } | null>(null);
   const [result, setResult] = useState<{ action: BulkAction; data: BulkResult } | null>(null);
 
-  const bulk = useMutation(
+  const bulk = useToastingMutation(
     trpc.invoices.bulkAction.mutationOptions({
       onSettled: () =>
         Promise.all([
@@ -92,6 +92,7 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
           queryClient.invalidateQueries(trpc.billingRuns.pathFilter()),
         ]),
     }),
+    (v) => `${bulkActionLabel[v.action]} failed`,
   );
 
   function runBulk(options: { reason?: string; items?: "REOPEN" | "CANCEL" }) {
@@ -113,7 +114,6 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
           const skipped = data.results.length - done;
           toast.success(`${bulkActionLabel[action]}: ${done} done${skipped ? `, ${skipped} skipped` : ""}`);
         },
-        onError: (error) => toast.error(`${bulkActionLabel[action]} failed`, { description: errorMessage(error) }),
       },
     );
   }

@@ -7,6 +7,7 @@ import { useEffect } from "react";
 import { Controller, useForm, useWatch, type FieldErrors, type Resolver } from "react-hook-form";
 import { toast } from "sonner";
 import { ErrorState } from "@/components/data-table/error-state";
+import { toastMutationError } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -173,14 +174,22 @@ export function NewRunForm() {
         await queryClient.invalidateQueries({ queryKey: trpc.billingRuns.list.queryKey() });
         router.push(`/billing-runs/${run.id}`);
       },
-      onError: (error) => {
+      onError: (error, variables) => {
         const issues = fieldIssuesOf(error);
         for (const issue of issues) {
           const field = formFieldOf(issue.field);
           form.setError(field, { type: "server", message: sentence(issue.message) }, { shouldFocus: true });
         }
-        if (issues.length === 0) form.setError("root", { type: "server", message: errorMessage(error) });
-        toast.error("The billing run was not created", { description: issues.length ? "Check the highlighted fields." : errorMessage(error) });
+        if (issues.length) {
+          toast.error("The billing run was not created", { description: "Check the highlighted fields." });
+          return;
+        }
+        form.setError("root", { type: "server", message: errorMessage(error) });
+        // A lost race gets "Try again": the same input is sent once more.
+        toastMutationError("The billing run was not created", error, () => {
+          form.clearErrors("root");
+          create.mutate(variables);
+        });
       },
     }),
   );

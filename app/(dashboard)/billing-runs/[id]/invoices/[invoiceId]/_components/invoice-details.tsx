@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   ArrowLeftIcon,
   BanIcon,
@@ -17,6 +17,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { EmptyState } from "@/components/data-table/empty-state";
 import { ErrorState } from "@/components/data-table/error-state";
+import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -31,7 +32,6 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
 import { formatDecimal, formatMoney } from "@/lib/money";
-import { errorMessage } from "../../../../_components/trpc-errors";
 import { BulkActionDialog, bulkActionLabel } from "../../../../[id]/_components/bulk-action-dialog";
 import { BulkResultsDialog } from "../../../../[id]/_components/bulk-results-dialog";
 import { InvoiceStatusBadge, invoiceTypeLabel } from "../../../../[id]/_components/invoice-status";
@@ -54,7 +54,7 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const [pendingAction, setPendingAction] = useState<BulkAction | null>(null);
   const [result, setResult] = useState<{ action: BulkAction; data: BulkResult } | null>(null);
   const [previewRequested, setPreviewRequested] = useState(false);
-  const bulk = useMutation(
+  const bulk = useToastingMutation(
     trpc.invoices.bulkAction.mutationOptions({
       onSettled: () =>
         Promise.all([
@@ -62,6 +62,7 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
           queryClient.invalidateQueries(trpc.billingRuns.pathFilter()),
         ]),
     }),
+    (v) => `${bulkActionLabel[v.action]} failed`,
   );
 
   if (query.isPending) {
@@ -116,7 +117,6 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
           else toast.success(`${bulkActionLabel[action]}: done`);
           if (data.quarantineRunId || outcome?.outcome === "SKIPPED") setResult({ action, data });
         },
-        onError: (error) => toast.error(`${bulkActionLabel[action]} failed`, { description: errorMessage(error) }),
       },
     );
   }
