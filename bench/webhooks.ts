@@ -1,14 +1,16 @@
 /**
  * npm run bench:webhooks -- --invoices 100000 [--url postgres://…/postgres]
  *
- * Outgoing webhooks through the outbox, end to end, on a fresh Postgres database with three alike tenants
+ * Outgoing webhooks through the outbox, end to end, on a fresh Postgres database with alike tenants
  * (N accounts, one rated item each → N invoices per run), each run AUTO_POST through the real services:
  *  1. "plain": no webhook endpoint → no outbox rows: the posting step's time without them;
  *  2. "rows":  an endpoint subscribed to invoice.posted, consumers off → the posting step's time with N outbox rows
- *     written set-based in the posting chunks (the overhead: rows / plain);
+ *     written set-based in the posting chunks (the overhead: median rows / median plain; `--repeat` pairs, default 3,
+ *     run alternately, since one posting's time varies by ±20 % on this machine);
  *  3. "live":  the same with this process's outbox sweeper on and a receiver on 127.0.0.1 (a child process): delivered
  *     messages per second (first to last delivery) and the delivery lag (receipt − the event's occurrence), p95.
- * Prints one JSON line: {"invoices","outbox_rows","posting_s_without","posting_s_with","posting_overhead",
+ * Prints one JSON line: {"invoices","outbox_rows","posting_s_without","posting_s_with" (medians, and every run in
+ * posting_runs), "posting_overhead",
  * "delivered","deliveries_per_s","p95_lag_ms","max_lag_ms","peak_rss_mb"}.
  */
 import { fork } from "node:child_process";
@@ -29,10 +31,13 @@ const { values } = parseArgs({
   options: {
     invoices: { type: "string", default: "100000" },
     url: { type: "string", default: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    repeat: { type: "string", default: "3" },
   },
 });
 const n = Number(values.invoices);
 if (!Number.isInteger(n) || n < 1) throw new Error("--invoices must be a positive whole number");
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) throw new Error("--repeat must be a positive whole number");
 const log = (message: string) => console.error(`[bench:webhooks] ${message}`);
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -131,24 +136,41 @@ async function main() {
   const db = database.db;
   const receiver = await startReceiver();
   try {
-    log(`seeding 3 tenants × ${n} accounts / items`);
-    const plain = await seededTenant(db, "WhPlain");
-    const rows = await seededTenant(db, "WhRows");
+    log(`seeding ${2 * repeat + 1} tenants × ${n} accounts / items`);
+    const pairs = [];
+    for (let i = 0; i < repeat; i++) {
+      const plain = await seededTenant(db, `WhPlain${i}`);
+      const rows = await seededTenant(db, `WhRows${i}`);
+      await addEndpoint(db, rows.tenantId, receiver.url);
+      pairs.push({ plain, rows });
+    }
     const live = await seededTenant(db, "WhLive");
-    await addEndpoint(db, rows.tenantId, receiver.url);
     await db.execute(sql`VACUUM (ANALYZE)`);
 
-    // 1 + 2: the outbox's consumers off, so the posting is timed alone
+    // 1 + 2: the outbox's consumers off, so the posting is timed alone; pairs alternate which goes first
     const quiet = composeRuntime({ jobs: new InlineJobRunner(), outbox: "off" });
-    const without = await postedRun(db, quiet, plain);
-    const withRows = await postedRun(db, quiet, rows);
-    const [{ outboxRows }] = await queryRows<{ outboxRows: number }>(
-      db,
-      sql`SELECT count(*)::int AS "outboxRows" FROM outbox_events WHERE billing_run_id = ${withRows.runId}::uuid AND type = 'invoice.posted'`,
-    );
-    log(`posting without outbox rows ${without.postingS} s, with ${outboxRows} rows ${withRows.postingS} s`);
-    // the "rows" tenant's messages are not part of the delivery measurement
-    await db.execute(sql`UPDATE webhook_endpoints SET enabled = false WHERE tenant_id = ${rows.tenantId}`);
+    const runs = { without: [] as number[], with: [] as number[] };
+    let outboxRows = 0;
+    for (const [i, { plain, rows }] of pairs.entries()) {
+      const order = i % 2 ? [rows, plain] : [plain, rows];
+      for (const t of order) {
+        const { runId, postingS } = await postedRun(db, quiet, t);
+        if (t === plain) runs.without.push(postingS);
+        else {
+          runs.with.push(postingS);
+          [{ outboxRows }] = await queryRows<{ outboxRows: number }>(
+            db,
+            sql`SELECT count(*)::int AS "outboxRows" FROM outbox_events WHERE billing_run_id = ${runId}::uuid AND type = 'invoice.posted'`,
+          );
+        }
+      }
+      // these tenants' messages are not part of the delivery measurement
+      await db.execute(sql`UPDATE webhook_endpoints SET enabled = false WHERE tenant_id = ${rows.tenantId}`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const without = { postingS: median(runs.without) };
+    const withRows = { postingS: median(runs.with) };
+    log(`posting without outbox rows ${runs.without.join(", ")} s; with ${outboxRows} rows ${runs.with.join(", ")} s`);
 
     // 3: live delivery by this process's sweeper, woken by the posting chunks' commits
     await addEndpoint(db, live.tenantId, receiver.url);
@@ -179,6 +201,7 @@ async function main() {
       posting_s_without: without.postingS,
       posting_s_with: withRows.postingS,
       posting_overhead: Math.round((withRows.postingS / without.postingS - 1) * 1000) / 1000,
+      posting_runs: runs,
       delivered: lags.length,
       deliveries_per_s: rate,
       p95_lag_ms: lags[Math.floor(lags.length * 0.95)] ?? null,

@@ -9,7 +9,6 @@ CREATE TABLE "outbox_events" (
 	"pending" text[] NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX "outbox_events_source_type_uq" ON "outbox_events" USING btree ("source_id","type");--> statement-breakpoint
 CREATE INDEX "outbox_events_pending_idx" ON "outbox_events" USING btree ("id") WHERE pending <> '{}';--> statement-breakpoint
 -- Tenant deletion also removes the tenant's outbox rows (they have no foreign key).
 CREATE OR REPLACE FUNCTION delete_tenant_rows_without_cascade() RETURNS trigger

@@ -28,6 +28,15 @@ export type JobFamily = {
   finish(db: Db, job: JobRef): Promise<{ next: JobRef | null; result: Record<string, unknown> }>;
 };
 
+/** onFailure (retries exhausted): the job is marked FAILED with the error (a chunk event's data carries the job too). */
+const failJobOf =
+  (family: JobFamily, deps: FunctionDeps) =>
+  async ({ event, error }: { event: { data: { event: { data: unknown } } }; error: unknown }) => {
+    const { chunk: _chunk, ...data } = event.data.event.data as Record<string, unknown>;
+    const job = family.fromEvent(data);
+    await handlerFor(job.kind).fail(await deps.getDb(), job, error);
+  };
+
 export const startedEventId = (family: JobFamily, job: JobRef) => (family.chunksCompleted ? `job-${job.jobId}` : `documents-${job.jobId}`);
 
 export const createPlanFunction = (family: JobFamily, deps: FunctionDeps) =>
@@ -39,10 +48,7 @@ export const createPlanFunction = (family: JobFamily, deps: FunctionDeps) =>
       concurrency: [{ key: "event.data.tenantId", limit: 5 }],
       idempotency: "event.data.jobId",
       retries: 3,
-      onFailure: async ({ event, error }) => {
-        const job = family.fromEvent(event.data.event.data as Record<string, unknown>);
-        await handlerFor(job.kind).fail(await deps.getDb(), job, error);
-      },
+      onFailure: failJobOf(family, deps),
     },
     async ({ event, step }) => {
       const job = family.fromEvent(event.data as Record<string, unknown>);
@@ -73,11 +79,7 @@ export const createChunkFunction = (family: JobFamily, deps: FunctionDeps) =>
       triggers: [family.chunkRequested],
       concurrency: [{ key: "event.data.tenantId", limit: family.chunkConcurrency }],
       retries: 3,
-      onFailure: async ({ event, error }) => {
-        const { chunk: _chunk, ...data } = event.data.event.data as Record<string, unknown>;
-        const job = family.fromEvent(data);
-        await handlerFor(job.kind).fail(await deps.getDb(), job, error);
-      },
+      onFailure: failJobOf(family, deps),
     },
     async ({ event, step }) => {
       const { chunk, ...data } = event.data as Record<string, unknown> & { chunk: JobChunk };
@@ -110,10 +112,7 @@ export const createFinishFunction = (family: JobFamily & { chunksCompleted: AnyE
       triggers: [family.chunksCompleted],
       idempotency: "event.data.jobId",
       retries: 3,
-      onFailure: async ({ event, error }) => {
-        const job = family.fromEvent(event.data.event.data as Record<string, unknown>);
-        await handlerFor(job.kind).fail(await deps.getDb(), job, error);
-      },
+      onFailure: failJobOf(family, deps),
     },
     async ({ event, step }) => {
       const job = family.fromEvent(event.data as Record<string, unknown>);

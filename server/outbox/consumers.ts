@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { loadRun } from "@/server/billing/runs-core";
 import { isAbandoned, runningJob } from "@/server/jobs/lifecycle";
@@ -8,14 +8,17 @@ import { sendRunNotification } from "@/server/notifications/run-notifications";
 import { OUTBOX_CONSUMERS, type OutboxConsumer, type RunMilestone } from "./outbox";
 
 // The outbox's consumers. Each claims rows still pending for it and removes itself from them once handled:
-// - webhooks: in the same transaction, stores one webhook_messages row per subscribed endpoint (webhook-id msg_<row>),
-//   set-based — the sweeper then delivers them;
+// - webhooks: in the same transaction, stores one webhook_messages row per subscribed endpoint (webhook-id derived from
+//   the fact's type and source, so the same fact is one message per endpoint), set-based — the sweeper delivers them;
 // - run-email: the run status e-mail (idempotency key run:<id>:<milestone>: sent once whatever is replayed);
 // - invoice-email: a run posted with "e-mail invoices" starts its EMAIL job (once; an abandoned one is taken over).
 // The two e-mail consumers act outside the database, so they act first and mark after: a crash in between repeats the
 // action, which its idempotency makes harmless.
 
 const WEBHOOK_FAN_OUT_BATCH = 5_000;
+
+/** The webhook-id of a fact's messages: msg_ and 32 hex digits, the same for every endpoint and every attempt. */
+export const webhookMessageId = (type: SQL, sourceId: SQL) => sql`'msg_' || md5(${type} || ':' || ${sourceId}::text)`;
 const ROW_BATCH = 100;
 
 /** Webhook messages for a batch of pending events; returns how many events were handled. */
@@ -30,7 +33,7 @@ export async function fanOutWebhooks(db: Db, limit = WEBHOOK_FAN_OUT_BATCH): Pro
           RETURNING o.id, o.tenant_id, o.type, o.billing_run_id, o.source_id, o.data, o.occurred_at
         ), stored AS (
           INSERT INTO webhook_messages (tenant_id, endpoint_id, message_id, event_type, occurred_at, data)
-          SELECT h.tenant_id, e.id, 'msg_' || h.id, h.type, h.occurred_at,
+          SELECT h.tenant_id, e.id, ${webhookMessageId(sql`h.type`, sql`h.source_id`)}, h.type, h.occurred_at,
             coalesce(h.data, jsonb_build_object(
               'invoiceId', i.id, 'number', i.number, 'type', i.type, 'currency', i.currency,
               'netTotal', i.net_total::text, 'taxTotal', i.tax_total::text, 'grossTotal', i.gross_total::text,

@@ -3,7 +3,9 @@ import { queryRows, type Queryable } from "@/db/client";
 import { formatRunNumber } from "@/lib/run-number";
 import { textArray } from "@/server/billing/stages/sql-arrays";
 
-// Writing facts to the transactional outbox (db/schema/outbox.ts), always inside the transaction of their cause.
+// Writing facts to the transactional outbox (db/schema/outbox.ts), always inside the transaction of their cause. A fact
+// is identified by (type, source): the webhook-id of its messages derives from them, so a fact written twice would
+// still be one message per endpoint (webhook_messages' unique key).
 // After that transaction commits, the caller wakes the consumers (runtime().outbox.wake) — a lost wake-up only delays
 // them until the sweeper's timer or the next start, never loses a row.
 
@@ -46,8 +48,7 @@ export async function recordRunMilestone(
   await tx.execute(
     sql`INSERT INTO outbox_events (tenant_id, type, billing_run_id, source_id, data, pending)
         VALUES (${m.tenantId}, ${`billing_run.${m.milestone.toLowerCase()}`}, ${m.runId}::uuid, ${m.jobId}::uuid,
-          ${JSON.stringify(data)}::jsonb, ${textArray(pending)})
-        ON CONFLICT (source_id, type) DO NOTHING`,
+          ${JSON.stringify(data)}::jsonb, ${textArray(pending)})`,
   );
   await tx.execute(notifySweepers);
 }
@@ -63,9 +64,7 @@ export async function recordInvoicesPosted(tx: Queryable, tenantId: string, runI
         SELECT ${tenantId}, 'invoice.posted', ${runId}::uuid, o.id, ${textArray([OUTBOX_CONSUMERS.webhooks])}
         FROM posting_order o
         WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = ${tenantId} AND e.enabled
-                        AND (cardinality(e.events) = 0 OR 'invoice.posted' = ANY(e.events)))
-        ORDER BY o.id
-        ON CONFLICT (source_id, type) DO NOTHING`,
+                        AND (cardinality(e.events) = 0 OR 'invoice.posted' = ANY(e.events)))`,
   );
   await tx.execute(notifySweepers);
 }

@@ -101,8 +101,12 @@ async function pooled<T>(items: T[], limit: number, task: (item: T) => Promise<v
 }
 
 /** Attempts the claimed messages: at most `deliveryConcurrency` at once, `endpointConcurrency` per endpoint. */
-async function deliverClaimed(db: Db, claimed: ClaimedDelivery[], options: AttemptOptions): Promise<void> {
-  const { deliveryConcurrency, endpointConcurrency } = runtime().settings.webhooks;
+async function deliverClaimed(
+  db: Db,
+  claimed: ClaimedDelivery[],
+  options: AttemptOptions,
+  { deliveryConcurrency, endpointConcurrency }: { deliveryConcurrency: number; endpointConcurrency: number },
+): Promise<void> {
   const byEndpoint = new Map<string, ClaimedDelivery[]>();
   for (const c of claimed) byEndpoint.set(c.message.endpointId, [...(byEndpoint.get(c.message.endpointId) ?? []), c]);
   const buffer: AttemptRecord[] = [];
@@ -150,17 +154,35 @@ async function deliverClaimed(db: Db, claimed: ClaimedDelivery[], options: Attem
   await flush();
 }
 
+/** Claim-deliver-record loops run side by side, so one's database work overlaps the other's HTTP requests. */
+const LANES = 2;
+
 /** One pass: attempts every due message once (in batches), returns how many attempts were made. */
 export async function sweepWebhookMessages(db: Db, options: AttemptOptions = {}): Promise<number> {
   await giveUpInterruptedLastAttempts(db);
-  const batch = Math.max(10, runtime().settings.webhooks.deliveryConcurrency * 4);
+  const { deliveryConcurrency, endpointConcurrency } = runtime().settings.webhooks;
+  // the limits hold for the pass: each lane gets its share
+  const limits = { deliveryConcurrency: Math.max(1, Math.ceil(deliveryConcurrency / LANES)), endpointConcurrency: Math.max(1, Math.ceil(endpointConcurrency / LANES)) };
+  const batch = Math.max(10, limits.deliveryConcurrency * 4);
   let attempted = 0;
-  for (;;) {
-    const claimed = await claimDueDeliveries(db, batch);
-    if (!claimed.length) return attempted;
-    await deliverClaimed(db, claimed, options);
-    attempted += claimed.length;
-  }
+  let crash: unknown = null;
+  await Promise.all(
+    Array.from({ length: LANES }, async () => {
+      while (!crash) {
+        const claimed = await claimDueDeliveries(db, batch);
+        if (!claimed.length) return;
+        try {
+          await deliverClaimed(db, claimed, options, limits);
+        } catch (error) {
+          crash = error; // a simulated kill: the other lane stops after its batch too
+          return;
+        }
+        attempted += claimed.length;
+      }
+    }),
+  );
+  if (crash) throw crash;
+  return attempted;
 }
 
 /** When the next pending message is due (a claimed one: when its lease ends), or null when none is pending. */
