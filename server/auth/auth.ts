@@ -19,13 +19,59 @@ const roles = {
   viewer: ac.newRole(memberAc.statements),
 };
 
-export function createAuth(db: Db) {
-  const appUrl = env.APP_URL;
+export type AuthOrigins = {
+  /** APP_URL: the public URL of the app (links, redirects); always trusted. */
+  appUrl: string;
+  /** TRUSTED_ORIGINS: further origins allowed to call the auth endpoints (comma-separated in the environment). */
+  trustedOrigins: string[];
+  /** Outside production the origin the request was sent to is trusted too, so `next dev` works on any host and port. */
+  production: boolean;
+};
+
+export function authOriginsFromEnv(): AuthOrigins {
+  return {
+    appUrl: env.APP_URL.replace(/\/$/, ""),
+    trustedOrigins: env.TRUSTED_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
+    production: (env.NODE_ENV ?? process.env.NODE_ENV) === "production",
+  };
+}
+
+/**
+ * The origins a browser may sign in from. Production: APP_URL and TRUSTED_ORIGINS only. Development: also the
+ * request's own origin (the dev server's host and port, or what a dev proxy forwards), so `PORT=3101 npm run dev`
+ * or http://127.0.0.1:3000 work without setting APP_URL.
+ */
+export function trustedOriginsFor(origins: AuthOrigins, request?: Request): string[] {
+  const fixed = [origins.appUrl, ...origins.trustedOrigins];
+  if (origins.production || !request) return fixed;
+  return [...fixed, ...requestOrigins(request)];
+}
+
+function requestOrigins(request: Request): string[] {
+  const found: string[] = [];
+  try {
+    const url = new URL(request.url);
+    found.push(url.origin);
+    const forwardedHost = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+    const host = forwardedHost || request.headers.get("host");
+    if (host) {
+      const protocol = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || url.protocol.replace(/:$/, "");
+      found.push(new URL(`${protocol}://${host}`).origin);
+    }
+  } catch {
+    // a request URL or host that does not parse trusts nothing extra
+  }
+  return found;
+}
+
+export function createAuth(db: Db, origins: AuthOrigins = authOriginsFromEnv()) {
   return betterAuth({
     appName: "Billrun",
-    baseURL: appUrl,
+    baseURL: origins.appUrl,
     secret: env.BETTER_AUTH_SECRET,
-    trustedOrigins: [appUrl, ...(env.TRUSTED_ORIGINS?.split(",").filter(Boolean) ?? [])],
+    trustedOrigins: (request) => trustedOriginsFor(origins, request),
+    // better-auth skips the origin check when NODE_ENV is "test"; Billrun's tests exercise the real check.
+    advanced: { disableOriginCheck: false },
     database: drizzleAdapter(db, { provider: "pg", schema }),
     emailAndPassword: { enabled: true, minPasswordLength: 8 },
     plugins: [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuth } from "@/server/auth/auth";
+import { createAuth, type AuthOrigins } from "@/server/auth/auth";
 import { resolveMembership } from "@/server/auth/viewer";
 import { addMembership } from "@/server/tenants/create-tenant";
 import { createTenantWithUser } from "@/tests/support/factories";
@@ -48,5 +48,39 @@ describe("auth (better-auth on our schema)", () => {
     expect(await resolveMembership(database.db, a.userId, null)).toMatchObject({ tenantId: a.tenantId, role: "owner" });
     // an organization the user is not a member of falls back to their own
     expect(await resolveMembership(database.db, b.userId, a.tenantId)).toMatchObject({ tenantId: b.tenantId });
+  });
+});
+
+describe("trusted origins (sign-in from the browser)", () => {
+  // The dev server started with PORT=3101 while APP_URL keeps its default.
+  async function signInFrom(origins: AuthOrigins, origin: string, url = `${origin}/api/auth/sign-in/email`) {
+    const member = await createTenantWithUser(database.db);
+    const [{ email }] = await database.db.select({ email: user.email }).from(user).where(eq(user.id, member.userId));
+    const auth = createAuth(database.db, origins);
+    return auth.handler(
+      new Request(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin, "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" },
+        body: JSON.stringify({ email, password: "correct-horse-battery" }),
+      }),
+    );
+  }
+  const appUrl = "http://localhost:3000";
+
+  it("in development, trusts the origin the dev server was reached on (any host and port)", async () => {
+    const development = { appUrl, trustedOrigins: [], production: false };
+    expect((await signInFrom(development, "http://localhost:3101")).status).toBe(200);
+    expect((await signInFrom(development, "http://127.0.0.1:3000")).status).toBe(200);
+    // not an arbitrary site, though: the origin must be the one the request was sent to
+    expect((await signInFrom(development, "http://evil.example", "http://localhost:3101/api/auth/sign-in/email")).status).toBe(403);
+  });
+
+  it("in production, trusts APP_URL and TRUSTED_ORIGINS only", async () => {
+    const production = { appUrl, trustedOrigins: ["https://admin.example.com"], production: true };
+    const refused = await signInFrom(production, "http://localhost:3101");
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/origin/i);
+    expect((await signInFrom(production, appUrl)).status).toBe(200);
+    expect((await signInFrom(production, "https://admin.example.com", "http://localhost:3000/api/auth/sign-in/email")).status).toBe(200);
   });
 });
