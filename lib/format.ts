@@ -10,9 +10,9 @@ const dateTimeFormat = new Intl.DateTimeFormat(DEFAULT_LOCALE, {
   hour: "2-digit",
   minute: "2-digit",
   second: "2-digit",
-  hour12: false,
+  hourCycle: "h23", // not hour12: false, which Node formats as 24:45:28 and browsers as 00:45:28 (a hydration mismatch)
 });
-const timeFormat = new Intl.DateTimeFormat(DEFAULT_LOCALE, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+const timeFormat = new Intl.DateTimeFormat(DEFAULT_LOCALE, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
 const integerFormat = new Intl.NumberFormat(DEFAULT_LOCALE);
 const percentFormat = new Intl.NumberFormat(DEFAULT_LOCALE, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" });
 
