@@ -4,6 +4,7 @@ import { ZipArchive } from "archiver";
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { formatRunNumber } from "@/server/billing/run-list";
+import { DomainError } from "@/server/errors";
 
 // A run's stored documents (PDF and XML of its posted invoices) as one streamed ZIP: documents are read from the
 // database in pages and appended as the reader consumes the archive; nothing is built in memory.
@@ -12,7 +13,10 @@ type StoredDocument = { invoiceId: string; kind: "PDF" | "XML"; fileName: string
 
 export const zipPageSize = { value: 50 };
 
-/** null when the run is not the tenant's. Entries are named "pdf/<file>" and "xml/<file>". */
+/**
+ * null when the run is not the tenant's. Entries are named "pdf/<file>" and "xml/<file>". A run without stored
+ * documents (of that kind) is refused with PRECONDITION_FAILED saying what to generate, never an empty archive.
+ */
 export async function streamRunDocumentsZip(
   db: Queryable,
   tenantId: string,
@@ -22,6 +26,12 @@ export async function streamRunDocumentsZip(
   const [run] = await queryRows<{ number: number }>(db, sql`SELECT number FROM billing_runs WHERE id = ${runId}::uuid AND tenant_id = ${tenantId}`);
   if (!run) return null;
   const kindFilter = kind ? sql`AND d.kind = ${kind}::document_kind` : sql``;
+  const [stored] = await queryRows<{ any: boolean }>(
+    db,
+    sql`SELECT EXISTS (SELECT 1 FROM documents d JOIN invoices i ON i.id = d.invoice_id
+          WHERE d.tenant_id = ${tenantId} AND i.tenant_id = ${tenantId} AND i.billing_run_id = ${runId}::uuid ${kindFilter}) AS any`,
+  );
+  if (!stored.any) throw new DomainError("PRECONDITION_FAILED", noDocumentsMessage(kind));
 
   const archive = new ZipArchive({ zlib: { level: 6 } });
   let processed = 0;
@@ -75,4 +85,10 @@ export async function streamRunDocumentsZip(
 
   const fileName = `${formatRunNumber(run.number)}-documents${kind ? `-${kind.toLowerCase()}` : ""}.zip`;
   return { fileName, stream: Readable.toWeb(archive) as unknown as ReadableStream<Uint8Array> };
+}
+
+export function noDocumentsMessage(kind?: "PDF" | "XML"): string {
+  return kind
+    ? `No ${kind} documents have been generated for this run yet: use Generate ${kind} first, then download.`
+    : "No documents have been generated for this run yet: use Generate PDF or Generate XML first, then download.";
 }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { replayMilestone } from "@/tests/support/runtime";
 import { waitForRunDocuments } from "@/server/documents/run-documents";
-import { streamRunDocumentsZip, zipPageSize } from "@/server/documents/run-documents-zip";
+import { noDocumentsMessage, streamRunDocumentsZip, zipPageSize } from "@/server/documents/run-documents-zip";
+import { problemResponse } from "@/server/api/problem";
 import { runNotificationKey } from "@/server/notifications/run-notifications";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs, type TestTenant } from "./billing-support";
@@ -138,6 +139,32 @@ describe("Generate XML / PDF for a run", () => {
     const other = await newTenant(database.db, { seed: false });
     expect(await streamRunDocumentsZip(database.db, other.tenantId, id)).toBeNull();
     await expect(other.caller.billingRuns.generateDocuments({ id, kind: "XML" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("run documents ZIP before anything was generated", () => {
+  it("explains what to generate (412 problem) instead of an empty archive", async () => {
+    const t = await newTenant(database.db, { accounts: 2, items: 10 });
+    const { id } = await postedRun(t);
+    const refusal = await streamRunDocumentsZip(database.db, t.tenantId, id).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refusal).toMatchObject({ code: "PRECONDITION_FAILED", message: noDocumentsMessage() });
+    // what the route answers (app/(dashboard)/billing-runs/[id]/documents.zip) and the run page toasts
+    const response = problemResponse(refusal, `/billing-runs/${id}/documents.zip`);
+    expect(response.status).toBe(412);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ detail: expect.stringMatching(/Generate PDF or Generate XML first/) });
+
+    // one kind generated: the other kind still explains itself, the whole archive has the XML
+    await generate(t, id, "XML");
+    await expect(streamRunDocumentsZip(database.db, t.tenantId, id, "PDF")).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/No PDF documents .* Generate PDF first/),
+    });
+    const zip = (await streamRunDocumentsZip(database.db, t.tenantId, id))!;
+    expect(Buffer.from(await new Response(zip.stream).arrayBuffer()).length).toBeGreaterThan(22); // 22 bytes: an empty ZIP
   });
 });
 

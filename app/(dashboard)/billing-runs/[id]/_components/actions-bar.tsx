@@ -244,10 +244,8 @@ export function ActionsBar({
             </DropdownMenuItem>
           )}
           {can("GENERATE_PDF") && (
-            <DropdownMenuItem asChild>
-              <a href={`/billing-runs/${run.id}/documents.zip`} download>
-                <DownloadIcon /> Download documents (ZIP)
-              </a>
+            <DropdownMenuItem onSelect={() => void downloadDocumentsZip(run.id)}>
+              <DownloadIcon /> Download documents (ZIP)
             </DropdownMenuItem>
           )}
           {sourceRunId && (
@@ -385,4 +383,28 @@ export function ActionsBar({
       />
     </div>
   );
+}
+
+/**
+ * Downloads the run's documents ZIP; a refusal (e.g. nothing generated yet) is toasted with the server's explanation
+ * instead of saving an error page as a file. The probe's streamed body is cancelled at once; the browser then
+ * downloads the archive itself (streamed to disk, not held in memory).
+ */
+async function downloadDocumentsZip(runId: string) {
+  const url = `/billing-runs/${runId}/documents.zip`;
+  const response = await fetch(url).catch(() => null);
+  if (!response) {
+    toast.error("Download failed", { description: "The server could not be reached. Try again." });
+    return;
+  }
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as { detail?: string } | null;
+    toast.error("Download failed", { description: problem?.detail ?? `${response.status} ${response.statusText}` });
+    return;
+  }
+  await response.body?.cancel().catch(() => undefined);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "";
+  link.click();
 }

@@ -2,10 +2,11 @@ import { getDb } from "@/db";
 import { getAuth } from "@/server/auth";
 import { roleAllows } from "@/server/auth/roles";
 import { resolveMembership } from "@/server/auth/viewer";
+import { problemResponse } from "@/server/api/problem";
 import { streamRunDocumentsZip } from "@/server/documents/run-documents-zip";
 
 // The run's stored documents as one streamed ZIP, for a signed-in user of the run's tenant.
-// ?kind=PDF or ?kind=XML restricts the archive to one kind.
+// ?kind=PDF or ?kind=XML restricts the archive to one kind. No documents yet: a 412 problem saying what to generate.
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -24,7 +25,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const membership = await resolveMembership(db, session.user.id, session.session.activeOrganizationId);
   if (!membership || !roleAllows(membership.role, "read")) return new Response("Not found", { status: 404 });
 
-  const zip = await streamRunDocumentsZip(db, membership.tenantId, id, rawKind as "PDF" | "XML" | undefined);
+  let zip: Awaited<ReturnType<typeof streamRunDocumentsZip>>;
+  try {
+    zip = await streamRunDocumentsZip(db, membership.tenantId, id, rawKind as "PDF" | "XML" | undefined);
+  } catch (error) {
+    return problemResponse(error, new URL(request.url).pathname);
+  }
   if (!zip) return new Response("Not found", { status: 404 });
   return new Response(zip.stream, {
     headers: {
