@@ -37,6 +37,7 @@ import { formatRunNumber } from "../../_components/run-status";
 import { CancelRunDialog } from "./cancel-run-dialog";
 import { ConfirmDialog } from "./confirm-dialog";
 import { latestOf, progressText } from "./job-indicator";
+import { postConfirmation } from "./post-summary";
 import type { Execution, RunAction, RunDetail } from "./types";
 import { isRunBusy } from "./use-run";
 import type { RunMutations } from "./use-run-mutations";
@@ -80,6 +81,8 @@ export function ActionsBar({
 
   const isPost = can("POST");
   const processLabel = run.processLabel ?? (isPost ? "Post" : "Process");
+  const processMutation = isPost ? mutations.post : mutations.process;
+  const postSummary = postConfirmation(run.invoiceCounts);
 
   function goBack() {
     if (window.history.length > 1) router.back();
@@ -87,7 +90,7 @@ export function ActionsBar({
   }
 
   function process() {
-    mutations.process.mutate(
+    processMutation.mutate(
       { id: run.id },
       {
         onSuccess: () => {
@@ -150,8 +153,8 @@ export function ActionsBar({
         {runningProgress && <span className="tabular-nums">{runningProgress}</span>}
       </Button>
     ) : can("PROCESS") ? (
-      <Button onClick={() => (isPost ? setConfirm("post") : process())} disabled={mutations.process.isPending}>
-        {mutations.process.isPending ? <Loader2Icon className="animate-spin" aria-hidden /> : isPost ? <SendIcon aria-hidden /> : <PlayIcon aria-hidden />}
+      <Button onClick={() => (isPost ? setConfirm("post") : process())} disabled={processMutation.isPending}>
+        {processMutation.isPending ? <Loader2Icon className="animate-spin" aria-hidden /> : isPost ? <SendIcon aria-hidden /> : <PlayIcon aria-hidden />}
         {processLabel}
       </Button>
     ) : busy ? (
@@ -322,13 +325,15 @@ export function ActionsBar({
         onOpenChange={(open) => setConfirm(open ? "post" : null)}
         title={`Post ${label}?`}
         description={
-          <p>
-            Every remaining draft invoice of this run gets its final number and becomes immutable. Rejected invoices must be
-            validated, quarantined or canceled first.
-          </p>
+          <div className="space-y-2" data-testid="post-summary">
+            {postSummary.lines.map((line) => (
+              <p key={line}>{line}</p>
+            ))}
+          </div>
         }
         confirmLabel="Post invoices"
-        pending={mutations.process.isPending}
+        confirmDisabled={postSummary.blocked}
+        pending={processMutation.isPending}
         onConfirm={process}
       />
       <ConfirmDialog

@@ -20,6 +20,7 @@ export function ConfirmDialog({
   description,
   confirmLabel,
   destructive,
+  confirmDisabled,
   pending,
   onConfirm,
 }: {
@@ -29,6 +30,8 @@ export function ConfirmDialog({
   description: React.ReactNode;
   confirmLabel: string;
   destructive?: boolean;
+  /** the action is not possible now (the description says why) */
+  confirmDisabled?: boolean;
   pending?: boolean;
   onConfirm: () => void;
 }) {
@@ -43,7 +46,7 @@ export function ConfirmDialog({
         </AlertDialogHeader>
         <AlertDialogFooter>
           <AlertDialogCancel disabled={pending}>Back</AlertDialogCancel>
-          <Button variant={destructive ? "destructive" : "default"} disabled={pending} onClick={onConfirm}>
+          <Button variant={destructive ? "destructive" : "default"} disabled={pending || confirmDisabled} onClick={onConfirm}>
             {pending && <Loader2Icon className="animate-spin" aria-hidden />}
             {confirmLabel}
           </Button>

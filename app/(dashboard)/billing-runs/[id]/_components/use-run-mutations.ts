@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useToastingMutation } from "@/components/mutation-error";
 import { useTRPC } from "@/components/providers/trpc-provider";
+import { processFailureTitle } from "./post-summary";
 
 /**
  * Run-level mutations; each refreshes every billing-run and invoice query once done and toasts a failure (a lost race
@@ -18,7 +19,9 @@ export function useRunMutations() {
     ]);
   return {
     refresh,
-    process: useToastingMutation(trpc.billingRuns.process.mutationOptions({ onSettled: refresh }), "Process failed"),
+    process: useToastingMutation(trpc.billingRuns.process.mutationOptions({ onSettled: refresh }), processFailureTitle(false)),
+    // the same procedure once the drafts are ready; its refusals (e.g. rejected invoices remain) are titled as a Post
+    post: useToastingMutation(trpc.billingRuns.process.mutationOptions({ onSettled: refresh }), processFailureTitle(true)),
     cancel: useToastingMutation(trpc.billingRuns.cancel.mutationOptions({ onSettled: refresh }), "Cancel failed"),
     setDisabled: useToastingMutation(trpc.billingRuns.setDisabled.mutationOptions({ onSettled: refresh }), "Could not change the run"),
     saveDescription: useToastingMutation(trpc.billingRuns.saveDescription.mutationOptions({ onSettled: refresh }), "Could not save the description"),
