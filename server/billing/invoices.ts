@@ -131,7 +131,15 @@ export type InvoiceLineRow = {
   itemsCount: number;
 };
 export type VatBreakdownRow = { vatCategory: string; vatRate: string; taxableAmount: string; taxAmount: string; exemptionReason: string | null };
-export type StatusHistoryRow = { fromStatus: InvoiceStatus | null; toStatus: InvoiceStatus; reason: string | null; actor: string | null; at: Date };
+/** `actor` as recorded ("user:<id>", "api-key:<id>", "system"…); `actorName` what a reader recognizes. */
+export type StatusHistoryRow = {
+  fromStatus: InvoiceStatus | null;
+  toStatus: InvoiceStatus;
+  reason: string | null;
+  actor: string | null;
+  actorName: string | null;
+  at: Date;
+};
 
 export async function getInvoice(db: Queryable, tenantId: string, invoiceId: string) {
   const [found] = await queryRows<InvoiceDetail & InvoiceRunState>(
@@ -169,8 +177,17 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
     ),
     queryRows<StatusHistoryRow>(
       db,
-      sql`SELECT from_status AS "fromStatus", to_status AS "toStatus", reason, actor, ${iso("at")} AS at FROM invoice_status_history
-          WHERE invoice_id = ${invoiceId}::uuid AND tenant_id = ${tenantId} ORDER BY at, id`,
+      // the user's name and e-mail, the API key's name (of this tenant); anything else as recorded
+      sql`SELECT h.from_status AS "fromStatus", h.to_status AS "toStatus", h.reason, h.actor,
+            COALESCE(
+              CASE WHEN u.id IS NOT NULL THEN COALESCE(NULLIF(u.name, '') || ' (' || u.email || ')', u.email) END,
+              'API key ' || k.name,
+              h.actor
+            ) AS "actorName", ${iso("h.at")} AS at
+          FROM invoice_status_history h
+          LEFT JOIN "user" u ON h.actor LIKE 'user:%' AND u.id = substr(h.actor, 6)
+          LEFT JOIN api_keys k ON h.actor LIKE 'api-key:%' AND k.tenant_id = ${tenantId} AND k.id::text = substr(h.actor, 9)
+          WHERE h.invoice_id = ${invoiceId}::uuid AND h.tenant_id = ${tenantId} ORDER BY h.at, h.id`,
     ),
   ]);
   return {

@@ -138,3 +138,27 @@ describe("invoices", () => {
     expect((await t.caller.invoices.get({ id: rows[0].id })).availableActions).toEqual([]);
   });
 });
+
+describe("invoice status history", () => {
+  it("names who changed the status: the user's name and e-mail, the API key's name, not user:<uuid>", async () => {
+    const t = await newTenant(database.db, { accounts: 2, items: 20 });
+    const runId = await draftsRun(t);
+    const [invoice] = (await t.caller.invoices.list({ runId })).rows;
+    await t.caller.invoices.bulkAction({ runId, action: "REJECT", target: { ids: [invoice.id] }, reason: "Wrong VAT id" });
+    const key = await one<{ id: string }>(
+      database.db,
+      sql`INSERT INTO api_keys (tenant_id, name, prefix, hash, role) VALUES (${t.tenantId}, 'ERP sync', 'br_test', ${`hash-${invoice.id}`}, 'operator') RETURNING id`,
+    );
+    await database.db.execute(sql`INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
+      VALUES (${t.tenantId}, ${invoice.id}::uuid, 'REJECTED', 'DRAFT', ${`api-key:${key.id}`})`);
+    const user = await one<{ name: string; email: string }>(database.db, sql`SELECT name, email FROM "user" WHERE id = ${t.userId}`);
+
+    const { statusHistory } = await t.caller.invoices.get({ id: invoice.id });
+    expect(statusHistory.map((h) => h.actorName)).toEqual([
+      statusHistory[0].actor, // created by the run: as recorded ("system")
+      `${user.name} (${user.email})`,
+      "API key ERP sync",
+    ]);
+    expect(statusHistory[1].actor).toBe(`user:${t.userId}`);
+  });
+});

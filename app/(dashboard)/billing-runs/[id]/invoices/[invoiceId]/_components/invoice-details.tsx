@@ -366,7 +366,7 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
                   </span>
                   <span className="text-xs text-muted-foreground">
                     {formatDateTime(entry.at)}
-                    {entry.actor ? ` · ${entry.actor}` : ""}
+                    {entry.actorName ? ` · ${entry.actorName}` : ""}
                   </span>
                   {entry.reason && <span>{entry.reason}</span>}
                 </li>
