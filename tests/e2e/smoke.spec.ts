@@ -8,6 +8,15 @@ test.describe("foundation smoke", () => {
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   });
 
+  test("has a favicon (no 404 for it on every page)", async ({ page }) => {
+    await page.goto("/login");
+    const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+    expect(href).toBeTruthy();
+    const icon = await page.request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  });
+
   test("refuses a wrong password with a message", async ({ page }) => {
     await page.goto("/login");
     await page.getByLabel("E-mail").fill("demo@billrun.local");
