@@ -10,6 +10,7 @@ import {
   ON_REJECT_ACTIONS,
   RUN_MODES,
 } from "./billing-values";
+import { countryProblem, currencyProblem } from "./iso-codes";
 
 // One zod schema per input, shared by tRPC, REST and forms. Only zod and plain value lists: client forms import it.
 
@@ -28,6 +29,21 @@ export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
   .refine(isCalendarDate, "is not a valid calendar date");
+
+/**
+ * An active ISO 4217 currency (lib/iso-codes.ts): not a 3-letter pattern; XXX, XTS, metals, SDR, fund codes and withdrawn
+ * codes are refused with the reason. Used wherever a currency is input: accounts, rated items, invoice filters.
+ */
+export const currencyCode = z.string({ error: "must be an ISO 4217 currency code, e.g. EUR" }).check((ctx) => {
+  const problem = currencyProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+});
+
+/** An assigned ISO 3166-1 alpha-2 country code (lib/iso-codes.ts), e.g. DE; UK, EL, XK and other non-ISO codes are refused. */
+export const countryCode = z.string({ error: "must be an ISO 3166-1 alpha-2 country code, e.g. DE" }).check((ctx) => {
+  const problem = countryProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+});
 
 const uuid = z.string().uuid("must be a UUID");
 
@@ -88,7 +104,7 @@ export const invoiceFilterFields = {
   accountQuery: z.string().trim().max(200).optional(),
   amountMin: z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number").optional(),
   amountMax: z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number").optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code").optional(),
+  currency: currencyCode.optional(),
   number: z.string().trim().max(100).optional(),
   hasReason: z.boolean().optional(),
 };

@@ -76,7 +76,7 @@ describe("POST /api/v1/rated-items", () => {
     const t = await tenantWithKey(db());
     await seedMasterData(db(), t.tenantId);
     const res = await ingest(t.key, {
-      items: [ratedItem(1, { quantity: "99999999999999.999999", unitPrice: "0.000001", amount: "0.100000", subscriptionExternalId: undefined })],
+      items: [ratedItem(1, { quantity: "99999999999999.999999", unitPrice: "0.000001", amount: "100000000.000000", subscriptionExternalId: undefined })],
     });
     expect(res.status).toBe(200);
     const [row] = await queryRows<{ q: string }>(db(), sql`SELECT quantity::text AS q FROM rated_items WHERE tenant_id = ${t.tenantId}`);
@@ -236,6 +236,90 @@ describe("POST /api/v1/rated-items", () => {
     expect(array.status).toBe(400);
     expect(array.body.errors[0].field).toBe("(body)");
     expect(await tableCounts(db())).toEqual(before);
+  });
+});
+
+describe("strict input: currencies, countries, signs, -0", () => {
+  it.each([
+    ["ZZZ", /"ZZZ" is not an active ISO 4217 currency code/],
+    ["XXX", /"XXX" is not a currency: .*no currency/],
+    ["XTS", /"XTS" is not a currency: .*reserved for testing/],
+    ["XAU", /"XAU" is not a currency: .*gold/],
+    ["HRK", /withdrawn ISO 4217 currency; use EUR/],
+  ])("refuses currency %s for items and accounts, naming the field and the reason", async (code, message) => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const before = await tableCounts(db());
+    const item = await ingest(t.key, { items: [ratedItem(1), ratedItem(2, { currency: code })] });
+    expect(item.status).toBe(400);
+    expect(item.body.errors).toEqual([{ field: "items.1.currency", message: expect.stringMatching(message) }]);
+    const account = await call(
+      postAccounts,
+      db(),
+      jsonRequest("POST", "/api/v1/accounts", { key: t.key, body: { accounts: [{ externalId: "A-ZZZ", name: "Z", currency: code }] } }),
+    );
+    expect(account.status).toBe(400);
+    expect(account.body.errors).toEqual([{ field: "accounts.0.currency", message: expect.stringMatching(message) }]);
+    expect(await tableCounts(db())).toEqual(before);
+  });
+
+  it.each([
+    ["UK", /"UK" is not an assigned ISO 3166-1 alpha-2 country code; use GB/],
+    ["ZZ", /"ZZ" is not an assigned ISO 3166-1 alpha-2 country code/],
+    ["XK", /"XK" is not an assigned ISO 3166-1/],
+    ["de", /in capitals: "DE"/],
+  ])("refuses country %s with the field and the reason", async (country, message) => {
+    const t = await tenantWithKey(db());
+    const before = await tableCounts(db());
+    const res = await call(
+      postAccounts,
+      db(),
+      jsonRequest("POST", "/api/v1/accounts", { key: t.key, body: { accounts: [{ externalId: "A-1", name: "One", currency: "EUR", country }] } }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: "accounts.0.country", message: expect.stringMatching(message) }]);
+    expect(await tableCounts(db())).toEqual(before);
+  });
+
+  it("refuses an amount whose sign or size does not fit quantity × unit price, storing nothing", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const res = await ingest(t.key, {
+      items: [
+        ratedItem(1),
+        ratedItem(2, { quantity: "-5", unitPrice: "1", amount: "5" }),
+        ratedItem(3, { quantity: "3", unitPrice: "0.10", amount: "0.40" }),
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: "items.1.amount", message: "has the wrong sign: quantity × unitPrice = -5 × 1 = -5 is negative but the amount 5 is positive" },
+      { field: "items.2.amount", message: expect.stringMatching(/^must equal quantity × unitPrice = 3 × 0.10 = 0.3 within 0.0050015 EUR .*; got 0.40$/) },
+    ]);
+    expect(await itemCount(t.tenantId)).toBe(0);
+    // within the tolerance: the product rounded to the cent, a credit, a tier's average price to 6 decimals
+    const ok = await ingest(t.key, {
+      items: [
+        ratedItem(4, { quantity: "3", unitPrice: "0.0125", amount: "0.04" }),
+        ratedItem(5, { quantity: "-2", unitPrice: "10", amount: "-20.00" }),
+        ratedItem(6, { quantity: "30000", unitPrice: "0.333333", amount: "10000.00" }),
+      ],
+    });
+    expect(ok).toMatchObject({ status: 200, body: { inserted: 3 } });
+  });
+
+  it("stores -0 as 0", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const res = await ingest(t.key, { items: [ratedItem(1, { quantity: "-0", unitPrice: "-0.00", amount: "-0.000000" })] });
+    expect(res.status).toBe(200);
+    const [row] = await queryRows<{ q: string; p: string; a: string }>(
+      db(),
+      sql`SELECT quantity::text AS q, unit_price::text AS p, amount::text AS a FROM rated_items WHERE tenant_id = ${t.tenantId}`,
+    );
+    expect(row).toEqual({ q: "0.000000", p: "0.000000", a: "0.000000" });
+    // and a re-send with "-0" is the same item, not a conflict
+    expect((await ingest(t.key, { items: [ratedItem(1, { quantity: "0", unitPrice: "-0", amount: "0" })] })).body).toMatchObject({ duplicates: 1 });
   });
 });
 

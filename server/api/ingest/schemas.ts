@@ -1,16 +1,25 @@
 import { z } from "zod";
 import { chargeType, vatCategory } from "@/db/schema/enums";
-import { isoDate } from "@/lib/billing-inputs";
+import { countryCode, currencyCode, isoDate } from "@/lib/billing-inputs";
+import { currencyExponent } from "@/lib/money";
 
 // Ingest inputs, shared by REST, tRPC and forms. References to other records are the tenant's own
 // external ids (accounts, subscriptions) and codes (charges), resolved in SQL within the tenant.
 
 export const MAX_BATCH = 10_000;
 
-/** numeric(20,6): up to 14 integer digits and 6 decimals, as a string (never parsed to a float). */
+const DECIMAL = /^-?\d{1,14}(\.\d{1,6})?$/;
+
+/** numeric(20,6): up to 14 integer digits and 6 decimals, as a string (never parsed to a float); "-0" becomes "0". */
 export const decimalString = z
   .string({ error: "must be a decimal string, e.g. \"12.50\"" })
-  .regex(/^-?\d{1,14}(\.\d{1,6})?$/, "must be a decimal string with at most 14 integer digits and 6 decimals, e.g. \"12.50\"");
+  .regex(DECIMAL, "must be a decimal string with at most 14 integer digits and 6 decimals, e.g. \"12.50\"")
+  .overwrite(withoutNegativeZero);
+
+/** "-0", "-0.00" → "0", "0.00": a zero has no sign (stored, compared and shown the same). */
+export function withoutNegativeZero(value: string): string {
+  return value.startsWith("-") && /^-0*(\.0*)?$/.test(value) ? value.slice(1) : value;
+}
 
 // Postgres text refuses NUL and JSON refuses lone UTF-16 surrogates: refuse them here, with a message.
 const storable = (v: string) => !v.includes("\u0000") && !/[\ud800-\udfff]/u.test(v);
@@ -41,8 +50,8 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine(storable, storableMessage);
 
-const currency = z.string({ error: "must be an ISO 4217 code" }).regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, e.g. EUR");
-const country = z.string({ error: "must be an ISO 3166 code" }).regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code in capitals, e.g. DE");
+const currency = currencyCode;
+const country = countryCode;
 
 function uniqueBy<T>(key: (row: T) => string, field: string) {
   return (rows: T[], ctx: z.RefinementCtx) => {
@@ -139,16 +148,69 @@ export const ratedItemInput = z
     chargeCode: externalId,
     description: text(500),
     quantity: decimalString,
+    /** the rated unit price; for tiers and volume discounts, the average price (amount ÷ quantity) to 6 decimals */
     unitPrice: decimalString,
-    /** excl. tax; the rated price, which may differ from quantity × unitPrice (tiers, discounts) */
+    /** excl. tax; quantity × unitPrice within AMOUNT_TOLERANCE (see amountProblem) */
     amount: decimalString,
     currency,
     usageDate: isoDate,
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    const problem = amountProblem(v.quantity, v.unitPrice, v.amount, v.currency);
+    if (problem) ctx.addIssue({ code: "custom", path: ["amount"], message: problem });
+  });
 export type RatedItemInput = z.infer<typeof ratedItemInput>;
 
 export const ingestRatedItemsInput = z
   .object({ items: batch(ratedItemInput, "items").superRefine(uniqueBy((i) => i.externalId, "externalId")) })
   .strict();
 export type IngestRatedItemsInput = z.input<typeof ingestRatedItemsInput>;
+
+/** The rule for a rated item's amount, in words (the OpenAPI document and the error messages say the same). */
+export const AMOUNT_TOLERANCE =
+  "amount must have the sign of quantity × unitPrice and equal it within half a minor unit of the currency (the amount " +
+  "rounded to the currency, e.g. 0.005 EUR, 0.5 JPY) plus half a unit of unitPrice's 6th decimal per unit of quantity " +
+  "(the unit price rounded to the 6 decimals stored, e.g. an average price of a tiered charge)";
+
+const SCALE = 1_000_000n;
+
+/** A decimal string of at most 6 decimals as an exact integer count of millionths (BigInt: never a float). */
+function micros(value: string): bigint {
+  const negative = value.startsWith("-");
+  const [whole, fraction = ""] = (negative ? value.slice(1) : value).split(".");
+  const n = BigInt(whole) * SCALE + BigInt(fraction.padEnd(6, "0"));
+  return negative ? -n : n;
+}
+
+/** A scaled integer as a plain decimal string without trailing zeros. */
+function decimalOf(n: bigint, digits: number): string {
+  const negative = n < 0n;
+  const s = (negative ? -n : n).toString().padStart(digits + 1, "0");
+  const whole = s.slice(0, s.length - digits);
+  const fraction = s.slice(s.length - digits).replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+const sign = (n: bigint) => (n > 0n ? 1 : n < 0n ? -1 : 0);
+
+/**
+ * Why a rated item's amount does not fit its quantity and unit price (null when it does). Exact integer arithmetic in
+ * 10⁻¹² units: |amount − quantity × unitPrice| ≤ ½·10^−exponent + ½·10⁻⁶·|quantity|, and the signs agree when both are
+ * non-zero. The first term is the rounding of the amount to the currency's minor unit (currencyExponent, the table the
+ * invoice lines are rounded with); the second is the rounding of the true unit price to the 6 decimals stored.
+ */
+export function amountProblem(quantity: string, unitPrice: string, amount: string, currency: string): string | null {
+  if (!DECIMAL.test(quantity) || !DECIMAL.test(unitPrice) || !DECIMAL.test(amount) || !/^[A-Z]{3}$/.test(currency)) return null;
+  const q = micros(quantity);
+  const product = q * micros(unitPrice); // 10⁻¹² units
+  const sent = micros(amount) * SCALE;
+  const shown = `quantity × unitPrice = ${quantity} × ${unitPrice} = ${decimalOf(product, 12)}`;
+  if (sign(product) !== 0 && sign(sent) !== 0 && sign(product) !== sign(sent)) {
+    return `has the wrong sign: ${shown} is ${sign(product) < 0 ? "negative" : "positive"} but the amount ${amount} is ${sign(sent) < 0 ? "negative" : "positive"}`;
+  }
+  const difference = sent > product ? sent - product : product - sent;
+  const twiceTolerance = 10n ** BigInt(12 - currencyExponent(currency)) + (q < 0n ? -q : q);
+  if (2n * difference <= twiceTolerance) return null;
+  return `must equal ${shown} within ${decimalOf(twiceTolerance * 5n, 13)} ${currency} (half a minor unit of ${currency}, plus half a unit of unitPrice's 6th decimal per unit of quantity); got ${amount}`;
+}
