@@ -61,25 +61,34 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
   const topAccounts = await queryRows<{ accountId: string; accountName: string; currency: string; net: string }>(
     db,
     sql`WITH s AS (${scope})
-        SELECT s.account_id AS "accountId", a.name AS "accountName", s.currency, sum(s.amount)::text AS net
-        FROM s JOIN customer_accounts a ON a.id = s.account_id
-        GROUP BY s.account_id, a.name, s.currency ORDER BY sum(s.amount) DESC, a.name LIMIT ${top}`,
+        SELECT "accountId", "accountName", currency, net::text AS net FROM (
+          SELECT s.account_id AS "accountId", a.name AS "accountName", s.currency, sum(s.amount) AS net,
+            row_number() OVER (PARTITION BY s.currency ORDER BY sum(s.amount) DESC, a.name) AS rank
+          FROM s JOIN customer_accounts a ON a.id = s.account_id
+          GROUP BY s.account_id, a.name, s.currency) ranked
+        WHERE rank <= ${top} ORDER BY currency, rank`,
   );
   const topSubscriptions = await queryRows<{ subscriptionId: string; subscriptionName: string; accountName: string; currency: string; amount: string }>(
     db,
     sql`WITH s AS (${scope})
-        SELECT r.subscription_id AS "subscriptionId", sub.name AS "subscriptionName", a.name AS "accountName", r.currency,
-          sum(r.amount)::text AS amount
-        FROM (${scopeItems(tenantId)}) r
-        JOIN subscriptions sub ON sub.id = r.subscription_id JOIN customer_accounts a ON a.id = r.account_id
-        GROUP BY r.subscription_id, sub.name, a.name, r.currency ORDER BY sum(r.amount) DESC LIMIT ${top}`,
+        SELECT "subscriptionId", "subscriptionName", "accountName", currency, amount::text AS amount FROM (
+          SELECT r.subscription_id AS "subscriptionId", sub.name AS "subscriptionName", a.name AS "accountName", r.currency,
+            sum(r.amount) AS amount,
+            row_number() OVER (PARTITION BY r.currency ORDER BY sum(r.amount) DESC, sub.name, r.subscription_id) AS rank
+          FROM (${scopeItems(tenantId)}) r
+          JOIN subscriptions sub ON sub.id = r.subscription_id JOIN customer_accounts a ON a.id = r.account_id
+          GROUP BY r.subscription_id, sub.name, a.name, r.currency) ranked
+        WHERE rank <= ${top} ORDER BY currency, rank`,
   );
   const topCharges = await queryRows<{ chargeId: string; code: string; label: string; chargeType: string; currency: string; net: string }>(
     db,
     sql`WITH s AS (${scope})
-        SELECT ch.id AS "chargeId", ch.code, ch.label, ch.type AS "chargeType", s.currency, sum(s.amount)::text AS net
-        FROM s JOIN charges ch ON ch.id = s.charge_id
-        GROUP BY ch.id, ch.code, ch.label, ch.type, s.currency ORDER BY sum(s.amount) DESC LIMIT ${top}`,
+        SELECT "chargeId", code, label, "chargeType", currency, net::text AS net FROM (
+          SELECT ch.id AS "chargeId", ch.code, ch.label, ch.type AS "chargeType", s.currency, sum(s.amount) AS net,
+            row_number() OVER (PARTITION BY s.currency ORDER BY sum(s.amount) DESC, ch.code) AS rank
+          FROM s JOIN charges ch ON ch.id = s.charge_id
+          GROUP BY ch.id, ch.code, ch.label, ch.type, s.currency) ranked
+        WHERE rank <= ${top} ORDER BY currency, rank`,
   );
   const [signs] = await queryRows<{ positive: number; negative: number; zero: number; source: string }>(
     db,
@@ -129,6 +138,7 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
       )
     : [];
 
+  // Tops are ranked per currency (EUR and USD amounts are not comparable): the first `top` of each, by currency.
   return {
     runId,
     counts: {

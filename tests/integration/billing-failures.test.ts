@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
+import { runStatistics } from "@/server/billing/statistics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, waitForInlineJobs } from "./billing-support";
@@ -82,6 +83,19 @@ describe("per-account failures and statistics", () => {
     expect(stats.top.accounts.length).toBe(8);
     expect(stats.top.charges.length).toBeGreaterThan(0);
     expect(stats.top.subscriptions.length).toBe(8);
+    // tops are ranked per currency (EUR and USD amounts are not comparable): the first two of each, biggest first
+    const tops = await runStatistics(database.db, t.tenantId, second.id, { top: 2 });
+    for (const list of [
+      tops.top.accounts.map((r) => ({ currency: r.currency, amount: r.net })),
+      tops.top.subscriptions.map((r) => ({ currency: r.currency, amount: r.amount })),
+      tops.top.charges.map((r) => ({ currency: r.currency, amount: r.net })),
+    ]) {
+      expect(list.map((r) => r.currency)).toEqual(["EUR", "EUR", "USD", "USD"]);
+      for (const currency of ["EUR", "USD"]) {
+        const amounts = list.filter((r) => r.currency === currency).map((r) => Number(r.amount));
+        expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+      }
+    }
     // items and per-subscription amounts are this run's claimed items only (the first run billed the earlier ones)
     const claimed = await queryRows<{ id: string; amount: string; n: number }>(
       database.db,

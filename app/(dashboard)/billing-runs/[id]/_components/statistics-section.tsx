@@ -227,22 +227,26 @@ function StatisticsReport({ stats }: { stats: RunStatistics }) {
 
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
         <TopList
-          title="Top subscriptions"
-          rows={stats.top.subscriptions.map((s) => ({
-            key: s.subscriptionId,
-            name: s.subscriptionName,
-            hint: s.accountName,
-            amount: formatMoney(s.amount, s.currency),
-          }))}
+          title={`Top subscriptions (${activeCurrency})`}
+          rows={stats.top.subscriptions
+            .filter((s) => s.currency === activeCurrency)
+            .map((s) => ({
+              key: s.subscriptionId,
+              name: s.subscriptionName,
+              hint: s.accountName,
+              amount: formatMoney(s.amount, s.currency),
+            }))}
         />
         <TopList
-          title="Top charges"
-          rows={stats.top.charges.map((c) => ({
-            key: `${c.chargeId}-${c.currency}`,
-            name: c.label,
-            hint: `${c.code} · ${humanize(c.chargeType)}`,
-            amount: formatMoney(c.net, c.currency),
-          }))}
+          title={`Top charges (${activeCurrency})`}
+          rows={stats.top.charges
+            .filter((c) => c.currency === activeCurrency)
+            .map((c) => ({
+              key: `${c.chargeId}-${c.currency}`,
+              name: c.label,
+              hint: `${c.code} · ${humanize(c.chargeType)}`,
+              amount: formatMoney(c.net, c.currency),
+            }))}
         />
       </div>
 
