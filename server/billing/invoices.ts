@@ -240,9 +240,9 @@ export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: Bulk
       "ids" in input.target
         ? sql`i.id = ANY(${uuidArray([...new Set(input.target.ids)])})`
         : sql.join([sql`TRUE`, ...filterSql(input.target.filter)], sql` AND `);
-    const selected = await queryRows<{ id: string; number: string | null; status: InvoiceStatus }>(
+    const selected = await queryRows<{ id: string; number: string | null; status: InvoiceStatus; accountName: string }>(
       tx,
-      sql`SELECT i.id::text, i.number, i.status FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
+      sql`SELECT i.id::text, i.number, i.status, a.name AS "accountName" FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
           WHERE i.tenant_id = ${tenantId} AND i.billing_run_id = ${run.id}::uuid AND ${targetWhere}
           ORDER BY a.name, i.id FOR UPDATE OF i`,
     );
@@ -302,6 +302,8 @@ export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: Bulk
     }
     const selectedIds = new Set(selected.map((s) => s.id));
     const ordered = [...selected.map((s) => results.get(s.id)!), ...[...results.values()].filter((r) => !selectedIds.has(r.invoiceId))];
-    return { results: ordered, quarantineRunId };
+    // who each invoice is for, so a result reads "Acme GmbH — Done" (drafts have no number yet)
+    const accountNames: Record<string, string> = Object.fromEntries(selected.map((s) => [s.id, s.accountName]));
+    return { results: ordered, accountNames, quarantineRunId };
   });
 }

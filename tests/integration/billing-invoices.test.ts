@@ -64,6 +64,8 @@ describe("invoices", () => {
     });
     const rejected = await t.caller.invoices.bulkAction({ runId, action: "REJECT", target: { ids: [a.id, b.id] }, reason: "Wrong VAT id" });
     expect(rejected.results.map((r) => r.outcome)).toEqual(["DONE", "DONE"]);
+    // the results name each invoice's account (drafts have no number; an id alone means nothing to a reader)
+    expect(rejected.accountNames).toEqual({ [a.id]: a.accountName, [b.id]: b.accountName });
     const again = await t.caller.invoices.bulkAction({ runId, action: "REJECT", target: { ids: [a.id] }, reason: "x" });
     expect(again.results[0]).toMatchObject({ outcome: "SKIPPED", reason: "already rejected" });
     const withReason = await t.caller.invoices.list({ runId, hasReason: true });
@@ -75,6 +77,7 @@ describe("invoices", () => {
       { invoiceId: c.id, number: null, outcome: "SKIPPED", reason: expect.stringMatching(/already a draft/) },
       { invoiceId: "00000000-0000-4000-8000-000000000000", number: null, outcome: "SKIPPED", reason: "not an invoice of this run" },
     ]);
+    expect(Object.keys(validated.accountNames).sort()).toEqual([a.id, c.id].sort());
 
     const canceled = await t.caller.invoices.bulkAction({ runId, action: "CANCEL", target: { filter: { status: ["REJECTED"] } }, items: "REOPEN" });
     expect(canceled.results).toEqual([{ invoiceId: b.id, number: null, outcome: "DONE" }]);

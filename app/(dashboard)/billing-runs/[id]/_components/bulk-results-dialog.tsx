@@ -17,7 +17,7 @@ export function BulkResultsDialog({
   onClose: () => void;
 }) {
   if (!result) return null;
-  const { results, quarantineRunId } = result.data;
+  const { results, accountNames, quarantineRunId } = result.data;
   const done = results.filter((r) => r.outcome === "DONE").length;
   const skipped = results.length - done;
   const sorted = [...results].sort((a, b) => (a.outcome === b.outcome ? 0 : a.outcome === "SKIPPED" ? -1 : 1));
@@ -34,7 +34,7 @@ export function BulkResultsDialog({
           {sorted.map((r) => (
             <li key={r.invoiceId} className="flex items-start justify-between gap-3 px-3 py-2" data-testid="bulk-result">
               <div className="grid min-w-0 gap-0.5">
-                <span className="truncate font-medium">{r.number ?? (r as { accountName?: string }).accountName ?? r.invoiceId.slice(0, 8)}</span>
+                <span className="truncate font-medium">{resultLabel(r, accountNames[r.invoiceId])}</span>
                 {r.reason && <span className="text-muted-foreground">{r.reason}</span>}
               </div>
               <Badge variant={r.outcome === "DONE" ? "success" : "warning"}>{r.outcome === "DONE" ? "Done" : "Skipped"}</Badge>
@@ -52,4 +52,10 @@ export function BulkResultsDialog({
       </DialogContent>
     </Dialog>
   );
+}
+
+/** "INV-2026-000042 · Acme GmbH", "Acme GmbH" for a draft; an id that is not an invoice of the run stays whole. */
+function resultLabel(r: BulkResult["results"][number], accountName: string | undefined): string {
+  if (!accountName) return r.number ?? `Invoice ${r.invoiceId}`;
+  return r.number ? `${r.number} · ${accountName}` : accountName;
 }
