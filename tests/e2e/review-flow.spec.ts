@@ -150,6 +150,8 @@ test("desktop: create, process, review, post, cancel another run", async ({ page
   await cancelDialog.getByRole("radio", { name: /Re-open rated items/ }).check();
   await cancelDialog.getByRole("button", { name: "Cancel billing run" }).click();
   await expect(runStatus(page)).toHaveText("Canceled", { timeout: 90_000 });
+  // feedback when it is done, not only when it was asked
+  await expect(page.getByText(/^BR-\d+ canceled$/)).toBeVisible();
   await saveScreenshot(page, "desktop-run-canceled");
 
   await page.goto("/billing-runs");

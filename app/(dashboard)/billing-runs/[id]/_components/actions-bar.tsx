@@ -21,7 +21,7 @@ import {
 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import {
@@ -34,7 +34,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { formatCount } from "@/lib/format";
 import { formatRunNumber } from "../../_components/run-status";
-import { CancelRunDialog } from "./cancel-run-dialog";
+import { CancelRunDialog, type ItemsChoice } from "./cancel-run-dialog";
 import { ConfirmDialog } from "./confirm-dialog";
 import { latestOf, progressText } from "./job-indicator";
 import { postConfirmation } from "./post-summary";
@@ -83,6 +83,24 @@ export function ActionsBar({
   const processLabel = run.processLabel ?? (isPost ? "Post" : "Process");
   const processMutation = isPost ? mutations.post : mutations.process;
   const postSummary = postConfirmation(run.invoiceCounts);
+
+  // Cancel runs as a job: say so when asked, and again (same toast) when the run is canceled or the job failed.
+  const cancelWatch = useRef<ItemsChoice | null>(null);
+  const cancelToast = `cancel-${run.id}`;
+  useEffect(() => {
+    const items = cancelWatch.current;
+    if (!items) return;
+    if (run.status === "CANCELED") {
+      cancelWatch.current = null;
+      toast.success(`${label} canceled`, {
+        id: cancelToast,
+        description: items === "REOPEN" ? "Its rated items are open again for the next run." : "Its rated items are canceled.",
+      });
+    } else if (run.status === "FAILED") {
+      cancelWatch.current = null;
+      toast.error(`Cancel of ${label} failed`, { id: cancelToast, description: run.errorSummary ?? "See the execution report." });
+    }
+  }, [run.status, run.errorSummary, label, cancelToast]);
 
   function goBack() {
     if (window.history.length > 1) router.back();
@@ -380,7 +398,11 @@ export function ActionsBar({
             {
               onSuccess: () => {
                 setCancelOpen(false);
-                toast.success(`Canceling ${label}; rated items ${items === "REOPEN" ? "re-opened" : "canceled"}`);
+                cancelWatch.current = items;
+                toast(`Canceling ${label}…`, {
+                  id: cancelToast,
+                  description: items === "REOPEN" ? "Its draft invoices are canceled and its rated items re-opened." : "Its draft invoices and rated items are canceled.",
+                });
               },
             },
           )

@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCount, formatDateTime, formatDuration, humanize } from "@/lib/format";
+import { progressCaption } from "./job-indicator";
 import { LogDialog } from "./log-dialog";
 import { Section } from "./section";
 import type { Execution, RunDetail } from "./types";
@@ -32,7 +33,9 @@ function ExecutionStatus({ status }: { status: Execution["status"] }) {
   return <Badge variant="success">Succeeded</Badge>;
 }
 
-function Progress({ done, total, running }: { done: number; total: number; running: boolean }) {
+function Progress({ execution }: { execution: Execution }) {
+  const { done, total } = execution;
+  const running = execution.status === "RUNNING";
   const pct = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : running ? 0 : 100;
   return (
     <div className="grid min-w-28 gap-1">
@@ -47,7 +50,7 @@ function Progress({ done, total, running }: { done: number; total: number; runni
         <div className="h-full rounded-full bg-primary transition-[width] duration-500" style={{ width: `${pct}%` }} />
       </div>
       <span className="text-xs text-muted-foreground tabular-nums">
-        {formatCount(done)} / {formatCount(total)}
+        {progressCaption(execution)}
       </span>
     </div>
   );
@@ -141,7 +144,7 @@ export function ExecutionReportSection({
                         <ExecutionStatus status={execution.status} />
                       </TableCell>
                       <TableCell>
-                        <Progress done={execution.done} total={execution.total} running={execution.status === "RUNNING"} />
+                        <Progress execution={execution} />
                       </TableCell>
                       <TableCell>{formatDateTime(execution.startedAt)}</TableCell>
                       <TableCell className="tabular-nums">{formatDuration(execution.startedAt, execution.endedAt)}</TableCell>
@@ -163,7 +166,7 @@ export function ExecutionReportSection({
                     <span className="font-medium">{jobLabel[execution.kind] ?? humanize(execution.kind)}</span>
                     <ExecutionStatus status={execution.status} />
                   </div>
-                  <Progress done={execution.done} total={execution.total} running={execution.status === "RUNNING"} />
+                  <Progress execution={execution} />
                   <div className="flex items-center justify-between gap-2 text-xs text-muted-foreground">
                     <span>
                       {formatDateTime(execution.startedAt)} · {formatDuration(execution.startedAt, execution.endedAt)}
