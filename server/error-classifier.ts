@@ -24,6 +24,8 @@ export type ClassifiedError = {
   /** The same request may succeed if sent again (a lost race), as opposed to a state that refuses it. */
   retryable: boolean;
   retryAfterSeconds?: number;
+  /** DomainError extensions (REST adds them to the problem document). */
+  extensions?: Record<string, unknown>;
 };
 
 export const CONCURRENT_CHANGE_MESSAGE = "A concurrent request changed the same data; retry the request";
@@ -88,7 +90,9 @@ function classifyDatabaseError(db: DbErrorFields): ClassifiedError | undefined {
 }
 
 export function classifyError(error: unknown): ClassifiedError {
-  if (error instanceof DomainError) return { code: error.code, message: error.message, issues: error.issues, retryable: false };
+  if (error instanceof DomainError) {
+    return { code: error.code, message: error.message, issues: error.issues, retryable: false, ...(error.extensions ? { extensions: error.extensions } : {}) };
+  }
   if (error instanceof ZodError) {
     const issues = issuesFromZod(error);
     return { code: "BAD_REQUEST", message: describeIssues(issues), issues, retryable: false };

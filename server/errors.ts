@@ -18,6 +18,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly issues: FieldIssue[] = [],
+    /** Extra members of the answer (REST: problem+json extension members), e.g. the rows of an ingest conflict. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "DomainError";

@@ -57,6 +57,8 @@ export type ProblemDetails = {
   code: HttpProblemCode;
   errors: FieldIssue[];
   instance?: string;
+  /** Extension members (RFC 9457 §3.2), e.g. `conflicts` of a rated-items ingest. */
+  [extension: string]: unknown;
 };
 
 /** At most this many field errors are listed; `detail` says how many there were. */
@@ -91,7 +93,7 @@ export function toProblem(error: unknown, instance?: string): { problem: Problem
   const classified = classifyError(error);
   if (classified.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, instance }, "api: unexpected error");
   const headers: Record<string, string> = classified.retryAfterSeconds ? { "Retry-After": String(classified.retryAfterSeconds) } : {};
-  return { problem: problem(classified.code, classified.message, classified.issues, instance), headers };
+  return { problem: { ...classified.extensions, ...problem(classified.code, classified.message, classified.issues, instance) }, headers };
 }
 
 export function problemResponse(error: unknown, instance?: string): Response {

@@ -194,13 +194,16 @@ describe("POST /api/v1/rated-items", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let signal!: () => void;
     const insertedUncommitted = new Promise<void>((resolve) => (signal = resolve));
-    // another writer has inserted item 7 and not committed yet
+    // another writer has inserted item 7 (with the same content) and not committed yet
+    const seven = items[7];
     const other = db().transaction(async (tx) => {
-      await tx.execute(sql`INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency,
-          usage_date, external_id)
-        SELECT tenant_id, account_id, charge_id, 'other writer', 1, 1, 1, currency, usage_date, ${items[7].externalId}
-        FROM (SELECT a.tenant_id, a.id AS account_id, c.id AS charge_id, a.currency, DATE '2026-10-01' AS usage_date
-              FROM customer_accounts a JOIN charges c ON c.tenant_id = a.tenant_id WHERE a.tenant_id = ${t.tenantId} LIMIT 1) x`);
+      await tx.execute(sql`INSERT INTO rated_items (tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
+          currency, usage_date, external_id)
+        SELECT a.tenant_id, a.id, s.id, c.id, ${seven.description}, ${seven.quantity}::numeric, ${seven.unitPrice}::numeric, ${seven.amount}::numeric,
+          ${seven.currency}, ${seven.usageDate}::date, ${seven.externalId}
+        FROM customer_accounts a JOIN subscriptions s ON s.account_id = a.id AND s.external_id = ${seven.subscriptionExternalId}
+          JOIN charges c ON c.tenant_id = a.tenant_id AND c.code = ${seven.chargeCode}
+        WHERE a.tenant_id = ${t.tenantId} AND a.external_id = ${seven.accountExternalId}`);
       signal();
       await held;
     });
@@ -320,6 +323,104 @@ describe("strict input: currencies, countries, signs, -0", () => {
     expect(row).toEqual({ q: "0.000000", p: "0.000000", a: "0.000000" });
     // and a re-send with "-0" is the same item, not a conflict
     expect((await ingest(t.key, { items: [ratedItem(1, { quantity: "0", unitPrice: "-0", amount: "0" })] })).body).toMatchObject({ duplicates: 1 });
+  });
+});
+
+describe("conflicts: a re-sent externalId with other content", () => {
+  const ingestWith = (key: string, query: string, body: unknown) =>
+    call(postRatedItems, db(), jsonRequest("POST", `/api/v1/rated-items${query}`, { key, body }));
+  const stored = (tenantId: string) =>
+    queryRows<{ e: string; amount: string; quantity: string; account: string; description: string }>(
+      db(),
+      sql`SELECT r.external_id AS e, r.amount::text, r.quantity::text, a.external_id AS account, r.description
+          FROM rated_items r JOIN customer_accounts a ON a.id = r.account_id WHERE r.tenant_id = ${tenantId} ORDER BY r.external_id`,
+    );
+
+  it("answers 409 with each conflicting row's index, the stored and the sent values, and stores nothing of the batch", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const items = Array.from({ length: 5 }, (_, n) => ratedItem(n));
+    expect((await ingest(t.key, { items })).status).toBe(200);
+    const before = await stored(t.tenantId);
+    const counts = await tableCounts(db());
+    const resent = [
+      ratedItem(0, { amount: "0.300000" }), // same value, other spelling: not a conflict
+      ratedItem(1, { quantity: "4", amount: "0.40" }),
+      ratedItem(9), // new
+      ratedItem(3, { accountExternalId: "ACC-3", subscriptionExternalId: "SUB-3" }),
+    ];
+    const res = await ingest(t.key, { items: resent });
+    expect(res.status).toBe(409);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.body.code).toBe("CONFLICT");
+    expect(res.body.detail).toMatch(/^2 of 4 items have an externalId this tenant already has with other content; nothing was stored/);
+    expect(res.body.errors).toEqual([
+      { field: "items.1.quantity", message: 'item "ITEM-1" is stored with quantity "3.000000", sent "4"' },
+      { field: "items.1.amount", message: 'item "ITEM-1" is stored with amount "0.300000", sent "0.40"' },
+      { field: "items.3.accountExternalId", message: 'item "ITEM-3" is stored with accountExternalId "ACC-1", sent "ACC-3"' },
+      { field: "items.3.subscriptionExternalId", message: 'item "ITEM-3" is stored with subscriptionExternalId "SUB-1", sent "SUB-3"' },
+    ]);
+    expect(res.body.conflicts).toEqual([
+      {
+        index: 1,
+        externalId: "ITEM-1",
+        fields: ["quantity", "amount"],
+        stored: expect.objectContaining({ accountExternalId: "ACC-2", quantity: "3.000000", unitPrice: "0.100000", amount: "0.300000", usageDate: "2026-10-05" }),
+        sent: expect.objectContaining({ accountExternalId: "ACC-2", quantity: "4", unitPrice: "0.10", amount: "0.40" }),
+        state: "OPEN",
+        billingRunId: null,
+        invoiceNumber: null,
+      },
+      expect.objectContaining({ index: 3, externalId: "ITEM-3", fields: ["accountExternalId", "subscriptionExternalId"], state: "OPEN" }),
+    ]);
+    expect(await stored(t.tenantId)).toEqual(before);
+    expect(await tableCounts(db())).toEqual(counts);
+    // identical re-sends stay idempotent
+    expect(await ingest(t.key, { items })).toMatchObject({ status: 200, body: { received: 5, inserted: 0, duplicates: 5 } });
+  });
+
+  it("?onConflict=update replaces open items in place and inserts the new ones", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    await ingest(t.key, { items: [ratedItem(1), ratedItem(2)] });
+    const res = await ingestWith(t.key, "?onConflict=update", {
+      items: [ratedItem(1, { quantity: "4", amount: "0.40", description: "Corrected" }), ratedItem(2), ratedItem(3)],
+    });
+    expect(res).toMatchObject({ status: 200, body: { received: 3, inserted: 1, duplicates: 1, updated: 1 } });
+    expect(await stored(t.tenantId)).toEqual([
+      { e: "ITEM-1", amount: "0.400000", quantity: "4.000000", account: "ACC-2", description: "Corrected" },
+      { e: "ITEM-2", amount: "0.300000", quantity: "3.000000", account: "ACC-3", description: "Usage 2" },
+      { e: "ITEM-3", amount: "0.300000", quantity: "3.000000", account: "ACC-1", description: "Usage 3" },
+    ]);
+  });
+
+  it("?onConflict=update refuses an item claimed by a billing run, with the reason, and stores nothing of the batch", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    await ingest(t.key, { items: [ratedItem(1), ratedItem(2)] });
+    const runId = "00000000-0000-4000-8000-000000000001";
+    await db().execute(sql`INSERT INTO rated_item_claims (rated_item_id, tenant_id, billing_run_id)
+      SELECT id, tenant_id, ${runId}::uuid FROM rated_items WHERE tenant_id = ${t.tenantId} AND external_id = 'ITEM-2'`);
+    const before = await stored(t.tenantId);
+    const counts = await tableCounts(db());
+    const res = await ingestWith(t.key, "?onConflict=update", {
+      items: [ratedItem(1, { description: "Corrected 1" }), ratedItem(2, { description: "Corrected 2" }), ratedItem(3)],
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/^1 of 3 items change items that are no longer open \(claimed, billed or canceled\); nothing was stored/);
+    expect(res.body.errors).toEqual([
+      { field: "items.1.description", message: expect.stringMatching(/^item "ITEM-2" is stored with description "Usage 2", sent "Corrected 2"; not updated: it is claimed by a billing run/) },
+    ]);
+    expect(res.body.conflicts).toEqual([expect.objectContaining({ index: 1, externalId: "ITEM-2", fields: ["description"], state: "CLAIMED", billingRunId: runId })]);
+    expect(await stored(t.tenantId)).toEqual(before);
+    expect(await tableCounts(db())).toEqual(counts);
+  });
+
+  it("refuses an unknown onConflict value", async () => {
+    const t = await tenantWithKey(db());
+    const res = await ingestWith(t.key, "?onConflict=overwrite", { items: [ratedItem(1)] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: "onConflict", message: "must be one of reject, update" }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
-import { badRequest, type FieldIssue } from "@/server/errors";
+import { badRequest, DomainError, type FieldIssue } from "@/server/errors";
 import { ingestRatedItemsInput, type IngestRatedItemsInput } from "./schemas";
 
 type Unresolved = {
@@ -14,22 +14,77 @@ type Unresolved = {
   otherAccount: boolean;
 };
 
-export type IngestResult = { received: number; inserted: number; duplicates: number };
+/** `updated` only with onConflict=update: items whose content was replaced (not counted as duplicates). */
+export type IngestResult = { received: number; inserted: number; duplicates: number; updated?: number };
+
+/** What to do with a sent item whose external id the tenant already has with other content. */
+export type OnConflict = "reject" | "update";
+export const ON_CONFLICT_VALUES: readonly OnConflict[] = ["reject", "update"];
+
+/** The compared content of a rated item, as sent (the API's field names; references by external id / code). */
+export type ItemContent = {
+  accountExternalId: string;
+  subscriptionExternalId: string | null;
+  chargeCode: string;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  amount: string;
+  currency: string;
+  usageDate: string;
+};
+
+/** One row of a 409: the sent row's index, which fields differ, the stored and the sent values, and the stored item's state. */
+export type ItemConflict = {
+  index: number;
+  externalId: string;
+  fields: (keyof ItemContent)[];
+  stored: ItemContent;
+  sent: ItemContent;
+  /** OPEN (not claimed by a run), CLAIMED (by a run not posted yet), BILLED (on a posted invoice) or CANCELED */
+  state: "OPEN" | "CLAIMED" | "BILLED" | "CANCELED";
+  billingRunId: string | null;
+  invoiceNumber: string | null;
+};
+
+type ConflictRow = Omit<ItemConflict, "fields" | "sent"> & { differs: Record<keyof ItemContent, boolean> };
+
+const CONTENT_FIELDS: (keyof ItemContent)[] = [
+  "accountExternalId",
+  "subscriptionExternalId",
+  "chargeCode",
+  "description",
+  "quantity",
+  "unitPrice",
+  "amount",
+  "currency",
+  "usageDate",
+];
 
 /**
  * Stores a batch of rated items in one set-based statement. The whole batch is validated first; references
  * are resolved within the tenant in the same statement, and any unknown one stores nothing. Items whose
- * external id the tenant already has are skipped, so sending a batch again (even concurrently) stores each item once.
+ * external id the tenant already has with the same content are skipped (counted as duplicates), so sending a batch
+ * again (even concurrently) stores each item once. An item whose external id exists with other content is a conflict:
+ * nothing of the batch is stored and the answer (409) lists each such row with the stored and the sent values — unless
+ * `onConflict` is "update", which replaces the content of items still OPEN and not claimed by any run (a claimed, billed
+ * or canceled item still refuses the whole batch, with its state).
  */
-export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput: IngestRatedItemsInput): Promise<IngestResult> {
+export async function ingestRatedItems(
+  db: Queryable,
+  tenantId: string,
+  rawInput: IngestRatedItemsInput,
+  options: { onConflict?: OnConflict } = {},
+): Promise<IngestResult> {
   const { items } = ingestRatedItemsInput.parse(rawInput);
+  const update = options.onConflict === "update";
   const column = (pick: (item: (typeof items)[number]) => string | undefined) => pgArrayLiteral(items.map(pick));
   // Fast path: leave out the external ids the tenant already has and insert plainly (ON CONFLICT's speculative
   // insertion costs ~40 % more per row). A concurrent batch with the same ids makes the plain insert fail on the
   // unique key after the other commits; the statement is then run again with ON CONFLICT DO NOTHING.
   // (Called outside a transaction: the failed statement leaves nothing behind.)
   const run = (onConflict: boolean) =>
-    queryRows<{ inserted: number; badCount: number; bad: Unresolved[] }>(
+    queryRows<{ inserted: number; updated: number; badCount: number; bad: Unresolved[]; conflictCount: number; conflicts: ConflictRow[] }>(
       db,
       // One array parameter per column (not one per value: 10,000 rows × 10 columns would exceed the protocol's
       // 65,535 parameters), unnested into rows; cheaper for Postgres than parsing the batch as jsonb.
@@ -54,8 +109,27 @@ export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput
             SELECT x.c, (SELECT id FROM charges WHERE tenant_id = ${tenantId} AND code = x.c) AS charge_id
             FROM (SELECT DISTINCT c FROM input) x
           ), resolved AS (
-            SELECT r.*, acc.account_id, sub.subscription_id, sub.subscription_account_id, ch.charge_id
+            SELECT r.*, acc.account_id, sub.subscription_id, sub.subscription_account_id, ch.charge_id,
+              old.id AS old_id, old.status AS old_status, old.account_id AS old_account_id,
+              -- which stored fields differ from the sent ones (numbers compared as numbers: "0.3" = "0.300000")
+              old.id IS NOT NULL AND (old.account_id IS DISTINCT FROM acc.account_id OR old.subscription_id IS DISTINCT FROM sub.subscription_id
+                OR old.charge_id IS DISTINCT FROM ch.charge_id OR old.description <> r.d OR old.quantity <> r.q OR old.unit_price <> r.p
+                OR old.amount <> r.m OR old.currency <> r.cur OR old.usage_date <> r.u) AS differs
             FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s
+            -- a probe of the unique index per item (NOT EXISTS may become a hash of every item the tenant has)
+            LEFT JOIN LATERAL (SELECT x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
+                x.amount, x.currency, x.usage_date
+              FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = r.e LIMIT 1) old ON TRUE
+          ), changed AS MATERIALIZED (
+            SELECT c.*, cl.billing_run_id, inv.number AS invoice_number,
+              CASE WHEN c.old_status = 'CANCELED' THEN 'CANCELED' WHEN inv.status = 'POSTED' THEN 'BILLED'
+                WHEN cl.billing_run_id IS NOT NULL THEN 'CLAIMED' ELSE 'OPEN' END AS state
+            FROM resolved c
+            LEFT JOIN rated_item_claims cl ON cl.rated_item_id = c.old_id
+            LEFT JOIN invoices inv ON inv.origin_run_id = cl.billing_run_id AND inv.account_id = c.old_account_id AND inv.tenant_id = ${tenantId}
+            WHERE c.differs
+          ), conflicts AS (
+            SELECT * FROM changed ${update ? sql`WHERE state <> 'OPEN'` : sql``}
           ), bad AS (
             SELECT i, a AS account, s AS subscription, c AS charge,
               account_id IS NULL AS "noAccount", charge_id IS NULL AS "noCharge",
@@ -69,16 +143,39 @@ export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput
               currency, usage_date, external_id)
             SELECT ${tenantId}, account_id, subscription_id, charge_id, d, q, p, m, cur, u, e
             FROM resolved
-            WHERE NOT EXISTS (SELECT 1 FROM bad)
-              -- a probe of the unique index per item (NOT EXISTS may become a hash of every item the tenant has)
-              AND (SELECT true FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = resolved.e LIMIT 1) IS NULL
+            WHERE NOT EXISTS (SELECT 1 FROM bad) AND NOT EXISTS (SELECT 1 FROM conflicts) AND old_id IS NULL
             -- one insertion order for every batch, so concurrent overlapping batches wait instead of deadlocking
             ORDER BY e
             ${onConflict ? sql`ON CONFLICT (tenant_id, external_id) DO NOTHING` : sql``}
             RETURNING 1
+          ), upd AS (
+            -- onConflict=update: open items take the sent content (re-checked here: still open, still unclaimed)
+            UPDATE rated_items t SET account_id = c.account_id, subscription_id = c.subscription_id, charge_id = c.charge_id,
+              description = c.d, quantity = c.q, unit_price = c.p, amount = c.m, currency = c.cur, usage_date = c.u
+            FROM changed c
+            WHERE ${update ? sql`true` : sql`false`} AND t.id = c.old_id AND t.tenant_id = ${tenantId} AND t.status = 'OPEN'
+              AND NOT EXISTS (SELECT 1 FROM bad) AND NOT EXISTS (SELECT 1 FROM conflicts)
+              AND (SELECT true FROM rated_item_claims cl WHERE cl.rated_item_id = t.id LIMIT 1) IS NULL
+            RETURNING 1
           )
-          SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM bad)::int AS "badCount",
-            (SELECT coalesce(json_agg(b ORDER BY b.i), '[]'::json) FROM (SELECT * FROM bad ORDER BY i LIMIT 100) b) AS bad`,
+          SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated,
+            (SELECT count(*) FROM bad)::int AS "badCount",
+            (SELECT coalesce(json_agg(b ORDER BY b.i), '[]'::json) FROM (SELECT * FROM bad ORDER BY i LIMIT 100) b) AS bad,
+            (SELECT count(*) FROM conflicts)::int AS "conflictCount",
+            (SELECT coalesce(json_agg(json_build_object('index', c.i, 'externalId', c.e, 'state', c.state, 'billingRunId', c.billing_run_id,
+                'invoiceNumber', c.invoice_number,
+                'stored', json_build_object('accountExternalId', a.external_id, 'subscriptionExternalId', s.external_id, 'chargeCode', ch.code,
+                  'description', x.description, 'quantity', x.quantity::text, 'unitPrice', x.unit_price::text, 'amount', x.amount::text,
+                  'currency', x.currency, 'usageDate', x.usage_date::text),
+                'differs', json_build_object('accountExternalId', x.account_id IS DISTINCT FROM c.account_id,
+                  'subscriptionExternalId', x.subscription_id IS DISTINCT FROM c.subscription_id, 'chargeCode', x.charge_id IS DISTINCT FROM c.charge_id,
+                  'description', x.description <> c.d, 'quantity', x.quantity <> c.q, 'unitPrice', x.unit_price <> c.p, 'amount', x.amount <> c.m,
+                  'currency', x.currency <> c.cur, 'usageDate', x.usage_date <> c.u)) ORDER BY c.i), '[]'::json)
+              FROM (SELECT * FROM conflicts ORDER BY i LIMIT 100) c
+              JOIN rated_items x ON x.id = c.old_id
+              JOIN customer_accounts a ON a.id = x.account_id
+              LEFT JOIN subscriptions s ON s.id = x.subscription_id
+              JOIN charges ch ON ch.id = x.charge_id) AS conflicts`,
     );
   const [result] = await run(false).catch((error: unknown) => {
     const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
@@ -93,8 +190,60 @@ export async function ingestRatedItems(db: Queryable, tenantId: string, rawInput
       issues,
     );
   }
-  return { received: items.length, inserted: result.inserted, duplicates: items.length - result.inserted };
+  if (result.conflictCount > 0) throw conflictError(items, result.conflictCount, result.conflicts, update);
+  const answer: IngestResult = { received: items.length, inserted: result.inserted, duplicates: items.length - result.inserted - result.updated };
+  return update ? { ...answer, updated: result.updated } : answer;
 }
+
+const STATE_REASON: Record<ItemConflict["state"], string> = {
+  OPEN: "",
+  CLAIMED: "it is claimed by a billing run; cancel the run's invoice (reopening its items) to correct it",
+  BILLED: "it is billed on a posted invoice; correct it with a credit note and a new item",
+  CANCELED: "it was canceled; send the correction as a new item",
+};
+
+function conflictError(items: ItemContentOf[], count: number, rows: ConflictRow[], update: boolean): DomainError {
+  const conflicts: ItemConflict[] = rows.map((row) => {
+    const item = items[row.index];
+    const sent: ItemContent = {
+      accountExternalId: item.accountExternalId,
+      subscriptionExternalId: item.subscriptionExternalId ?? null,
+      chargeCode: item.chargeCode,
+      description: item.description,
+      quantity: item.quantity,
+      unitPrice: item.unitPrice,
+      amount: item.amount,
+      currency: item.currency,
+      usageDate: item.usageDate,
+    };
+    return {
+      index: row.index,
+      externalId: row.externalId,
+      fields: CONTENT_FIELDS.filter((f) => row.differs[f]),
+      stored: row.stored,
+      sent,
+      state: row.state,
+      billingRunId: row.billingRunId,
+      invoiceNumber: row.invoiceNumber,
+    };
+  });
+  const issues: FieldIssue[] = conflicts.flatMap((c) =>
+    c.fields.map((field) => ({
+      field: `items.${c.index}.${field}`,
+      message:
+        `item "${c.externalId}" is stored with ${field} ${JSON.stringify(c.stored[field])}, sent ${JSON.stringify(c.sent[field])}` +
+        (update ? `; not updated: ${STATE_REASON[c.state]}` : ""),
+    })),
+  );
+  const [first] = issues;
+  const detail = update
+    ? `${count} of ${items.length} items change items that are no longer open (claimed, billed or canceled); nothing was stored. First: ${first.field}: ${first.message}`
+    : `${count} of ${items.length} items have an externalId this tenant already has with other content; nothing was stored. ` +
+      `Send the same content again (idempotent), or ?onConflict=update to replace items not yet claimed by a billing run. First: ${first.field}: ${first.message}`;
+  return new DomainError("CONFLICT", detail, issues, { conflicts });
+}
+
+type ItemContentOf = { accountExternalId: string; subscriptionExternalId?: string; chargeCode: string; description: string; quantity: string; unitPrice: string; amount: string; currency: string; usageDate: string };
 
 function unresolvedIssues(row: Unresolved): FieldIssue[] {
   const at = (field: string) => `items.${row.i}.${field}`;

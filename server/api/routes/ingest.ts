@@ -1,5 +1,7 @@
 import { apiEndpoint } from "../endpoint";
-import { ingestRatedItems } from "../ingest/rated-items";
+import { HttpProblem } from "../problem";
+import { queryToInput } from "../query";
+import { ingestRatedItems, ON_CONFLICT_VALUES, type OnConflict } from "../ingest/rated-items";
 import { upsertAccounts, upsertCharges, upsertSubscriptions } from "../ingest/master-data";
 import type { IngestRatedItemsInput, UpsertAccountsInput, UpsertChargesInput, UpsertSubscriptionsInput } from "../ingest/schemas";
 
@@ -27,5 +29,19 @@ export const postCharges = apiEndpoint({
 export const postRatedItems = apiEndpoint({
   permission: "operate",
   body: "json",
-  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await ingestRatedItems(db, tenantId, body as IngestRatedItemsInput) }),
+  handle: async ({ db, tenantId, body, url }) => ({
+    status: 200,
+    body: await ingestRatedItems(db, tenantId, body as IngestRatedItemsInput, { onConflict: onConflictOf(url) }),
+  }),
 });
+
+/** `?onConflict=reject` (the default: a changed item answers 409) or `update` (open items take the sent content). */
+function onConflictOf(url: URL): OnConflict {
+  const { onConflict = "reject" } = queryToInput(url, { allowed: ["onConflict"] });
+  if (!ON_CONFLICT_VALUES.includes(onConflict as OnConflict)) {
+    throw new HttpProblem("BAD_REQUEST", `onConflict must be one of ${ON_CONFLICT_VALUES.join(", ")}`, [
+      { field: "onConflict", message: `must be one of ${ON_CONFLICT_VALUES.join(", ")}` },
+    ]);
+  }
+  return onConflict as OnConflict;
+}
