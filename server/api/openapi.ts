@@ -3,7 +3,7 @@ import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } fr
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
-import { ingestRatedItemsInput, upsertAccountsInput, upsertChargesInput, upsertSubscriptionsInput } from "./ingest/schemas";
+import { AMOUNT_TOLERANCE, ingestRatedItemsInput, upsertAccountsInput, upsertChargesInput, upsertSubscriptionsInput } from "./ingest/schemas";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the endpoints validate with.
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what z.toJSONSchema emits.
@@ -142,15 +142,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         }),
       },
       "/api/v1/rated-items": {
-        post: postOperation({
-          operationId: "ingestRatedItems",
-          summary: "Ingest rated items (batches of up to 10,000; idempotent by external id; one invalid row rejects the batch)",
-          tag: "Ingest",
-          body: ref("IngestRatedItemsInput"),
-          status: 200,
-          response: ref("IngestResult"),
-          errors: [400, 409],
-        }),
+        post: ingestOperation(
+          postOperation({
+            operationId: "ingestRatedItems",
+            summary: "Ingest rated items (batches of up to 10,000; idempotent by external id; one invalid row rejects the batch)",
+            tag: "Ingest",
+            body: ref("IngestRatedItemsInput"),
+            status: 200,
+            response: ref("IngestResult"),
+            errors: [400, 409],
+          }),
+        ),
       },
       "/api/v1/billing-runs": {
         get: getOperation({
@@ -299,7 +301,52 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         BulkActionBody: withoutProperty(schemaOf(bulkActionInput), "runId"),
         WebhookRunInput: schemaOf(webhookRunInput),
         UpsertResult: intObject(["received", "created", "updated"]),
-        IngestResult: intObject(["received", "inserted", "duplicates"]),
+        IngestResult: {
+          ...intObject(["received", "inserted", "duplicates"]),
+          properties: {
+            ...(intObject(["received", "inserted", "duplicates"]).properties as JsonSchema),
+            updated: { type: "integer", minimum: 0, description: "Only with onConflict=update: open items whose content was replaced" },
+          },
+        },
+        IngestConflictProblem: {
+          allOf: [ref("Problem")],
+          type: "object",
+          required: ["conflicts"],
+          properties: {
+            conflicts: {
+              type: "array",
+              description: "Each sent row whose externalId the tenant already has with other content (at most 100 listed)",
+              items: {
+                type: "object",
+                required: ["index", "externalId", "fields", "stored", "sent", "state"],
+                properties: {
+                  index: { type: "integer", minimum: 0, description: "the row's index in the sent items" },
+                  externalId: { type: "string" },
+                  fields: { type: "array", items: { type: "string" }, description: "the fields whose stored and sent values differ" },
+                  stored: ref("ItemContent"),
+                  sent: ref("ItemContent"),
+                  state: {
+                    type: "string",
+                    enum: ["OPEN", "CLAIMED", "BILLED", "CANCELED"],
+                    description: "OPEN: not claimed by any billing run (onConflict=update replaces it); CLAIMED: claimed by a run not posted yet; BILLED: on a posted invoice; CANCELED",
+                  },
+                  billingRunId: { type: ["string", "null"], format: "uuid", description: "the run that claimed the item" },
+                  invoiceNumber: { type: ["string", "null"], description: "the posted invoice that billed the item" },
+                },
+              },
+            },
+          },
+        },
+        ItemContent: {
+          type: "object",
+          description: "A rated item's compared content (decimal strings as stored: numeric(20,6))",
+          properties: Object.fromEntries(
+            ["accountExternalId", "subscriptionExternalId", "chargeCode", "description", "quantity", "unitPrice", "amount", "currency", "usageDate"].map((f) => [
+              f,
+              f === "subscriptionExternalId" ? { type: ["string", "null"] } : { type: "string" },
+            ]),
+          ),
+        },
         RunCreated: {
           type: "object",
           properties: { id: { type: "string", format: "uuid" }, number: { type: "integer" }, label: { type: "string" }, statusUrl: { type: "string" } },
@@ -336,6 +383,39 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   };
   cached = document;
   return document;
+}
+
+/** POST /rated-items: the onConflict parameter, the input rules and the 409 body with the conflicting rows. */
+function ingestOperation(operation: Operation): Operation {
+  return {
+    ...operation,
+    description:
+      "Strict input: `currency` is an active ISO 4217 currency (XXX, XTS, precious metals, SDR, fund codes and withdrawn codes are refused " +
+      `with the reason); ${AMOUNT_TOLERANCE}; a negative zero ("-0") is stored as 0.\n\n` +
+      "Re-sending an item whose externalId the tenant already has with the same content counts it in `duplicates` (idempotent). With other " +
+      "content (account, subscription, charge, description, quantity, unitPrice, amount, currency, usageDate; numbers compared as numbers) " +
+      "the batch is refused with 409 and nothing of it is stored: `errors` has one entry per differing field (`items.<index>.<field>`, the " +
+      "stored and the sent value) and `conflicts` one per row (index, fields, stored and sent content, state). With `onConflict=update`, " +
+      "items still OPEN (not claimed by any billing run) take the sent content (`updated` counts them); an item claimed by a run, billed on a " +
+      "posted invoice or canceled still refuses the whole batch with 409 and its state.",
+    parameters: [
+      ...((operation.parameters as unknown[]) ?? []),
+      {
+        name: "onConflict",
+        in: "query",
+        required: false,
+        schema: { type: "string", enum: ["reject", "update"], default: "reject" },
+        description: "What to do with an item whose externalId exists with other content: `reject` (409, nothing stored) or `update` (replace open items)",
+      },
+    ],
+    responses: {
+      ...(operation.responses as Record<string, unknown>),
+      "409": {
+        description: "Items whose externalId exists with other content (or, with onConflict=update, items no longer open); nothing of the batch was stored",
+        content: { "application/problem+json": { schema: ref("IngestConflictProblem") } },
+      },
+    },
+  };
 }
 
 function intObject(names: string[]): JsonSchema {

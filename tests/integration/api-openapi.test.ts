@@ -87,4 +87,16 @@ describe("GET /api/v1/openapi.json", async () => {
     expect(item.items.properties.amount.pattern).toBe("^-?\\d{1,14}(\\.\\d{1,6})?$");
     expect(doc.components.schemas.CreateRunInput.properties.mode.enum).toEqual(["MANUAL", "REVIEW", "AUTO_POST"]);
   });
+
+  it("documents strict ingest input, onConflict and the 409 with the conflicting rows", () => {
+    const op = doc.paths["/api/v1/rated-items"].post;
+    expect(op.parameters).toContainEqual(expect.objectContaining({ name: "onConflict", in: "query", schema: expect.objectContaining({ enum: ["reject", "update"] }) }));
+    expect(op.responses["409"].content["application/problem+json"].schema).toEqual({ $ref: "#/components/schemas/IngestConflictProblem" });
+    const conflict = doc.components.schemas.IngestConflictProblem.properties.conflicts.items;
+    expect(conflict.required).toEqual(["index", "externalId", "fields", "stored", "sent", "state"]);
+    expect(op.description).toMatch(/half a minor unit/);
+    const item = doc.components.schemas.IngestRatedItemsInput.properties.items.items;
+    expect(item.properties.currency.description).toMatch(/ISO 4217/);
+    expect(item.properties.amount.description).toMatch(/sign of quantity × unitPrice/);
+  });
 });

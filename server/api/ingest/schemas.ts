@@ -140,6 +140,12 @@ export const chargeInput = z
 export const upsertChargesInput = z.object({ charges: batch(chargeInput, "charges").superRefine(uniqueBy((c) => c.code, "code")) }).strict();
 export type UpsertChargesInput = z.input<typeof upsertChargesInput>;
 
+/** The rule for a rated item's amount, in words (the OpenAPI document and the error messages say the same). */
+export const AMOUNT_TOLERANCE =
+  "amount must have the sign of quantity × unitPrice and equal it within half a minor unit of the currency (the amount " +
+  "rounded to the currency, e.g. 0.005 EUR, 0.5 JPY) plus half a unit of unitPrice's 6th decimal per unit of quantity " +
+  "(the unit price rounded to the 6 decimals stored, e.g. an average price of a tiered charge)";
+
 export const ratedItemInput = z
   .object({
     externalId,
@@ -151,7 +157,7 @@ export const ratedItemInput = z
     /** the rated unit price; for tiers and volume discounts, the average price (amount ÷ quantity) to 6 decimals */
     unitPrice: decimalString,
     /** excl. tax; quantity × unitPrice within AMOUNT_TOLERANCE (see amountProblem) */
-    amount: decimalString,
+    amount: decimalString.describe(`Excl. tax, a decimal string; ${AMOUNT_TOLERANCE}`),
     currency,
     usageDate: isoDate,
   })
@@ -166,12 +172,6 @@ export const ingestRatedItemsInput = z
   .object({ items: batch(ratedItemInput, "items").superRefine(uniqueBy((i) => i.externalId, "externalId")) })
   .strict();
 export type IngestRatedItemsInput = z.input<typeof ingestRatedItemsInput>;
-
-/** The rule for a rated item's amount, in words (the OpenAPI document and the error messages say the same). */
-export const AMOUNT_TOLERANCE =
-  "amount must have the sign of quantity × unitPrice and equal it within half a minor unit of the currency (the amount " +
-  "rounded to the currency, e.g. 0.005 EUR, 0.5 JPY) plus half a unit of unitPrice's 6th decimal per unit of quantity " +
-  "(the unit price rounded to the 6 decimals stored, e.g. an average price of a tiered charge)";
 
 const SCALE = 1_000_000n;
 
