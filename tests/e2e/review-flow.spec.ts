@@ -42,6 +42,10 @@ const visibleRows = (page: Page) => page.locator("[data-testid=data-table-row]:v
 async function closeResults(page: Page, expected: RegExp) {
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByTestId("bulk-summary")).toHaveText(expected);
+  // each result names its invoice (number or account), not a truncated id like "ccdc292e"
+  for (const name of await dialog.getByTestId("bulk-result").locator("span.font-medium").allTextContents()) {
+    expect(name).not.toMatch(/^[0-9a-f]{8}$/);
+  }
   await dialog.getByRole("button", { name: "Close" }).first().click();
   await expect(dialog).toBeHidden();
 }
@@ -53,6 +57,11 @@ async function filterInvoiceStatus(page: Page, label: string) {
 }
 
 test("desktop: create, process, review, post, cancel another run", async ({ page }) => {
+  // A hydration mismatch (e.g. job times "24:45:28" on the server, "00:45:28" in the browser) fails the flow.
+  const hydrationErrors: string[] = [];
+  const hydration = /hydrat|Minified React error #(418|423|425)/i;
+  page.on("pageerror", (error) => hydration.test(error.message) && hydrationErrors.push(error.message));
+  page.on("console", (message) => message.type() === "error" && hydration.test(message.text()) && hydrationErrors.push(message.text()));
   await logIn(page);
 
   // Per-field validation messages on the new-run form.
@@ -158,6 +167,7 @@ test("desktop: create, process, review, post, cancel another run", async ({ page
   await expect(visibleRows(page).first()).toBeVisible();
   expect(await visibleRows(page).count()).toBeGreaterThanOrEqual(2);
   await saveScreenshot(page, "desktop-billing-runs-list");
+  expect(hydrationErrors).toEqual([]);
 });
 
 test("phone: the same review flow at 390×844", async ({ browser }) => {
