@@ -34,7 +34,10 @@ export function rng(seed: number) {
 const junkStrings = ["", "   ", "a\u0000b", "\ud800", "x".repeat(600), " padded ", "emoji \u{1F4A9}", "<script>", "'; DROP TABLE rated_items; --"];
 const notStrings = [0, 1.5, -1, true, false, null, {}, [], [1], { a: 1 }];
 const badDecimals = [1, 1.5, "1e3", "1,5", "", " 1", "abc", "--1", "1.", ".5", "123456789012345", "0.1234567", null, "NaN", "Infinity", "+1", "0x10", true];
-const badCurrencies = ["eur", "EURO", "", 978, null, "E1R", "€", "EU"];
+// and well-formed codes that are not active currencies: unknown, no currency, testing, metal, SDR, fund, withdrawn
+const badCurrencies = ["eur", "EURO", "", 978, null, "E1R", "€", "EU", "ZZZ", "XXX", "XTS", "XAU", "XDR", "CLF", "HRK"];
+// amounts that do not fit quantity × unitPrice of ratedItem (3 × 0.10): wrong sign, off by more than the tolerance
+const badAmounts = [...badDecimals, "-0.30", "5", "0.31", "0.2949"];
 const badDates = ["2026-02-30", "2026-13-01", "26-01-01", "2026/01/01", "", 20260101, null, "2026-1-1", "2026-01-01T00:00:00Z", "tomorrow", "0000-00-00"];
 const badIds = ["", " x", "x ", 123, null, "a".repeat(201), "a\u0000b", "\ud800", {}, [], "tab\there"];
 
@@ -46,7 +49,7 @@ const itemFields: Record<string, readonly unknown[]> = {
   description: ["", "   ", 5, null, "x".repeat(501), "\u0000", {}, []],
   quantity: badDecimals,
   unitPrice: badDecimals,
-  amount: badDecimals,
+  amount: badAmounts,
   currency: badCurrencies,
   usageDate: badDates,
 };
