@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
+import { ITEM_LOCK_CLASS } from "@/server/billing/stages/lines";
 import { badRequest, DomainError, type FieldIssue } from "@/server/errors";
 import { ingestRatedItemsInput, type IngestRatedItemsInput } from "./schemas";
 
@@ -83,9 +84,9 @@ export async function ingestRatedItems(
   // insertion costs ~40 % more per row). A concurrent batch with the same ids makes the plain insert fail on the
   // unique key after the other commits; the statement is then run again with ON CONFLICT DO NOTHING.
   // (Called outside a transaction: the failed statement leaves nothing behind.)
-  const run = (onConflict: boolean) =>
-    queryRows<{ inserted: number; updated: number; badCount: number; bad: Unresolved[]; conflictCount: number; conflicts: ConflictRow[] }>(
-      db,
+  const run = (onConflict: boolean, target: Queryable = db) =>
+    queryRows<IngestRow>(
+      target,
       // One array parameter per column (not one per value: 10,000 rows × 10 columns would exceed the protocol's
       // 65,535 parameters), unnested into rows; cheaper for Postgres than parsing the batch as jsonb.
       sql`WITH input AS (
@@ -177,21 +178,36 @@ export async function ingestRatedItems(
               LEFT JOIN subscriptions s ON s.id = x.subscription_id
               JOIN charges ch ON ch.id = x.charge_id) AS conflicts`,
     );
+  if (update) {
+    // Corrections wait for the chunk transactions claiming this tenant's items (they hold the lock shared) and keep new
+    // ones out until committed: an item is never changed between a run reading it and claiming it.
+    const [result] = await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${ITEM_LOCK_CLASS}, hashtext(${tenantId}))`);
+      return run(true, tx);
+    });
+    return finish(result, items.length, items, update);
+  }
   const [result] = await run(false).catch((error: unknown) => {
     const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
     if (cause?.code === "23505" && cause.constraint === "rated_items_tenant_external_uq") return run(true);
     throw error;
   });
+  return finish(result, items.length, items, update);
+}
+
+type IngestRow = { inserted: number; updated: number; badCount: number; bad: Unresolved[]; conflictCount: number; conflicts: ConflictRow[] };
+
+function finish(result: IngestRow, received: number, items: ItemContentOf[], update: boolean): IngestResult {
   if (result.badCount > 0) {
     const issues = result.bad.flatMap((row) => unresolvedIssues(row));
     const [first] = issues;
     throw badRequest(
-      `${result.badCount} of ${items.length} items reference records this tenant does not have; nothing was stored. First: ${first.field}: ${first.message}`,
+      `${result.badCount} of ${received} items reference records this tenant does not have; nothing was stored. First: ${first.field}: ${first.message}`,
       issues,
     );
   }
   if (result.conflictCount > 0) throw conflictError(items, result.conflictCount, result.conflicts, update);
-  const answer: IngestResult = { received: items.length, inserted: result.inserted, duplicates: items.length - result.inserted - result.updated };
+  const answer: IngestResult = { received, inserted: result.inserted, duplicates: received - result.inserted - result.updated };
   return update ? { ...answer, updated: result.updated } : answer;
 }
 

@@ -8,6 +8,8 @@ import { textArray, uuidArray } from "./sql-arrays";
 // LINES: claim open items before the cut-off and aggregate them into invoice lines, one statement per chunk.
 
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+/** Advisory lock class of a tenant's rated items (with hashtext(tenant id)): shared by claiming, exclusive for corrections. */
+export const ITEM_LOCK_CLASS = 20_001;
 
 export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
   // No lock: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's primary
@@ -55,6 +57,9 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       OR (ch.vat_category IN ('Z', 'E', 'AE', 'K', 'G', 'O') AND ch.vat_rate <> 0)
       OR (ch.vat_category IN ('E', 'AE', 'K', 'G') AND ch.vat_exemption_reason IS NULL))`;
 
+  // Rated items of the tenant may be corrected (ingest with onConflict=update) only between chunk transactions: the
+  // correction takes this lock exclusively, so it never changes an item this statement has read but not yet claimed.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${ITEM_LOCK_CLASS}, hashtext(${run.tenantId}))`);
   // Sorted grouping: hash-aggregating a chunk's items kept ~1 kB of numeric sum states per line (160 MB a chunk) and
   // was ~15 % slower than sorting the narrow rows.
   await tx.execute(sql`SET LOCAL enable_hashagg = off`);
