@@ -30,26 +30,25 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
   .refine(isCalendarDate, "is not a valid calendar date");
 
+/** A code from a list, refused with the reason `problem` gives (null: accepted). */
+const listedCode = (problem: (code: string) => string | null, error: string) =>
+  z.string({ error }).check((ctx) => {
+    const reason = problem(ctx.value);
+    if (reason) ctx.issues.push({ code: "custom", message: reason, input: ctx.value });
+  });
+
 /**
  * An active ISO 4217 currency (lib/iso-codes.ts): not a 3-letter pattern; XXX, XTS, metals, SDR, fund codes and withdrawn
  * codes are refused with the reason. Used wherever a currency is input: accounts, rated items, invoice filters.
  */
-export const currencyCode = z
-  .string({ error: "must be an ISO 4217 currency code, e.g. EUR" })
-  .check((ctx) => {
-    const problem = currencyProblem(ctx.value);
-    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
-  })
-  .describe("An active ISO 4217 currency code in capitals, e.g. EUR (XXX, XTS, precious metals, SDR, fund codes and withdrawn codes are refused)");
+export const currencyCode = listedCode(currencyProblem, "must be an ISO 4217 currency code, e.g. EUR").describe(
+  "An active ISO 4217 currency code in capitals, e.g. EUR (XXX, XTS, precious metals, SDR, fund codes and withdrawn codes are refused)",
+);
 
 /** An assigned ISO 3166-1 alpha-2 country code (lib/iso-codes.ts), e.g. DE; UK, EL, XK and other non-ISO codes are refused. */
-export const countryCode = z
-  .string({ error: "must be an ISO 3166-1 alpha-2 country code, e.g. DE" })
-  .check((ctx) => {
-    const problem = countryProblem(ctx.value);
-    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
-  })
-  .describe("An assigned ISO 3166-1 alpha-2 country code in capitals, e.g. DE (GB, not UK; GR, not EL)");
+export const countryCode = listedCode(countryProblem, "must be an ISO 3166-1 alpha-2 country code, e.g. DE").describe(
+  "An assigned ISO 3166-1 alpha-2 country code in capitals, e.g. DE (GB, not UK; GR, not EL)",
+);
 
 const uuid = z.string().uuid("must be a UUID");
 

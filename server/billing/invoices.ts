@@ -87,21 +87,8 @@ export async function listInvoices(db: Queryable, tenantId: string, rawInput: Li
   return { rows: withActions, total, page: input.page, pageSize: input.pageSize };
 }
 
-export type InvoiceDetail = {
-  id: string;
-  number: string | null;
-  type: InvoiceType;
-  status: InvoiceStatus;
-  reason: string | null;
-  accountId: string;
-  accountName: string;
+export type InvoiceDetail = InvoiceListRow & {
   accountExternalId: string;
-  currency: string;
-  netTotal: string;
-  taxTotal: string;
-  grossTotal: string;
-  invoiceDate: string;
-  dueDate: string;
   linesCount: number;
   buyer: PartySnapshot;
   postedAt: Date | null;

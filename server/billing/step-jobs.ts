@@ -12,7 +12,7 @@ import {
   recordPlan,
   succeedJob,
 } from "@/server/jobs/lifecycle";
-import { recordInvoicesPosted, recordRunMilestone } from "@/server/outbox/outbox";
+import { recordRunMilestone } from "@/server/outbox/outbox";
 import { injectFault, runtime } from "@/server/runtime";
 import { quarantineInvoices } from "./quarantine";
 import { addLineCounters, refreshRunCounters } from "./run-counters";
@@ -53,8 +53,8 @@ function isClaimRace(error: unknown): boolean {
 }
 
 /**
- * One chunk in one transaction: the stage work, the chunk's mark and progress, and (posting) the chunk's invoice.posted
- * outbox rows commit together, so a chunk is counted once however often it is retried.
+ * One chunk in one transaction: the stage work (posting: with its invoice.posted outbox rows), the chunk's mark and
+ * progress commit together, so a chunk is counted once however often it is retried.
  */
 async function runStepChunkJob(db: Db, job: JobRef, chunk: JobChunk): Promise<ChunkOutcome> {
   for (let attempt = 1; ; attempt++) {
@@ -74,7 +74,6 @@ async function runChunkOnce(db: Db, job: JobRef, chunk: JobChunk): Promise<Chunk
     if (doneChunks.includes(chunk.no)) return { last: false, skipped: true, abandoned: false };
     const run = await loadRun(tx, job.tenantId, job.runId);
     const res = await runStepChunk(tx, run, stepOf(job), chunk, job.params);
-    if (job.kind === "POSTING") await recordInvoicesPosted(tx, run.tenantId, run.id);
     const lines = res.log ? [{ level: res.failures ? ("warn" as const) : ("info" as const), message: res.log }] : [];
     const mark = await markChunkDone(tx, job.jobId, chunk.no, res.done, lines);
     if (!mark) throw new JobAbandonedError(job.jobId);

@@ -2,7 +2,7 @@ import { isEmbeddedDatabase, type Db } from "@/db/client";
 import { log } from "@/server/log";
 import { ProcessCrash, runtime, type JobRunner } from "@/server/runtime";
 import { handlerFor } from "./handlers";
-import type { JobSession } from "./job-handler";
+import type { JobHandler, JobSession } from "./job-handler";
 import { errorMessage, heartbeat, JobAbandonedError } from "./lifecycle";
 import type { JobChunk, JobRef } from "./job-ref";
 
@@ -44,7 +44,7 @@ export class InlineJobRunner implements JobRunner {
       if (!plan.running) return null;
       if (plan.chunks.length && handler.openSession) session = await handler.openSession(db, job);
       const workers = isEmbeddedDatabase(db) ? 1 : Math.max(1, Math.min(handler.chunkConcurrency(), plan.chunks.length));
-      const finished = await runChunks(db, job, plan.chunks, workers, session);
+      const finished = await runChunks(handler, db, job, plan.chunks, workers, session);
       if (!finished) return null; // failed or taken over elsewhere: stop quietly
       return await handler.finish(db, job);
     } catch (error) {
@@ -66,8 +66,7 @@ export class InlineJobRunner implements JobRunner {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Works on the chunks in order, `workers` at a time; false when the job stopped running under us. */
-async function runChunks(db: Db, job: JobRef, chunks: JobChunk[], workers: number, session?: JobSession): Promise<boolean> {
-  const handler = handlerFor(job.kind);
+async function runChunks(handler: JobHandler, db: Db, job: JobRef, chunks: JobChunk[], workers: number, session?: JobSession): Promise<boolean> {
   let next = 0;
   let stop = false;
   let abandoned = false;

@@ -16,10 +16,10 @@ import { OUTBOX_CONSUMERS, type OutboxConsumer, type RunMilestone } from "./outb
 // action, which its idempotency makes harmless.
 
 const WEBHOOK_FAN_OUT_BATCH = 5_000;
+const ROW_BATCH = 100;
 
 /** The webhook-id of a fact's messages: msg_ and 32 hex digits, the same for every endpoint and every attempt. */
 export const webhookMessageId = (type: SQL, sourceId: SQL) => sql`'msg_' || md5(${type} || ':' || ${sourceId}::text)`;
-const ROW_BATCH = 100;
 
 /** Webhook messages for a batch of pending events; returns how many events were handled. */
 export async function fanOutWebhooks(db: Db, limit = WEBHOOK_FAN_OUT_BATCH): Promise<number> {

@@ -54,8 +54,8 @@ export async function recordRunMilestone(
 }
 
 /**
- * invoice.posted for every invoice a posting chunk has just posted (the chunk's `posting_order` table lists them),
- * set-based in the chunk's transaction. Written only when an enabled endpoint of the tenant subscribes to it: the
+ * invoice.posted for every invoice a posting chunk has just posted, set-based in the chunk's transaction: called by
+ * postingChunk (server/billing/stages/posting.ts), whose transaction-scoped `posting_order` table lists them. Written only when an enabled endpoint of the tenant subscribes to it: the
  * webhooks are its only consumer.
  */
 export async function recordInvoicesPosted(tx: Queryable, tenantId: string, runId: string): Promise<void> {

@@ -29,13 +29,11 @@ export class OutboxSweeper implements OutboxWaker {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private lastError: string | null = null;
-
   private db: Db | null = null;
+  private unlisten: (() => void) | null = null;
 
   /** `getDb`: the app's database (server processes); without it, the database of the last wake-up (tests). */
   constructor(private readonly getDb?: () => Promise<Db>) {}
-
-  private unlisten: (() => void) | null = null;
 
   /**
    * Starts the loop: a pass at once (what a previous process left), then on wake-ups, timers, and (Postgres) the

@@ -142,7 +142,7 @@ export async function recordAttempts(db: Queryable, records: AttemptRecord[]): P
       endpoint_id: r.message.endpointId,
       message_id: r.message.messageId,
       event_type: r.message.type,
-      payload: JSON.parse(r.body) as unknown,
+      payload: r.body,
       attempt: r.attempt,
       status: r.status,
       error: r.error,
@@ -154,10 +154,10 @@ export async function recordAttempts(db: Queryable, records: AttemptRecord[]): P
   await db.execute(
     sql`WITH r AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(row_id uuid, tenant_id text, endpoint_id uuid, message_id text,
-            event_type text, payload jsonb, attempt int, status int, error text, state text, retry_in int, disabled_reason text)
+            event_type text, payload text, attempt int, status int, error text, state text, retry_in int, disabled_reason text)
         ), recorded AS (
           INSERT INTO webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, attempt, response_status, error)
-          SELECT tenant_id, endpoint_id, message_id, event_type, payload, attempt, status, error FROM r
+          SELECT tenant_id, endpoint_id, message_id, event_type, payload::jsonb, attempt, status, error FROM r
         ), moved AS (
           UPDATE webhook_messages m SET attempts = GREATEST(m.attempts, r.attempt), status = r.state::webhook_message_status,
             next_attempt_at = CASE WHEN r.retry_in IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_in) END

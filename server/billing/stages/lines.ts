@@ -12,8 +12,8 @@ const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 export const ITEM_LOCK_CLASS = 20_001;
 
 export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
-  // No lock: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's primary
-  // key (the loser's chunk rolls back and is retried by runChunk).
+  // No row lock: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's primary
+  // key (the loser's chunk rolls back and is retried). The advisory lock below only keeps item corrections out.
   const where: SQL[] = [
     sql`r.tenant_id = ${run.tenantId}`,
     sql`r.status = 'OPEN'`,

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { recordInvoicesPosted } from "@/server/outbox/outbox";
 import { queryRows, type Tx } from "@/db/client";
 import { allocateNumbers, type RunRow } from "../runs-core";
 import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
@@ -89,5 +90,7 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
     if (res.n !== g.n) throw new Error(`posting allocated ${g.n} ${g.type} numbers but posted ${res.n}; rolled back`);
     posted += res.n;
   }
+  // The fact leaves the system through the outbox, written with the posting it announces.
+  await recordInvoicesPosted(tx, run.tenantId, run.id);
   return { done: chunk.size, log: `chunk ${chunk.no + 1}: ${posted} invoices posted` };
 }
