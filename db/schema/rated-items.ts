@@ -1,4 +1,5 @@
-import { bigint, char, date, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, char, date, foreignKey, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customerAccounts } from "./customers";
 import { ratedItemStatus } from "./enums";
 
 // Priced usage / recurring / one-shot charges loaded by the tenant. Ingest is idempotent by external id.
@@ -27,5 +28,23 @@ export const ratedItems = pgTable(
     index("rated_items_tenant_account_date_idx").on(t.tenantId, t.accountId, t.usageDate),
     // The account, subscription and charge must belong to the item's own tenant: checked per statement by triggers
     // (db/migrations/0004_item_reference_checks.sql), not by row-level foreign keys (three index probes per item).
+  ],
+);
+
+// Per account, the earliest usage date an unclaimed OPEN item may have ('infinity': none). The lines stage reads an
+// account's items from here to the cut-off, so history already billed is never read again. Maintained by the lines
+// stage (raised), by triggers on rated_items (lowered on insert / re-dating) and by re-opening items (lowered); every
+// account has one (created by a trigger on customer_accounts). See db/migrations/0014_account_item_marks.sql.
+export const accountItemMarks = pgTable(
+  "account_item_marks",
+  {
+    accountId: uuid("account_id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    openFrom: date("open_from", { mode: "string" }).notNull().default("infinity"),
+  },
+  (t) => [
+    foreignKey({ name: "account_item_marks_account_fk", columns: [t.tenantId, t.accountId], foreignColumns: [customerAccounts.tenantId, customerAccounts.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );

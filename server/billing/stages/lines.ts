@@ -12,27 +12,34 @@ const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 export const ITEM_LOCK_CLASS = 20_001;
 
 export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
-  // No row lock: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's primary
-  // key (the loser's chunk rolls back and is retried). The advisory lock below only keeps item corrections out.
+  // No row lock on items: chunks of a run have disjoint accounts, and two runs racing for an item meet at the claim's
+  // primary key (the loser's chunk rolls back and is retried). The advisory lock below only keeps item corrections out.
   const where: SQL[] = [
-    sql`r.tenant_id = ${run.tenantId}`,
     sql`r.status = 'OPEN'`,
-    sql`r.usage_date < ${run.cutoffDate}::date`,
-    inRange(sql`r.account_id`, chunk),
     // Not a NOT EXISTS: with nested loops disabled that becomes a hash anti-join over every claim ever made. The LIMIT
     // keeps it a per-item probe of the claims' primary key, whatever the size of the table.
     sql`(SELECT true FROM rated_item_claims c WHERE c.rated_item_id = r.id LIMIT 1) IS NULL`,
   ];
   if (run.type === "CYCLE") where.push(sql`a.billing_cycle_id = ${run.billingCycleId}::uuid`);
   const f = run.filter ?? {};
-  if (f.accountIds?.length) where.push(sql`r.account_id = ANY(${uuidArray(f.accountIds)})`);
+  if (f.accountIds?.length) where.push(sql`a.id = ANY(${uuidArray(f.accountIds)})`);
   if (f.subscriptionIds?.length) where.push(sql`r.subscription_id = ANY(${uuidArray(f.subscriptionIds)})`);
   if (f.chargeTypes?.length) where.push(sql`ch.type::text = ANY(${textArray(f.chargeTypes)})`);
+  // Only a run that bills every open item of an account up to the cut-off may raise its mark; runs filtered by
+  // subscription or charge type leave items of the account open below it.
+  const raisesMarks = !f.subscriptionIds?.length && !f.chargeTypes?.length;
 
-  const eligibleItems = sql`FROM rated_items r
-      JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts(run, chunk)}
+  // Each account's items from its mark (account_item_marks, see migration 0014) up to the cut-off: one range of the
+  // (tenant, account, usage date) index per account, never the months already billed. OFFSET 0 keeps the subquery a
+  // per-account index probe (a hash join would read every item of the chunk's accounts).
+  const eligibleItems = sql`FROM customer_accounts a
+      JOIN account_item_marks m ON m.account_id = a.id AND m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)}
+      CROSS JOIN LATERAL (
+        SELECT * FROM rated_items ri
+        WHERE ri.tenant_id = ${run.tenantId} AND ri.account_id = a.id AND ri.usage_date >= m.open_from AND ri.usage_date < ${run.cutoffDate}::date
+        OFFSET 0) r
       JOIN charges ch ON ch.id = r.charge_id
-      WHERE ${sql.join(where, sql` AND `)}`;
+      WHERE ${chunkAccounts(run, chunk)} AND ${sql.join(where, sql` AND `)}`;
   // The line's grouping keys; the optional ones are carried and sorted on only when the run's settings use them.
   const dateKey = run.dateAggregation === "DAY" ? sql`r.usage_date` : sql`date_trunc('month', r.usage_date)::date`;
   const keys: { name: string; expr: SQL }[] = [
@@ -57,12 +64,18 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       OR (ch.vat_category IN ('Z', 'E', 'AE', 'K', 'G', 'O') AND ch.vat_rate <> 0)
       OR (ch.vat_category IN ('E', 'AE', 'K', 'G') AND ch.vat_exemption_reason IS NULL))`;
 
-  // Rated items of the tenant may be corrected (ingest with onConflict=update) only between chunk transactions: the
-  // correction takes this lock exclusively, so it never changes an item this statement has read but not yet claimed.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${ITEM_LOCK_CLASS}, hashtext(${run.tenantId}))`);
+  // One round trip before the scan. Rated items of the tenant may be corrected (ingest with onConflict=update) only
+  // between chunk transactions: the correction takes the advisory lock exclusively, so it never changes an item this
+  // statement has read but not yet claimed. The chunk's accounts' marks are locked, in account order, before the scan
+  // (a statement of its own, so the scan's snapshot is taken after the lock): an item insert for these accounts either
+  // committed before (the scan sees it) or waits and then lowers the mark this chunk raised (migration 0014).
   // Sorted grouping: hash-aggregating a chunk's items kept ~1 kB of numeric sum states per line (160 MB a chunk) and
   // was ~15 % slower than sorting the narrow rows.
-  await tx.execute(sql`SET LOCAL enable_hashagg = off`);
+  await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${ITEM_LOCK_CLASS}, hashtext(${run.tenantId})),
+      set_config('enable_hashagg', 'off', true),
+      (SELECT count(*) FROM (
+        SELECT 1 FROM account_item_marks m WHERE m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)}
+        ORDER BY m.account_id FOR UPDATE) locked)`);
   const [row] = await queryRows<{
     failures: number;
     lines: number;
@@ -140,6 +153,15 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       ORDER BY e.id
       RETURNING 1
     ),
+    -- Every open item of these accounts before the cut-off is now claimed: their marks move up to the cut-off. Only
+    -- accounts that had items to bill (an account all of whose items some condition kept out keeps its mark).
+    raised AS (
+      UPDATE account_item_marks m SET open_from = ${run.cutoffDate}::date
+      WHERE ${raisesMarks ? sql`TRUE` : sql`FALSE`} AND m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)}
+        AND m.account_id IN (SELECT DISTINCT account_id FROM g)
+        AND m.open_from < ${run.cutoffDate}::date
+      RETURNING 1
+    ),
     -- The run's counters grow by the lines this chunk inserted. VAT is rounded per account and rate over all the account's lines
     -- of the run, so lines this run already had for these accounts (a retried step that found new items) count too:
     -- the difference is the rounding of the sum minus the rounding already counted.
@@ -162,7 +184,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       GROUP BY a.currency
     )
     SELECT (SELECT count(*) FROM failed)::int AS failures, (SELECT count(*) FROM lines)::int AS lines,
-           (SELECT count(*) FROM claims)::int AS items, (SELECT count(DISTINCT account_id) FROM g)::int AS accounts,
+           (SELECT count(*) FROM claims)::int AS items, (SELECT count(*) FROM raised)::int AS raised, (SELECT count(DISTINCT account_id) FROM g)::int AS accounts,
            (SELECT count(DISTINCT account_id) FROM g WHERE account_id NOT IN (SELECT account_id FROM earlier))::int AS new_accounts,
            (SELECT coalesce(jsonb_object_agg(currency, jsonb_build_object('net', net::text, 'tax', tax::text)), '{}'::jsonb)
             FROM added_totals) AS totals`,
