@@ -3,7 +3,9 @@
  *   [--template billrun_bench_seeded]  (Postgres: seed once into that database and clone it on later runs)
  *   [--skip-floor]  (quick iterations on the app's side: no floor, so no ratio)
  *   [--months 3]  (then bill months 2..N too: a new month of items for the same accounts each time, earlier months'
- *                  items staying in the table; prints every month's run time as month_run_s)
+ *                  items staying in the table; prints every month's run time as month_run_s, and month_ratio = last / first)
+ *   [--driver neon --latency-ms 10]  (the Neon serverless driver through the local WebSocket proxy, each message from
+ *                  the app to the database delayed by that much: one round trip costs it once)
  *
  * Seeds a fresh database (two identical tenants), runs an AUTO_POST run end-to-end through the real services
  * (claim, lines, drafts, rules, posting, numbering; inline driver) on one tenant, and the hand-written raw-SQL
@@ -19,6 +21,7 @@ import { composeRuntime } from "@/composition-root";
 import { InlineJobRunner } from "@/server/jobs/inline-runner";
 import { createRun, getRun, processRun } from "@/server/billing/runs";
 import { createTenant } from "@/server/tenants/create-tenant";
+import { startNeonWsProxy } from "@/tests/support/neon-ws-proxy";
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +34,13 @@ const { values } = parseArgs({
     template: { type: "string" },
     "skip-floor": { type: "boolean", default: false },
     months: { type: "string", default: "1" },
+    "latency-ms": { type: "string", default: "0" },
   },
 });
 const accounts = Number(values.accounts);
 const items = Number(values.items);
 const months = Math.max(1, Number(values.months));
+const latencyMs = Math.max(0, Number(values["latency-ms"]));
 const driverArg = values.driver ?? (process.env.TEST_DB === "pglite" ? "pglite" : "pg");
 // The engine runs inline (whatever Inngest settings the shell has); the outbox's consumers stay off: the bench's
 // tenants have no webhook endpoints, and the milestones it writes are not the measured work.
@@ -56,8 +61,26 @@ type BenchTenant = { tenantId: string; billingCycleId: string };
 type Tenants = { app: BenchTenant; floor: BenchTenant };
 type BenchDatabase = Database & { drop?: () => Promise<void>; seeded?: Tenants };
 
+/**
+ * Statements the app sends (each one round trip): counted at the drivers' Client.query, through which pools and
+ * transactions send everything, BEGIN and COMMIT included. PGlite (in process, no round trips) is not counted.
+ */
+let statementsSent = 0;
+async function countStatements() {
+  const patch = (proto: { query: (...args: unknown[]) => unknown }) => {
+    const query = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      statementsSent++;
+      return query.apply(this, args);
+    };
+  };
+  if (driverArg === "neon") patch((await import("@neondatabase/serverless")).Client.prototype as never);
+  else if (driverArg !== "pglite") patch((await import("pg")).Client.prototype as never);
+}
+
 async function freshDatabase(): Promise<BenchDatabase> {
   if (driverArg === "pglite") return openDatabase({ driver: "pglite", dataDir: "memory://", migrate: true });
+  await countStatements();
   const { Client } = await import("pg");
   const name = `billrun_bench_${Date.now()}`;
   const admin = new Client({ connectionString: values.url });
@@ -72,7 +95,15 @@ async function freshDatabase(): Promise<BenchDatabase> {
   await admin.end();
   const u = new URL(values.url!);
   u.pathname = `/${name}`;
-  const database = await openDatabase({ driver: "node-postgres", url: u.toString(), migrate: true, poolMax: 4 });
+  // Neon: through the local WebSocket proxy, with the injected latency (tests/support/neon-ws-proxy.ts).
+  const proxy = driverArg === "neon" ? await startNeonWsProxy({ latencyMs }) : null;
+  const database = await openDatabase({
+    driver: driverArg === "neon" ? "neon" : "node-postgres",
+    url: u.toString(),
+    migrate: true,
+    poolMax: 4,
+    neonWsProxy: proxy?.address,
+  });
   let tenants: Tenants | undefined;
   if (seeded?.rowCount) {
     const rows = await queryRows<{ name: string; tenantId: string; billingCycleId: string }>(
@@ -86,6 +117,10 @@ async function freshDatabase(): Promise<BenchDatabase> {
   return {
     ...database,
     seeded: tenants,
+    close: async () => {
+      await database.close();
+      await proxy?.close();
+    },
     drop: async () => {
       const a = new Client({ connectionString: values.url });
       await a.connect();
@@ -186,23 +221,27 @@ async function billedSummary(db: Database["db"], runId: string): Promise<string>
 async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: string, label: string) {
   await settle(db);
   const cpu0 = machineCpuSeconds();
+  const statements0 = statementsSent;
   const t0 = performance.now();
   const run = await createRun(db, app.tenantId, { ...runInput, cutoffDate, invoiceDate: cutoffDate, billingCycleId: app.billingCycleId }, actor);
   await processRun(db, app.tenantId, run.id, actor);
   await waitForInlineJobs();
   const runS = seconds(t0);
   const cpuS = machineCpuSeconds() - cpu0;
+  const statements = statementsSent - statements0;
   const result = await getRun(db, app.tenantId, run.id);
   if (result.status !== "POSTED") throw new Error(`the ${label} ended ${result.status}: ${result.errorSummary}`);
   log(`${label}: ${result.itemsCount} items → ${result.linesCount} lines → ${result.postedCount} posted invoices in ${runS} s`);
-  const steps = await queryRows<{ kind: string; s: number }>(
+  const steps = await queryRows<{ kind: string; s: number; chunks: number }>(
     db,
-    sql`SELECT kind::text, round(extract(epoch FROM ended_at - started_at)::numeric, 2)::float8 AS s
+    sql`SELECT kind::text, round(extract(epoch FROM ended_at - started_at)::numeric, 2)::float8 AS s, chunks_total AS chunks
         FROM job_executions WHERE billing_run_id = ${run.id}::uuid ORDER BY started_at`,
   );
-  log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s`).join(", ")}`);
+  log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s (${step.chunks} chunks)`).join(", ")}`);
   if (!Number.isNaN(cpuS)) log(`CPU busy during the ${label}, all processes of the machine: ${cpuS.toFixed(1)} s`);
-  return { seconds: runS, posted: result.postedCount, runId: run.id };
+  const chunks = steps.reduce((n, step) => n + step.chunks, 0);
+  if (driverArg !== "pglite") log(`${statements} statements sent during the ${label}, ${chunks} chunks`);
+  return { seconds: runS, posted: result.postedCount, runId: run.id, statements: driverArg === "pglite" ? null : statements, chunks };
 }
 
 /**
@@ -288,7 +327,12 @@ async function main() {
       floor_s: floorS,
       ratio: floorS === null ? null : Math.round((first.seconds / floorS) * 100) / 100,
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),
-      ...(months > 1 ? { month_run_s: monthRunS } : {}),
+      latency_ms: latencyMs,
+      statements: first.statements,
+      chunks: first.chunks,
+      ...(months > 1
+        ? { month_run_s: monthRunS, month_ratio: Math.round((monthRunS[monthRunS.length - 1] / monthRunS[0]) * 100) / 100 }
+        : {}),
     }),
   );
 }
