@@ -9,16 +9,18 @@
 -- takes FOR KEY SHARE on its accounts' marks before it lowers them, so either the insert commits first and the chunk's
 -- scan sees the item, or the chunk commits first and the insert lowers the raised mark.
 CREATE TABLE "account_item_marks" (
-	"account_id" uuid PRIMARY KEY NOT NULL,
 	"tenant_id" text NOT NULL,
+	"account_id" uuid NOT NULL,
 	"open_from" date DEFAULT 'infinity' NOT NULL,
+	-- tenant first: a chunk reads and locks its tenant's range of account ids
+	CONSTRAINT "account_item_marks_pkey" PRIMARY KEY ("tenant_id","account_id"),
 	CONSTRAINT "account_item_marks_account_fk" FOREIGN KEY ("tenant_id","account_id")
 	  REFERENCES "public"."customer_accounts"("tenant_id","id") ON DELETE cascade ON UPDATE no action
 );
 --> statement-breakpoint
 -- Marks of the existing accounts: the earliest unclaimed open item, if any.
-INSERT INTO "account_item_marks" (account_id, tenant_id, open_from)
-SELECT a.id, a.tenant_id, coalesce(
+INSERT INTO "account_item_marks" (tenant_id, account_id, open_from)
+SELECT a.tenant_id, a.id, coalesce(
     (SELECT min(r.usage_date) FROM rated_items r
      WHERE r.tenant_id = a.tenant_id AND r.account_id = a.id AND r.status = 'OPEN'
        AND NOT EXISTS (SELECT 1 FROM rated_item_claims c WHERE c.rated_item_id = r.id)),
@@ -29,7 +31,7 @@ FROM customer_accounts a;
 CREATE OR REPLACE FUNCTION create_account_item_marks() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO account_item_marks (account_id, tenant_id) SELECT id, tenant_id FROM new_accounts ORDER BY id;
+  INSERT INTO account_item_marks (tenant_id, account_id) SELECT tenant_id, id FROM new_accounts ORDER BY tenant_id, id;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
@@ -44,11 +46,11 @@ CREATE OR REPLACE FUNCTION lower_account_item_marks() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM 1 FROM account_item_marks m
-    WHERE m.account_id IN (SELECT DISTINCT n.account_id FROM changed_items n WHERE n.status = 'OPEN')
-    ORDER BY m.account_id FOR KEY SHARE;
+    WHERE (m.tenant_id, m.account_id) IN (SELECT DISTINCT n.tenant_id, n.account_id FROM changed_items n WHERE n.status = 'OPEN')
+    ORDER BY m.tenant_id, m.account_id FOR KEY SHARE;
   UPDATE account_item_marks m SET open_from = n.first
-    FROM (SELECT account_id, min(usage_date) AS first FROM changed_items WHERE status = 'OPEN' GROUP BY account_id) n
-    WHERE m.account_id = n.account_id AND m.open_from > n.first;
+    FROM (SELECT tenant_id, account_id, min(usage_date) AS first FROM changed_items WHERE status = 'OPEN' GROUP BY tenant_id, account_id) n
+    WHERE m.tenant_id = n.tenant_id AND m.account_id = n.account_id AND m.open_from > n.first;
   RETURN NULL;
 END $$;
 --> statement-breakpoint

@@ -1,4 +1,4 @@
-import { bigint, char, date, foreignKey, index, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, char, date, foreignKey, index, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customerAccounts } from "./customers";
 import { ratedItemStatus } from "./enums";
 
@@ -38,11 +38,13 @@ export const ratedItems = pgTable(
 export const accountItemMarks = pgTable(
   "account_item_marks",
   {
-    accountId: uuid("account_id").primaryKey(),
     tenantId: text("tenant_id").notNull(),
+    accountId: uuid("account_id").notNull(),
     openFrom: date("open_from", { mode: "string" }).notNull().default("infinity"),
   },
   (t) => [
+    // tenant first: a chunk reads and locks its tenant's range of account ids
+    primaryKey({ name: "account_item_marks_pkey", columns: [t.tenantId, t.accountId] }),
     foreignKey({ name: "account_item_marks_account_fk", columns: [t.tenantId, t.accountId], foreignColumns: [customerAccounts.tenantId, customerAccounts.id] }).onDelete(
       "cascade",
     ),
