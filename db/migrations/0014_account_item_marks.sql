@@ -31,7 +31,8 @@ FROM customer_accounts a;
 CREATE OR REPLACE FUNCTION create_account_item_marks() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO account_item_marks (tenant_id, account_id) SELECT tenant_id, id FROM new_accounts ORDER BY tenant_id, id;
+  INSERT INTO account_item_marks (tenant_id, account_id) SELECT tenant_id, id FROM new_accounts ORDER BY tenant_id, id
+    ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
