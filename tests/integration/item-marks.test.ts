@@ -64,7 +64,8 @@ async function coverage(t: TestTenant, cutoff: string) {
   );
 }
 
-describe("open-from marks", () => {
+// Several whole runs per test: on a machine shared by many processes the first one (cold PGlite) can take ~30 s.
+describe("open-from marks", { timeout: 120_000 }, () => {
   it("an item dated before an earlier run's cut-off but loaded after that run is billed by the next run", async () => {
     const t = await newTenant(database.db);
     const first = await billRun(t, cycleRun(t.billingCycleId));
