@@ -1,7 +1,7 @@
 /**
- * npm run bench:first-start -- [--port 3201] [--keep-next]
+ * npm run bench:first-start -- [--port 3251] [--keep-next]
  *
- * A newcomer's first start: `npm run dev` on a fresh `.next` (deleted unless --keep-next) and a fresh embedded database
+ * A newcomer's first start: `npm run dev` on a fresh `.next/dev` (deleted unless --keep-next) and a fresh embedded database
  * (migrations and demo data are created by the first request), driven by Chromium like a person would:
  *  1. open /login until the form works (hydrated; the dev server compiles the route on this request),
  *  2. sign in as the demo user and wait for the "Billing runs" heading (the dashboard route, tRPC, the database).
@@ -14,14 +14,15 @@ import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "3201" }, "keep-next": { type: "boolean", default: false } },
+  options: { port: { type: "string", default: "3251" }, "keep-next": { type: "boolean", default: false } },
 });
 const port = Number(values.port);
 const baseURL = `http://localhost:${port}`;
 const dataDir = `.data/first-start-${process.pid}`;
 const log = (message: string) => console.error(`[bench:first-start] ${message}`);
 
-if (!values["keep-next"]) fs.rmSync(".next", { recursive: true, force: true });
+// `next dev` keeps its build and its Turbopack cache in .next/dev (a production build in .next stays untouched)
+if (!values["keep-next"]) fs.rmSync(".next/dev", { recursive: true, force: true });
 fs.rmSync(dataDir, { recursive: true, force: true });
 
 const started = performance.now();

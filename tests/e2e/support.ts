@@ -113,7 +113,8 @@ export async function expectAccessible(page: Page, name: string) {
     }
   }
   await page.emulateMedia({ colorScheme: "light" });
-  expect(violations, `axe: serious or critical WCAG 2.2 AA violations on ${name}`).toEqual([]);
+  // soft: the test goes on through the other pages, and reports all of them
+  expect.soft(violations, `axe: serious or critical WCAG 2.2 AA violations on ${name}`).toEqual([]);
 }
 
 const screenshotDir = path.join("test-results", "screenshots");

@@ -6,7 +6,7 @@ import { desktopViewport, expect, expectAccessible, logIn, phoneContext, test } 
 // the compact header gets out of the way. Runs on the runs the review flows left (a posted one, one with drafts).
 
 test.describe.configure({ mode: "serial" });
-test.setTimeout(600_000);
+test.setTimeout(1_200_000);
 
 const rows = (page: Page) => page.locator("[data-testid=data-table-row]:visible, [data-testid=data-table-card]:visible");
 
@@ -55,7 +55,9 @@ async function smallTargets(page: Page): Promise<string[]> {
       const probes = [-21, 0, 21].flatMap((dx) => [-21, 0, 21].map((dy) => [cx + dx, cy + dy] as const));
       const hitsAll = probes.every(([x, y]) => {
         const hit = document.elementFromPoint(x, y);
-        return !!hit && (hit === el || el.contains(hit));
+        // a hit on the control's <label> activates it too
+        const labels = el instanceof HTMLInputElement ? Array.from(el.labels ?? []) : [];
+        return !!hit && (hit === el || el.contains(hit) || labels.some((label) => label.contains(hit)));
       });
       if (!hitsAll) small.push(`${describe(el)} ${Math.round(box.width)}×${Math.round(box.height)}`);
     }
@@ -65,7 +67,7 @@ async function smallTargets(page: Page): Promise<string[]> {
 }
 
 async function expectThumbSized(page: Page, name: string) {
-  expect(await smallTargets(page), `targets smaller than 44×44 px on ${name}`).toEqual([]);
+  expect.soft(await smallTargets(page), `targets smaller than 44×44 px on ${name}`).toEqual([]);
 }
 
 for (const size of ["desktop", "phone"] as const) {
@@ -84,10 +86,12 @@ for (const size of ["desktop", "phone"] as const) {
     // The skip link is the first thing Tab reaches, and it moves the focus to the page's content.
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to content" });
-    await expect(skip).toBeFocused();
-    await expect(skip).toBeVisible();
-    await skip.press("Enter");
-    await expect(page.locator("#content")).toBeFocused();
+    await expect.soft(skip).toBeFocused();
+    if (await skip.count()) {
+      await expect(skip).toBeVisible();
+      await skip.press("Enter");
+      await expect(page.locator("#content")).toBeFocused();
+    }
     if (phone) await expectThumbSized(page, "billing runs list");
 
     if (phone) {
