@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
   outputFileTracingExcludes: { "/**": [".data/**", "test-results/**"] },
   typedRoutes: false,
+  // `radix-ui` re-exports every primitive: compile only the ones imported (faster first start of `next dev`).
+  experimental: { optimizePackageImports: ["radix-ui"] },
 };
 
 export default nextConfig;

@@ -42,10 +42,12 @@ export default defineConfig({
     { name: "smoke", testMatch: /smoke\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
     {
       name: "flows",
-      testIgnore: /smoke\.spec\.ts/,
+      testIgnore: /(smoke|tour)\.spec\.ts/,
       dependencies: ["smoke"],
       use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } },
     },
+    // Accessibility and phone checks on every page and dialog, on the runs the flows left (posted, drafts ready).
+    { name: "tour", testMatch: /tour\.spec\.ts/, dependencies: ["flows"], use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined

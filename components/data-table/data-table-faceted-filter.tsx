@@ -65,7 +65,7 @@ export function DataTableFacetedFilter({
                 role="menuitemcheckbox"
                 aria-checked={isSelected}
                 onClick={() => toggle(option.value)}
-                className="flex h-8 items-center gap-2 rounded-sm px-2 text-left text-sm outline-none max-md:h-10 hover:bg-accent focus-visible:bg-accent"
+                className="flex h-8 items-center gap-2 rounded-sm px-2 text-left text-sm outline-none max-md:h-11 hover:bg-accent focus-visible:bg-accent"
               >
                 <span
                   className={cn(

@@ -10,10 +10,14 @@ export const badgeVariants = cva(
         default: "border-transparent bg-primary text-primary-foreground",
         secondary: "border-transparent bg-secondary text-secondary-foreground",
         outline: "text-foreground",
-        destructive: "border-transparent bg-destructive/12 text-destructive dark:bg-destructive/20",
-        success: "border-transparent bg-success/12 text-success dark:bg-success/20",
-        warning: "border-transparent bg-warning/15 text-[color-mix(in_oklch,var(--warning)_70%,black)] dark:bg-warning/20 dark:text-warning",
-        info: "border-transparent bg-info/12 text-info dark:bg-info/20",
+        // Status colours on their own tint, darkened (light) or lightened (dark) to a ≥ 4.5:1 contrast for small text.
+        destructive:
+          "border-transparent bg-destructive/12 text-[color-mix(in_oklch,var(--destructive)_70%,black)] dark:bg-destructive/20 dark:text-[color-mix(in_oklch,var(--destructive)_70%,white)]",
+        success:
+          "border-transparent bg-success/12 text-[color-mix(in_oklch,var(--success)_70%,black)] dark:bg-success/20 dark:text-[color-mix(in_oklch,var(--success)_70%,white)]",
+        warning:
+          "border-transparent bg-warning/15 text-[color-mix(in_oklch,var(--warning)_60%,black)] dark:bg-warning/20 dark:text-[color-mix(in_oklch,var(--warning)_70%,white)]",
+        info: "border-transparent bg-info/12 text-[color-mix(in_oklch,var(--info)_70%,black)] dark:bg-info/20 dark:text-[color-mix(in_oklch,var(--info)_70%,white)]",
         muted: "border-transparent bg-muted text-muted-foreground",
       },
     },

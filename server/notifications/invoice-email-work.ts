@@ -6,6 +6,7 @@ import type { DocumentJobRef, DocumentJobWork, JobLogLine } from "@/server/docum
 import { plural } from "@/lib/format";
 import { loadInvoiceDocuments } from "@/server/documents/invoice-document";
 import { createDocumentRenderer, loadStoredDocuments, storeInvoiceDocuments, type DocumentRenderer } from "@/server/documents/stored-documents";
+import { invoiceEmailKey } from "./invoice-email-key";
 import { EmailSendError, InvalidEmailError, isEmailAddress, sendEmail } from "./send-email";
 import { InvoiceEmail, invoiceEmailSubject } from "./templates/invoice-email";
 
@@ -19,8 +20,6 @@ import { InvoiceEmail, invoiceEmailSubject } from "./templates/invoice-email";
 // job goes on; the job then ends FAILED ("n of m could not be sent") and "Re-send missing e-mails" retries exactly
 // those. Any other provider error (5xx, 429, 401/403, network) would fail every e-mail alike: the job stops at once,
 // FAILED with that error (Inngest retries the chunk first); what was sent before stays sent.
-
-export const invoiceEmailKey = (invoiceId: string) => `invoice:${invoiceId}:email`;
 
 const HAS_EMAIL = sql`coalesce(btrim(i.buyer->>'email'), '') <> ''`;
 /** "Zero amount" here means nothing to pay or to credit (gross total 0), skipped when the run's option says so. */

@@ -9,7 +9,8 @@ import { conflict } from "@/server/errors";
 // Starting the EMAIL job of a posted run (the work itself is invoice-email-work.ts): the run action, and the start on
 // post for runs created with "e-mail invoices" (the outbox's invoice-email consumer calls it).
 
-export { invoiceEmailKey } from "./invoice-email-work";
+// (not from invoice-email-work: that module loads the Resend SDK and the e-mail templates, only when a job sends)
+export { invoiceEmailKey } from "./invoice-email-key";
 
 /** E-mail invoices (the run action): sends every e-mail of the posted run not sent yet, as a background job. */
 export async function startInvoiceEmails(db: Db, tenantId: string, actor: Actor, input: { id: string }) {

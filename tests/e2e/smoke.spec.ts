@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { logIn, phoneViewport, saveScreenshot } from "./support";
+import { allowConsoleError, expect, logIn, phoneContext, saveScreenshot, test } from "./support";
 
 test.describe("foundation smoke", () => {
   test("redirects to the login page when signed out", async ({ page }) => {
@@ -18,6 +17,8 @@ test.describe("foundation smoke", () => {
   });
 
   test("refuses a wrong password with a message", async ({ page }) => {
+    // the browser logs the refused sign-in request
+    allowConsoleError(page, /status of 401/);
     await page.goto("/login");
     await page.getByLabel("E-mail").fill("demo@billrun.local");
     await page.getByLabel("Password").fill("not-the-password");
@@ -35,12 +36,11 @@ test.describe("foundation smoke", () => {
     await saveScreenshot(page, "desktop-billing-runs-empty");
   });
 
-  test("the empty list works on a phone", async ({ browser }) => {
-    const context = await browser.newContext({ viewport: phoneViewport, hasTouch: true, isMobile: true });
+  test("the empty list works on a phone", async ({ newContext }) => {
+    const context = await newContext(phoneContext);
     const page = await context.newPage();
     await logIn(page);
     await expect(page.getByText("No billing runs yet")).toBeVisible();
     await saveScreenshot(page, "phone-billing-runs-empty");
-    await context.close();
   });
 });

@@ -242,7 +242,7 @@ function RunCard({ run }: { run: RunRow }) {
   return (
     <div className="grid grid-cols-1 gap-2">
       <div className="flex items-center justify-between gap-2">
-        <Link href={`/billing-runs/${run.id}`} className="inline-flex min-h-10 items-center font-semibold tabular-nums">
+        <Link href={`/billing-runs/${run.id}`} className="inline-flex min-h-11 items-center font-semibold tabular-nums">
           {formatRunNumber(run.number)}
         </Link>
         <span className="inline-flex items-center gap-1.5">

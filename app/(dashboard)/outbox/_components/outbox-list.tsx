@@ -65,7 +65,7 @@ export function OutboxList() {
               </div>
               <div className="flex items-center gap-2">
                 <Badge variant={badge.variant}>{badge.label}</Badge>
-                <Button variant="outline" className="min-h-10" onClick={() => setPreviewId(row.id)}>
+                <Button variant="outline" className="min-h-11" onClick={() => setPreviewId(row.id)}>
                   Preview
                 </Button>
               </div>
@@ -75,13 +75,13 @@ export function OutboxList() {
       </ul>
       {pages > 1 && (
         <div className="flex items-center justify-end gap-2 text-sm">
-          <Button variant="outline" className="min-h-10" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+          <Button variant="outline" className="min-h-11" disabled={page <= 1} onClick={() => setPage(page - 1)}>
             Previous
           </Button>
           <span>
             Page {page} / {pages}
           </span>
-          <Button variant="outline" className="min-h-10" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+          <Button variant="outline" className="min-h-11" disabled={page >= pages} onClick={() => setPage(page + 1)}>
             Next
           </Button>
         </div>

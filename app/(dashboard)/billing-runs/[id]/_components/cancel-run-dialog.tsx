@@ -21,7 +21,7 @@ export function ItemsChoiceField({ value, onChange, name }: { value: ItemsChoice
         <label
           key={choice.value}
           className={cn(
-            "flex min-h-10 cursor-pointer items-start gap-3 rounded-md border p-3 text-sm transition-colors has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50",
+            "flex min-h-11 cursor-pointer items-start gap-3 rounded-md border p-3 text-sm transition-colors has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50",
             value === choice.value ? "border-primary bg-primary/5" : "hover:bg-accent",
           )}
         >

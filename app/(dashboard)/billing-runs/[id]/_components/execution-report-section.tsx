@@ -130,7 +130,9 @@ export function ExecutionReportSection({
                     <TableHead>Started</TableHead>
                     <TableHead>Duration</TableHead>
                     <TableHead>Error</TableHead>
-                    <TableHead className="w-0" />
+                    <TableHead className="w-0">
+                      <span className="sr-only">Log</span>
+                    </TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>

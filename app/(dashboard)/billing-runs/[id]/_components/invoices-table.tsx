@@ -351,7 +351,7 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
             onCommit={(value) => void setSearch({ invMax: value || null, invPage: null })}
           />
         </div>
-        <Label className="flex h-8 items-center gap-2 rounded-md border border-dashed px-3 font-normal max-md:h-10">
+        <Label className="flex h-8 items-center gap-2 rounded-md border border-dashed px-3 font-normal max-md:h-11">
           <Checkbox checked={search.invReason} onCheckedChange={(value) => void setSearch({ invReason: value ? true : null, invPage: null })} />
           Has reason
         </Label>

@@ -35,7 +35,7 @@ export function Section({
       <section aria-labelledby={`${id}-title`} data-testid={`section-${id}`} className="rounded-xl border bg-card text-card-foreground shadow-xs">
         <div className="flex flex-wrap items-center gap-2 px-3 py-2 sm:px-4">
           <CollapsibleTrigger
-            className="-ml-1 flex min-h-10 min-w-0 flex-1 items-center gap-2 rounded-md px-1 text-left outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+            className="-ml-1 flex min-h-11 min-w-0 flex-1 items-center gap-2 rounded-md px-1 text-left outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
             aria-controls={`${id}-content`}
           >
             <ChevronDownIcon className={cn("size-4 shrink-0 transition-transform", !open && "-rotate-90")} aria-hidden />

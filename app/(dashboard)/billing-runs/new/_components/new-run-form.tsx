@@ -238,7 +238,7 @@ export function NewRunForm() {
                       aria-checked={field.value === value}
                       onClick={() => field.onChange(value)}
                       className={cn(
-                        "min-h-10 rounded-md border px-3 py-2 text-left text-sm transition-colors focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none",
+                        "min-h-11 rounded-md border px-3 py-2 text-left text-sm transition-colors focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none",
                         field.value === value ? "border-primary bg-primary/5 font-medium" : "hover:bg-accent",
                       )}
                     >
@@ -298,7 +298,7 @@ export function NewRunForm() {
                     <legend className="mb-1 text-sm font-medium">Charge types</legend>
                     <div className="flex flex-wrap gap-4">
                       {CHARGE_TYPES.map((option) => (
-                        <label key={option.value} className="flex min-h-10 items-center gap-2 text-sm">
+                        <label key={option.value} className="flex min-h-11 items-center gap-2 text-sm">
                           <Checkbox
                             checked={field.value.includes(option.value)}
                             onCheckedChange={(checked) =>
@@ -485,7 +485,7 @@ function CheckboxField({
       control={control}
       name={name}
       render={({ field }) => (
-        <label className="flex min-h-10 items-center gap-2 text-sm">
+        <label className="flex min-h-11 items-center gap-2 text-sm">
           <Checkbox checked={field.value} onCheckedChange={(checked) => field.onChange(checked === true)} onBlur={field.onBlur} />
           {label}
         </label>

@@ -201,14 +201,14 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
         <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
           <span>
             <span className="text-muted-foreground">Billing run </span>
-            <Link href={`/billing-runs/${runOfInvoice}`} className="font-medium underline underline-offset-4">
+            <Link href={`/billing-runs/${runOfInvoice}`} className="font-medium underline underline-offset-4 max-md:inline-flex max-md:min-h-11 max-md:min-w-11 max-md:items-center">
               {invoice.billingRunLabel}
             </Link>
           </span>
           {invoice.originRunId && invoice.originRunId !== invoice.billingRunId && (
             <span>
               <span className="text-muted-foreground">Quarantined from </span>
-              <Link href={`/billing-runs/${invoice.originRunId}`} className="font-medium underline underline-offset-4">
+              <Link href={`/billing-runs/${invoice.originRunId}`} className="font-medium underline underline-offset-4 max-md:inline-flex max-md:min-h-11 max-md:min-w-11 max-md:items-center">
                 {invoice.originRunLabel}
               </Link>
             </span>

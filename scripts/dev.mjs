@@ -1,0 +1,29 @@
+// `npm run dev`: `next dev` (same arguments), and as soon as it listens, a warm-up request to each route a newcomer
+// needs first — the login page, the dashboard, the auth and tRPC endpoints. `next dev` compiles a route on its
+// first request; asked at once and together, they compile while the browser is still being opened (and share the
+// modules they have in common) instead of one after the other behind the sign-in. BILLRUN_DEV_WARMUP=0 turns it off.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+
+const args = process.argv.slice(2);
+const portArg = args.findIndex((arg) => arg === "-p" || arg === "--port");
+const port = portArg >= 0 ? args[portArg + 1] : (args.find((arg) => arg.startsWith("--port="))?.slice(7) ?? process.env.PORT ?? "3000");
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const child = spawn(process.execPath, [nextBin, "dev", ...args], { stdio: ["inherit", "pipe", "inherit"] });
+
+const routes = ["/login", "/billing-runs", "/api/auth/get-session", "/api/trpc/viewer.me"];
+let warmed = process.env.BILLRUN_DEV_WARMUP === "0";
+
+child.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  if (warmed || !/Ready in/.test(chunk.toString())) return;
+  warmed = true;
+  const started = Date.now();
+  // Answers do not matter (a signed-out dashboard redirects, tRPC says 401): the compilation is the point.
+  void Promise.allSettled(routes.map((route) => fetch(`http://localhost:${port}${route}`, { redirect: "manual" }).then((res) => res.arrayBuffer()))).then(
+    () => console.log(` ✓ Warmed up ${routes.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)}s`),
+  );
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
