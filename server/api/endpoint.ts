@@ -6,7 +6,7 @@ import type { Actor } from "@/server/billing/runs-core";
 import { DomainError } from "@/server/errors";
 import { authenticateApiKey } from "./api-keys";
 import { assertStorableJson } from "./json-text";
-import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey } from "./idempotency";
+import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey, type StoredAnswer } from "./idempotency";
 import { HttpProblem, jsonResponse, problemResponse } from "./problem";
 
 /** Largest accepted request body: a 10,000-item batch with long descriptions fits comfortably. */
@@ -73,7 +73,7 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
       if (idempotencyKey === null) return toResponse(await run());
       const key = validateIdempotencyKey(idempotencyKey);
       const answer = await withIdempotencyKey(db, principal.tenantId, key, requestFingerprint(request.method, url.pathname, raw), run);
-      return jsonResponse(answer.status, answer.body, answer.replayed ? { "Idempotent-Replayed": "true" } : {});
+      return jsonResponse(answer.status, answer.body, { ...answer.headers, ...(answer.replayed ? { "Idempotent-Replayed": "true" } : {}) });
     } catch (error) {
       return problemResponse(error, url.pathname);
     }
@@ -117,7 +117,7 @@ function parseBody(raw: string, schema: z.ZodType | "json" | undefined): unknown
   return schema === "json" ? json : schema.parse(json);
 }
 
-function toStorable(answer: ApiAnswer): { status: number; body: unknown } {
+function toStorable(answer: ApiAnswer): StoredAnswer {
   if (answer instanceof Response) throw new Error("file answers cannot be stored for Idempotency-Key replays");
   return answer;
 }

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/lib/billing-inputs";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, saveDescriptionInput } from "@/lib/billing-inputs";
+import { executionLogInput, runFailuresInput } from "@/server/billing/run-activity";
+import { runDocumentsInput } from "@/server/documents/run-documents";
+import { listOutboxInput } from "@/server/notifications/outbox";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -45,6 +48,12 @@ const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415
 
 const common = [401, 403] as const;
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const executionIdParameter = { name: "executionId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const pageOf = (row: unknown) => ({
+  type: "object",
+  required: ["rows", "total", "page", "pageSize"],
+  properties: { rows: { type: "array", items: row }, total: { type: "integer", minimum: 0 }, page: { type: "integer", minimum: 1 }, pageSize: { type: "integer", minimum: 1 } },
+});
 const idempotencyKey = { $ref: "#/components/parameters/IdempotencyKey" };
 
 function postOperation(o: {
@@ -106,7 +115,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
-    tags: [{ name: "Ingest" }, { name: "Billing runs" }, { name: "Invoices" }, { name: "Webhooks" }],
+    tags: [{ name: "Ingest" }, { name: "Billing runs" }, { name: "Invoices" }, { name: "E-mail outbox" }, { name: "Webhooks" }],
     paths: {
       "/api/v1/accounts": {
         post: postOperation({
@@ -180,7 +189,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         post: postOperation({ operationId: "processBillingRun", summary: "Move the run to its next step (per its mode)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
       },
       "/api/v1/billing-runs/{id}/post": {
-        post: postOperation({ operationId: "postBillingRun", summary: "Post a run whose drafts are ready (no-op when already posted)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
+        post: {
+          ...postOperation({ operationId: "postBillingRun", summary: "Post a run whose drafts are ready (no-op when already posted)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
+          description:
+            "Posts a run in DRAFTS_READY, retries a failed posting, and resumes a posting abandoned by a crashed process (a POSTING run whose job " +
+            "has no heartbeat) exactly as `/process` does: invoice numbers already given are kept, nothing is posted twice. A POSTING run whose job " +
+            "is alive answers 409.",
+        },
       },
       "/api/v1/billing-runs/{id}/cancel": {
         post: postOperation({ operationId: "cancelBillingRun", summary: "Cancel a run, reopening or canceling its rated items", tag: "Billing runs", path: true, body: ref("CancelRunBody"), status: 202, response: looseObject, errors: [400, 404, 409, 412] }),
@@ -201,7 +216,80 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         }),
       },
       "/api/v1/billing-runs/{id}/invoices/bulk-actions": {
-        post: postOperation({ operationId: "bulkInvoiceAction", summary: "Validate, reject, quarantine or cancel invoices (a selection or a filter)", tag: "Invoices", path: true, body: ref("BulkActionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+        post: {
+          ...postOperation({ operationId: "bulkInvoiceAction", summary: "Validate, reject, quarantine or cancel invoices (a selection or a filter)", tag: "Invoices", path: true, body: ref("BulkActionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+          description:
+            "Answers 200 with one result per invoice: `DONE`, or `SKIPPED` with the reason. An id that is not an invoice of this run — " +
+            "including another tenant's invoice id — is answered per invoice as `SKIPPED` with the reason \"not an invoice of this run\" " +
+            "(nothing about it is revealed or changed); the request as a whole is not refused.",
+        },
+      },
+      "/api/v1/billing-runs/options": {
+        get: getOperation({ operationId: "getRunOptions", summary: "The new-run form's choices: active billing cycles and default settings", tag: "Billing runs", response: looseObject, errors: [] }),
+      },
+      "/api/v1/billing-runs/{id}/failures": {
+        get: getOperation({
+          operationId: "listRunFailures",
+          summary: "The run's failed accounts and subscriptions (per-account failures never fail the run), paged",
+          tag: "Billing runs",
+          parameters: [idParameter, ...queryParameters(schemaOf(runFailuresInput), ["id"])],
+          response: pageOf(ref("RunFailure")),
+        }),
+      },
+      "/api/v1/billing-runs/{id}/retry-failed": {
+        post: postOperation({ operationId: "retryRunFailures", summary: "Retry failed: a new exceptional run for exactly the failed accounts, with the run's settings (Location: the new run)", tag: "Billing runs", path: true, status: 201, response: ref("RunCreated"), errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/executions": {
+        get: getOperation({
+          operationId: "listRunExecutions",
+          summary: "The run's executions, newest first: run steps (LINES, INVOICES, POSTING, CANCEL) and document jobs (PDF, XML, EMAIL), without their logs",
+          tag: "Billing runs",
+          parameters: [idParameter],
+          response: { type: "object", required: ["rows"], properties: { rows: { type: "array", items: ref("Execution") } } },
+        }),
+      },
+      "/api/v1/billing-runs/{id}/executions/{executionId}": {
+        get: getOperation({ operationId: "getRunExecution", summary: "One execution's status and progress (done of total): poll it after starting a document job", tag: "Billing runs", parameters: [idParameter, executionIdParameter], response: ref("Execution") }),
+      },
+      "/api/v1/billing-runs/{id}/executions/{executionId}/log": {
+        get: getOperation({
+          operationId: "getRunExecutionLog",
+          summary: "An execution's log lines in the order written, paged",
+          tag: "Billing runs",
+          parameters: [idParameter, executionIdParameter, ...queryParameters(schemaOf(executionLogInput), ["id", "executionId"])],
+          response: pageOf({ type: "object", properties: { at: { type: "string", format: "date-time" }, level: { type: "string", enum: ["info", "warn", "error"] }, message: { type: "string" } } }),
+        }),
+      },
+      "/api/v1/billing-runs/{id}/statistics": {
+        get: getOperation({ operationId: "getRunStatistics", summary: "The run's statistics: totals per currency, invoice counts by status, top accounts, subscriptions and charges", tag: "Billing runs", parameters: [idParameter], response: looseObject }),
+      },
+      "/api/v1/billing-runs/{id}/documents": {
+        post: postOperation({ operationId: "startRunDocuments", summary: "Generate and store the PDF or XML of every posted invoice still without one: a background job (Location: its execution)", tag: "Billing runs", path: true, body: ref("RunDocumentsBody"), status: 202, response: ref("JobStarted"), errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/documents.zip": {
+        get: {
+          operationId: "getRunDocumentsZip",
+          summary: "The run's stored documents as one streamed ZIP (pdf/… and xml/… entries)",
+          description: "412 when no documents (of that kind) were generated yet: start a document job first.",
+          tags: ["Billing runs"],
+          parameters: [idParameter, { name: "kind", in: "query", required: false, schema: { type: "string", enum: ["PDF", "XML"] }, description: "only this kind" }],
+          responses: {
+            "200": { description: "The ZIP archive", content: { "application/zip": { schema: { type: "string", contentMediaType: "application/zip" } } } },
+            ...errorResponses(...common, 400, 404, 412),
+          },
+        },
+      },
+      "/api/v1/billing-runs/{id}/emails": {
+        post: postOperation({ operationId: "startRunEmails", summary: "E-mail the posted run's invoices not sent yet: a background job (Location: its execution)", tag: "Billing runs", path: true, status: 202, response: ref("JobStarted"), errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/description": {
+        post: postOperation({ operationId: "saveRunDescription", summary: "Replace the run's description", tag: "Billing runs", path: true, body: ref("RunDescriptionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/outbox": {
+        get: getOperation({ operationId: "listOutbox", summary: "The tenant's e-mails, newest first: sent, failed (with the provider's error) or kept in the outbox", tag: "E-mail outbox", parameters: queryParameters(schemaOf(listOutboxInput)), response: pageOf(looseObject), errors: [400] }),
+      },
+      "/api/v1/outbox/{id}": {
+        get: getOperation({ operationId: "getOutboxMessage", summary: "One e-mail with its HTML and text", tag: "E-mail outbox", parameters: [idParameter], response: looseObject }),
       },
       "/api/v1/invoices/{id}": {
         get: getOperation({ operationId: "getInvoice", summary: "Get an invoice with lines, VAT breakdown and status history", tag: "Invoices", parameters: [idParameter], response: looseObject }),
@@ -347,6 +435,39 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             ]),
           ),
         },
+        RunFailure: {
+          type: "object",
+          properties: {
+            accountId: { type: "string", format: "uuid" },
+            accountName: { type: "string" },
+            subscriptionId: { type: ["string", "null"], format: "uuid" },
+            subscriptionName: { type: ["string", "null"] },
+            step: { type: "string", description: "the run step that failed for this account (LINES, INVOICES, POSTING)" },
+            reason: { type: "string" },
+            createdAt: { type: "string", format: "date-time" },
+          },
+        },
+        Execution: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            kind: { type: "string", enum: ["LINES", "INVOICES", "POSTING", "CANCEL", "PDF", "XML", "EMAIL"] },
+            status: { type: "string", enum: ["RUNNING", "SUCCEEDED", "FAILED"] },
+            startedAt: { type: "string", format: "date-time" },
+            endedAt: { type: ["string", "null"], format: "date-time" },
+            done: { type: "integer", minimum: 0, description: "items (accounts, invoices) done so far" },
+            total: { type: "integer", minimum: 0 },
+            error: { type: ["string", "null"] },
+            driver: { type: ["string", "null"], description: "inline or inngest" },
+            logLines: { type: "integer", minimum: 0, description: "lines in the execution's log (GET …/log pages through them)" },
+          },
+        },
+        JobStarted: {
+          type: "object",
+          properties: { started: { type: "boolean" }, jobId: { type: "string", format: "uuid" }, kind: { type: "string" }, message: { type: "string" }, statusUrl: { type: "string", description: "the execution to poll" } },
+        },
+        RunDocumentsBody: withoutProperty(schemaOf(runDocumentsInput), "id"),
+        RunDescriptionBody: withoutProperty(schemaOf(saveDescriptionInput), "id"),
         RunCreated: {
           type: "object",
           properties: { id: { type: "string", format: "uuid" }, number: { type: "integer" }, label: { type: "string" }, statusUrl: { type: "string" } },
