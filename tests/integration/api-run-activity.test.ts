@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/server/api/api-keys";
-import { createBillingRun, getBillingRun, postBillingRun, processBillingRun } from "@/server/api/routes/billing-runs";
+import { createBillingRun, getBillingRun, processBillingRun } from "@/server/api/routes/billing-runs";
 import { getOutboxMessageById, listOutboxMessages } from "@/server/api/routes/outbox";
 import {
   getRunDocumentsZip,
