@@ -60,6 +60,10 @@ export const env = createEnv({
       ? z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters in production")
       : z.string().min(32).default("dev-only-secret-change-me-0123456789abcdef"),
     TRUSTED_ORIGINS: z.string().optional(),
+    OPEN_SIGNUP: z
+      .enum(["0", "1", "false", "true"], "OPEN_SIGNUP must be 0, 1, false or true")
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
     INNGEST_EVENT_KEY: z.string().optional(),
     INNGEST_SIGNING_KEY: z.string().optional(),
     INNGEST_DEV: z.string().optional(),

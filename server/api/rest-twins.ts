@@ -7,6 +7,8 @@ export type RestTwin = `${"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} /api/v1/$
 const CREDENTIALS =
   "manages the tenant's credentials or where its data is sent: a signed-in admin does it in Settings, never an API key (a leaked key must not be able to mint keys or redirect data)";
 
+const MEMBERS = "who may sign in to the organization is decided by a signed-in admin (invitations by e-mail), never by an API key";
+
 export const REST_TWINS: Record<string, RestTwin> = {
   "viewer.me": { dashboardOnly: "the signed-in user; an API key acts for its tenant, not for a person" },
 
@@ -43,6 +45,8 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "settings.webhookEndpoints.update": { dashboardOnly: CREDENTIALS },
   "settings.webhookEndpoints.delete": { dashboardOnly: CREDENTIALS },
   "settings.webhookEndpoints.deliveries": { dashboardOnly: CREDENTIALS },
+  "settings.members.invitations": { dashboardOnly: MEMBERS },
+  "settings.members.invite": { dashboardOnly: MEMBERS },
 };
 
 /** Capabilities the REST API has beyond the dashboard's procedures (documented, routed, but no tRPC twin). */
