@@ -6,6 +6,7 @@ ALTER TABLE "idempotency_keys" ADD COLUMN "response_headers" jsonb;--> statement
 CREATE TABLE "rate_limit_buckets" (
 	"bucket" text PRIMARY KEY NOT NULL,
 	"tokens" double precision NOT NULL,
+	"granted" boolean NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

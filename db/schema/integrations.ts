@@ -160,6 +160,8 @@ export const rateLimitBuckets = pgTable(
   {
     bucket: text("bucket").primaryKey(),
     tokens: doublePrecision("tokens").notNull(),
+    /** whether the last request was granted (RETURNING cannot see the refilled amount before the take) */
+    granted: boolean("granted").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("rate_limit_buckets_updated_idx").on(t.updatedAt)],

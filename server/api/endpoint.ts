@@ -8,6 +8,7 @@ import { authenticateApiKey } from "./api-keys";
 import { assertStorableJson } from "./json-text";
 import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey, type StoredAnswer } from "./idempotency";
 import { HttpProblem, jsonResponse, problemResponse } from "./problem";
+import { apiRequestPolicy, assertGranted, ingestItemsPolicy, rateLimitHeaders, takeTokens, type RateDecision } from "./rate-limit";
 
 /** Largest accepted request body: a 10,000-item batch with long descriptions fits comfortably. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -39,6 +40,8 @@ type EndpointOptions<S extends z.ZodType | "json" | undefined> = {
    */
   body?: S;
   handle: (ctx: ApiContext<BodyOf<S>>) => Promise<ApiAnswer>;
+  /** Ingest: how many items the parsed body carries; they are taken from the key's item rate limit as well. */
+  itemCount?: (body: BodyOf<S>) => number;
 };
 
 /**
@@ -48,8 +51,12 @@ type EndpointOptions<S extends z.ZodType | "json" | undefined> = {
 export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined>(options: EndpointOptions<S>): ApiHandler {
   return async (db, request, params = {}) => {
     const url = new URL(request.url);
+    let limits: RateDecision[] = [];
     try {
       const principal = await authenticateApiKey(db, request.headers.get("authorization"));
+      const requests = await takeTokens(db, apiRequestPolicy(), principal.apiKeyId);
+      assertGranted(requests);
+      limits = [requests];
       if (!roleAllows(principal.role, options.permission)) {
         throw new DomainError("FORBIDDEN", `This API key's role (${principal.role}) does not allow this request`);
       }
@@ -62,20 +69,32 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
         url,
         params,
       };
-      if (request.method !== "POST") return toResponse(await options.handle({ ...base, body: undefined } as never));
+      if (request.method !== "POST") return toResponse(await options.handle({ ...base, body: undefined } as never), rateLimitHeaders(limits));
 
       const raw = await readBody(request);
       const run = async () => {
         const body = parseBody(raw, options.body);
+        const items = options.itemCount?.(body as never) ?? 0;
+        if (items > 0) {
+          const taken = await takeTokens(db, ingestItemsPolicy(), principal.apiKeyId, items);
+          assertGranted(taken, limits);
+          limits = [...limits, taken];
+        }
         return toStorable(await options.handle({ ...base, body } as never));
       };
       const idempotencyKey = request.headers.get("idempotency-key");
-      if (idempotencyKey === null) return toResponse(await run());
+      if (idempotencyKey === null) return toResponse(await run(), rateLimitHeaders(limits));
       const key = validateIdempotencyKey(idempotencyKey);
       const answer = await withIdempotencyKey(db, principal.tenantId, key, requestFingerprint(request.method, url.pathname, raw), run);
-      return jsonResponse(answer.status, answer.body, { ...answer.headers, ...(answer.replayed ? { "Idempotent-Replayed": "true" } : {}) });
+      return jsonResponse(answer.status, answer.body, {
+        ...answer.headers,
+        ...rateLimitHeaders(limits),
+        ...(answer.replayed ? { "Idempotent-Replayed": "true" } : {}),
+      });
     } catch (error) {
-      return problemResponse(error, url.pathname);
+      const response = problemResponse(error, url.pathname);
+      if (response.status !== 429) for (const [name, value] of Object.entries(rateLimitHeaders(limits))) response.headers.set(name, value);
+      return response;
     }
   };
 }
@@ -122,8 +141,10 @@ function toStorable(answer: ApiAnswer): StoredAnswer {
   return answer;
 }
 
-function toResponse(answer: ApiAnswer): Response {
-  return answer instanceof Response ? answer : jsonResponse(answer.status, answer.body, answer.headers);
+function toResponse(answer: ApiAnswer, extraHeaders: Record<string, string>): Response {
+  if (!(answer instanceof Response)) return jsonResponse(answer.status, answer.body, { ...answer.headers, ...extraHeaders });
+  for (const [name, value] of Object.entries(extraHeaders)) answer.headers.set(name, value);
+  return answer;
 }
 
 /** For route files: opens the app's database per request (never at module load) and runs the endpoint. */

@@ -43,10 +43,10 @@ function queryParameters(schema: JsonSchema, omit: string[] = []) {
     }));
 }
 
-const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422)[]) =>
+const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429)[]) =>
   Object.fromEntries(codes.map((code) => [String(code), problemRef(`Problem${code}`)]));
 
-const common = [401, 403] as const;
+const common = [401, 403, 429] as const;
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const executionIdParameter = { name: "executionId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const pageOf = (row: unknown) => ({
@@ -111,7 +111,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         "Authenticate with `Authorization: Bearer <API key>` (keys are created in Settings; a key belongs to one tenant and has a role). " +
         "Every error is an RFC 9457 problem document (`application/problem+json`) with `code` and field `errors`. " +
         "Every POST honours `Idempotency-Key`: the same key with the same method, path and body bytes replays the stored answer " +
-        "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.",
+        "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.\n\n" +
+        "Rate limits, per API key, shared by all app servers: by default 50 requests/s with a burst of 100, and for `POST /api/v1/rated-items` " +
+        "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Every answer carries the IETF draft " +
+        "`RateLimit-Policy` and `RateLimit` headers; beyond the limit the answer is 429 with `Retry-After`. A batch larger than the item burst is 413.",
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
@@ -361,8 +364,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           [413, "Body too large"],
           [415, "Body is not JSON"],
           [422, "Idempotency-Key reused for another request"],
-        ].map(([code, description]) => [`Problem${code}`, { description, content: { "application/problem+json": { schema: ref("Problem") } } }]),
+          [429, "Rate limit reached: retry after `Retry-After` seconds (see the RateLimit headers)"],
+        ].map(([code, description]) => [
+          `Problem${code}`,
+          {
+            description,
+            ...(code === 429 ? { headers: rateLimitHeaderRefs(true) } : {}),
+            content: { "application/problem+json": { schema: ref("Problem") } },
+          },
+        ]),
       ),
+      headers: {
+        RateLimit: {
+          description: 'IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1`',
+          schema: { type: "string" },
+        },
+        "RateLimit-Policy": {
+          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2` (50 requests/s, burst 100) and, for ingest, `"items";q=200000;w=2`',
+          schema: { type: "string" },
+        },
+        "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } },
+      },
       schemas: {
         Problem: {
           type: "object",
@@ -536,6 +558,14 @@ function ingestOperation(operation: Operation): Operation {
         content: { "application/problem+json": { schema: ref("IngestConflictProblem") } },
       },
     },
+  };
+}
+
+function rateLimitHeaderRefs(withRetryAfter = false) {
+  return {
+    RateLimit: { $ref: "#/components/headers/RateLimit" },
+    "RateLimit-Policy": { $ref: "#/components/headers/RateLimit-Policy" },
+    ...(withRetryAfter ? { "Retry-After": { $ref: "#/components/headers/Retry-After" } } : {}),
   };
 }
 

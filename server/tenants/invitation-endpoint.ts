@@ -1,10 +1,13 @@
 import type { Db } from "@/db/client";
 import { HttpProblem, jsonResponse, problemResponse } from "@/server/api/problem";
+import { limitByClientIp } from "@/server/api/rate-limit";
 import { acceptInvitation } from "./invitations";
 
 /** POST /api/invitations/{id}/accept {name, password}: the invitation page's form (no session: the link is the credential). */
 export async function acceptInvitationRequest(db: Db, request: Request, invitationId: string): Promise<Response> {
   const path = new URL(request.url).pathname;
+  const refused = await limitByClientIp(db, request);
+  if (refused) return refused;
   try {
     let body: unknown;
     try {
