@@ -99,20 +99,68 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
   };
 }
 
+/** Largest accepted expansion of a gzip body (decompressed / compressed bytes) beyond its first MiB: refuses zip bombs early. */
+export const MAX_GZIP_RATIO = 200;
+
+/**
+ * Reads the body while streaming it: never more than MAX_BODY_BYTES (after gzip decompression) are held; a larger body,
+ * chunked or not, is refused with 413 as soon as the limit is crossed and the rest is never read.
+ */
 async function readBody(request: Request): Promise<string> {
   const type = request.headers.get("content-type");
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (!["identity", "gzip", "x-gzip", ""].includes(encoding)) {
+    throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `Content-Encoding ${encoding.slice(0, 50)} is not supported; send gzip or no encoding`, [
+      { field: "Content-Encoding", message: "must be gzip or absent" },
+    ]);
+  }
+  const text = request.body ? await readLimited(request.body, encoding === "gzip" || encoding === "x-gzip") : "";
   if (text.trim() && type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `Send the body as application/json (got ${type.slice(0, 100)})`);
   }
   return text;
 }
 
-const tooLarge = () =>
-  new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; send smaller batches (at most 10,000 items)`);
+async function readLimited(body: ReadableStream<Uint8Array>, gzip: boolean): Promise<string> {
+  let compressed = 0;
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        compressed += chunk.byteLength;
+        if (compressed > MAX_BODY_BYTES) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const source = gzip ? counted.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>) : counted;
+  const reader = source.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) throw tooLarge(gzip ? " (decompressed)" : "");
+      if (gzip && size > 1024 * 1024 && size > compressed * MAX_GZIP_RATIO) {
+        throw new HttpProblem("PAYLOAD_TOO_LARGE", `The gzip body expands more than ${MAX_GZIP_RATIO} times; send it less compressible or uncompressed`);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (error) {
+    void reader.cancel().catch(() => {});
+    if (error instanceof HttpProblem) throw error;
+    if (gzip) throw new HttpProblem("BAD_REQUEST", "The body is not valid gzip", [{ field: "(body)", message: "is not valid gzip data" }]);
+    throw error;
+  }
+}
+
+const tooLarge = (what = "") =>
+  new HttpProblem("PAYLOAD_TOO_LARGE", `The body${what} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; send smaller batches (at most 10,000 items)`);
 
 function parseBody(raw: string, schema: z.ZodType | "json" | undefined): unknown {
   let json: unknown = undefined;

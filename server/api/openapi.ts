@@ -112,6 +112,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         "Every error is an RFC 9457 problem document (`application/problem+json`) with `code` and field `errors`. " +
         "Every POST honours `Idempotency-Key`: the same key with the same method, path and body bytes replays the stored answer " +
         "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.\n\n" +
+        "Bodies may be sent with `Content-Encoding: gzip`; the 16 MiB limit applies to the decompressed body and is enforced while it streams.\n\n" +
         "Rate limits, per API key, shared by all app servers: by default 50 requests/s with a burst of 100, and for `POST /api/v1/rated-items` " +
         "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Every answer carries the IETF draft " +
         "`RateLimit-Policy` and `RateLimit` headers; beyond the limit the answer is 429 with `Retry-After`. A batch larger than the item burst is 413.",
@@ -361,8 +362,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           [404, "Not found, or another tenant's"],
           [409, "The resource's state does not allow this now"],
           [412, "A rule blocks this (e.g. rejected invoices remain)"],
-          [413, "Body too large"],
-          [415, "Body is not JSON"],
+          [413, "Body too large: more than 16 MiB (after gzip decompression), a gzip body expanding more than 200 times, or a batch beyond the item rate limit's burst"],
+          [415, "Body is not JSON, or its Content-Encoding is not gzip"],
           [422, "Idempotency-Key reused for another request"],
           [429, "Rate limit reached: retry after `Retry-After` seconds (see the RateLimit headers)"],
         ].map(([code, description]) => [
