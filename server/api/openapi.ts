@@ -106,6 +106,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     info: {
       title: "Billrun API",
       version: "1.0.0",
+      license: { name: "Proprietary", url: "https://billrun.dev/terms" },
       description:
         "Batch invoicing: load accounts, subscriptions, charges and rated items, then create, process and post billing runs.\n\n" +
         "Authenticate with `Authorization: Bearer <API key>` (keys are created in Settings; a key belongs to one tenant and has a role). " +
@@ -119,7 +120,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
-    tags: [{ name: "Ingest" }, { name: "Billing runs" }, { name: "Invoices" }, { name: "E-mail outbox" }, { name: "Webhooks" }],
+    tags: [
+      { name: "Ingest", description: "Load customer accounts, subscriptions, charges and rated items (batch upserts, idempotent by external id)" },
+      { name: "Billing runs", description: "Create, process, post and cancel billing runs; their failures, executions, statistics and documents" },
+      { name: "Invoices", description: "A run's invoices, bulk review actions, and each invoice's data, PDF and XML" },
+      { name: "E-mail outbox", description: "The e-mails the tenant sent (or kept without a provider), with their status" },
+      { name: "Webhooks", description: "Signed incoming webhooks that start runs, and this document" },
+    ],
     paths: {
       "/api/v1/accounts": {
         post: postOperation({
