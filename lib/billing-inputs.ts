@@ -69,7 +69,7 @@ export const createRunInput = z
     billingCycleId: uuid.optional(),
     filter: runFilterInput.optional(),
     invoiceDate: isoDate,
-    cutoffDate: isoDate,
+    cutoffDate: isoDate.describe("Exclusive cut-off: rated items with a usageDate before this date are billed; items dated on or after it wait for a later run"),
     mode: z.enum(RUN_MODES).default("REVIEW"),
     onReject: z.enum(ON_REJECT_ACTIONS).default("HOLD"),
     groupBySubscription: z.boolean().default(false),

@@ -60,6 +60,10 @@ export const env = createEnv({
       ? z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters in production")
       : z.string().min(32).default("dev-only-secret-change-me-0123456789abcdef"),
     TRUSTED_ORIGINS: z.string().optional(),
+    OPEN_SIGNUP: z
+      .enum(["0", "1", "false", "true"], "OPEN_SIGNUP must be 0, 1, false or true")
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
     INNGEST_EVENT_KEY: z.string().optional(),
     INNGEST_SIGNING_KEY: z.string().optional(),
     INNGEST_DEV: z.string().optional(),
@@ -88,6 +92,11 @@ export const env = createEnv({
     WEBHOOK_RETENTION_DAYS: wholeNumber("WEBHOOK_RETENTION_DAYS", 30, 1, 3650),
     WEBHOOK_DELIVERY_CONCURRENCY: wholeNumber("WEBHOOK_DELIVERY_CONCURRENCY", 64, 1, 1000),
     WEBHOOK_ENDPOINT_CONCURRENCY: wholeNumber("WEBHOOK_ENDPOINT_CONCURRENCY", 16, 1, 1000),
+    API_RATE_LIMIT_PER_SECOND: wholeNumber("API_RATE_LIMIT_PER_SECOND", 50, 1, 1_000_000),
+    API_RATE_LIMIT_BURST: wholeNumber("API_RATE_LIMIT_BURST", 100, 1, 10_000_000),
+    API_INGEST_ITEMS_PER_SECOND: wholeNumber("API_INGEST_ITEMS_PER_SECOND", 100_000, 1, 100_000_000),
+    API_INGEST_ITEMS_BURST: wholeNumber("API_INGEST_ITEMS_BURST", 200_000, 10_000, 1_000_000_000),
+    AUTH_RATE_LIMIT_PER_MINUTE: wholeNumber("AUTH_RATE_LIMIT_PER_MINUTE", 10, 1, 1_000_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   },
   client: {},
@@ -129,6 +138,17 @@ export type Settings = {
     maxIdleMs: number;
   };
   email: { resendApiKey: string | undefined; resendBaseUrl: string | undefined; from: string };
+  /** token buckets in the database (server/api/rate-limit.ts), shared by every app process */
+  rateLimits: {
+    /** REST requests per API key: sustained rate and burst */
+    requestsPerSecond: number;
+    requestsBurst: number;
+    /** rated items ingested per API key (a batch takes as many tokens as it has items); the burst must hold a 10,000-item batch */
+    ingestItemsPerSecond: number;
+    ingestItemsBurst: number;
+    /** sign-in, sign-up, password and invitation requests per client IP */
+    authPerMinute: number;
+  };
   inngest: { configured: boolean };
 };
 
@@ -151,6 +171,13 @@ export function settingsFromEnv(e: typeof env = env): Settings {
     },
     outbox: { maxIdleMs: 60_000 },
     email: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, from: e.EMAIL_FROM },
+    rateLimits: {
+      requestsPerSecond: e.API_RATE_LIMIT_PER_SECOND,
+      requestsBurst: e.API_RATE_LIMIT_BURST,
+      ingestItemsPerSecond: e.API_INGEST_ITEMS_PER_SECOND,
+      ingestItemsBurst: e.API_INGEST_ITEMS_BURST,
+      authPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    },
     inngest: { configured: Boolean(e.INNGEST_EVENT_KEY || (e.INNGEST_DEV && e.INNGEST_DEV !== "0")) },
   };
 }

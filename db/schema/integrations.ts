@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organization, user } from "./auth";
 import { billingRuns } from "./billing-runs";
 
@@ -130,6 +130,7 @@ export const idempotencyKeys = pgTable(
     requestHash: text("request_hash").notNull(),
     responseStatus: integer("response_status"),
     responseBody: jsonb("response_body"),
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("idempotency_keys_pk").on(t.tenantId, t.key)],
@@ -151,4 +152,17 @@ export const auditLog = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("audit_log_tenant_at_idx").on(t.tenantId, t.at)],
+);
+
+// Rate-limit token buckets ("<policy>:<subject>", e.g. "requests:<api key id>"), shared by every app process.
+export const rateLimitBuckets = pgTable(
+  "rate_limit_buckets",
+  {
+    bucket: text("bucket").primaryKey(),
+    tokens: doublePrecision("tokens").notNull(),
+    /** whether the last request was granted (RETURNING cannot see the refilled amount before the take) */
+    granted: boolean("granted").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("rate_limit_buckets_updated_idx").on(t.updatedAt)],
 );

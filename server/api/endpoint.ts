@@ -6,8 +6,9 @@ import type { Actor } from "@/server/billing/runs-core";
 import { DomainError } from "@/server/errors";
 import { authenticateApiKey } from "./api-keys";
 import { assertStorableJson } from "./json-text";
-import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey } from "./idempotency";
+import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey, type StoredAnswer } from "./idempotency";
 import { HttpProblem, jsonResponse, problemResponse } from "./problem";
+import { apiRequestPolicy, assertGranted, ingestItemsPolicy, rateLimitHeaders, takeTokens, type RateDecision } from "./rate-limit";
 
 /** Largest accepted request body: a 10,000-item batch with long descriptions fits comfortably. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -39,6 +40,8 @@ type EndpointOptions<S extends z.ZodType | "json" | undefined> = {
    */
   body?: S;
   handle: (ctx: ApiContext<BodyOf<S>>) => Promise<ApiAnswer>;
+  /** Ingest: how many items the parsed body carries; they are taken from the key's item rate limit as well. */
+  itemCount?: (body: BodyOf<S>) => number;
 };
 
 /**
@@ -48,8 +51,12 @@ type EndpointOptions<S extends z.ZodType | "json" | undefined> = {
 export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined>(options: EndpointOptions<S>): ApiHandler {
   return async (db, request, params = {}) => {
     const url = new URL(request.url);
+    let limits: RateDecision[] = [];
     try {
       const principal = await authenticateApiKey(db, request.headers.get("authorization"));
+      const requests = await takeTokens(db, apiRequestPolicy(), principal.apiKeyId);
+      assertGranted(requests);
+      limits = [requests];
       if (!roleAllows(principal.role, options.permission)) {
         throw new DomainError("FORBIDDEN", `This API key's role (${principal.role}) does not allow this request`);
       }
@@ -62,38 +69,98 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
         url,
         params,
       };
-      if (request.method !== "POST") return toResponse(await options.handle({ ...base, body: undefined } as never));
+      if (request.method !== "POST") return toResponse(await options.handle({ ...base, body: undefined } as never), rateLimitHeaders(limits));
 
       const raw = await readBody(request);
       const run = async () => {
         const body = parseBody(raw, options.body);
+        const items = options.itemCount?.(body as never) ?? 0;
+        if (items > 0) {
+          const taken = await takeTokens(db, ingestItemsPolicy(), principal.apiKeyId, items);
+          assertGranted(taken, limits);
+          limits = [...limits, taken];
+        }
         return toStorable(await options.handle({ ...base, body } as never));
       };
       const idempotencyKey = request.headers.get("idempotency-key");
-      if (idempotencyKey === null) return toResponse(await run());
+      if (idempotencyKey === null) return toResponse(await run(), rateLimitHeaders(limits));
       const key = validateIdempotencyKey(idempotencyKey);
       const answer = await withIdempotencyKey(db, principal.tenantId, key, requestFingerprint(request.method, url.pathname, raw), run);
-      return jsonResponse(answer.status, answer.body, answer.replayed ? { "Idempotent-Replayed": "true" } : {});
+      return jsonResponse(answer.status, answer.body, {
+        ...answer.headers,
+        ...rateLimitHeaders(limits),
+        ...(answer.replayed ? { "Idempotent-Replayed": "true" } : {}),
+      });
     } catch (error) {
-      return problemResponse(error, url.pathname);
+      const response = problemResponse(error, url.pathname);
+      if (response.status !== 429) for (const [name, value] of Object.entries(rateLimitHeaders(limits))) response.headers.set(name, value);
+      return response;
     }
   };
 }
 
+/** Largest accepted expansion of a gzip body (decompressed / compressed bytes) beyond its first MiB: refuses zip bombs early. */
+export const MAX_GZIP_RATIO = 200;
+
+/**
+ * Reads the body while streaming it: never more than MAX_BODY_BYTES (after gzip decompression) are held; a larger body,
+ * chunked or not, is refused with 413 as soon as the limit is crossed and the rest is never read.
+ */
 async function readBody(request: Request): Promise<string> {
   const type = request.headers.get("content-type");
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (!["identity", "gzip", "x-gzip", ""].includes(encoding)) {
+    throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `Content-Encoding ${encoding.slice(0, 50)} is not supported; send gzip or no encoding`, [
+      { field: "Content-Encoding", message: "must be gzip or absent" },
+    ]);
+  }
+  const text = request.body ? await readLimited(request.body, encoding === "gzip" || encoding === "x-gzip") : "";
   if (text.trim() && type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `Send the body as application/json (got ${type.slice(0, 100)})`);
   }
   return text;
 }
 
-const tooLarge = () =>
-  new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; send smaller batches (at most 10,000 items)`);
+async function readLimited(body: ReadableStream<Uint8Array>, gzip: boolean): Promise<string> {
+  let compressed = 0;
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        compressed += chunk.byteLength;
+        if (compressed > MAX_BODY_BYTES) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const source = gzip ? counted.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>) : counted;
+  const reader = source.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) throw tooLarge(gzip ? " (decompressed)" : "");
+      if (gzip && size > 1024 * 1024 && size > compressed * MAX_GZIP_RATIO) {
+        throw new HttpProblem("PAYLOAD_TOO_LARGE", `The gzip body expands more than ${MAX_GZIP_RATIO} times; send it less compressible or uncompressed`);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (error) {
+    void reader.cancel().catch(() => {});
+    if (error instanceof HttpProblem) throw error;
+    if (gzip) throw new HttpProblem("BAD_REQUEST", "The body is not valid gzip", [{ field: "(body)", message: "is not valid gzip data" }]);
+    throw error;
+  }
+}
+
+const tooLarge = (what = "") =>
+  new HttpProblem("PAYLOAD_TOO_LARGE", `The body${what} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; send smaller batches (at most 10,000 items)`);
 
 function parseBody(raw: string, schema: z.ZodType | "json" | undefined): unknown {
   let json: unknown = undefined;
@@ -117,13 +184,15 @@ function parseBody(raw: string, schema: z.ZodType | "json" | undefined): unknown
   return schema === "json" ? json : schema.parse(json);
 }
 
-function toStorable(answer: ApiAnswer): { status: number; body: unknown } {
+function toStorable(answer: ApiAnswer): StoredAnswer {
   if (answer instanceof Response) throw new Error("file answers cannot be stored for Idempotency-Key replays");
   return answer;
 }
 
-function toResponse(answer: ApiAnswer): Response {
-  return answer instanceof Response ? answer : jsonResponse(answer.status, answer.body, answer.headers);
+function toResponse(answer: ApiAnswer, extraHeaders: Record<string, string>): Response {
+  if (!(answer instanceof Response)) return jsonResponse(answer.status, answer.body, { ...answer.headers, ...extraHeaders });
+  for (const [name, value] of Object.entries(extraHeaders)) answer.headers.set(name, value);
+  return answer;
 }
 
 /** For route files: opens the app's database per request (never at module load) and runs the endpoint. */

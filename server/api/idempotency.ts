@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { HttpProblem } from "./problem";
 
-export type StoredAnswer = { status: number; body: unknown };
+/** A stored answer: status, JSON body and the headers that belong to it (e.g. Location of a created run). */
+export type StoredAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
 /** A reservation whose request never finished (the process died) may be taken over after this long. */
 const ABANDONED_AFTER_SECONDS = 60;
@@ -43,9 +44,9 @@ export async function withIdempotencyKey(
         ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`,
   );
   if (!reserved.length) {
-    const [existing] = await queryRows<{ requestHash: string; responseStatus: number | null; responseBody: unknown }>(
+    const [existing] = await queryRows<{ requestHash: string; responseStatus: number | null; responseBody: unknown; responseHeaders: Record<string, string> | null }>(
       db,
-      sql`SELECT request_hash AS "requestHash", response_status AS "responseStatus", response_body AS "responseBody"
+      sql`SELECT request_hash AS "requestHash", response_status AS "responseStatus", response_body AS "responseBody", response_headers AS "responseHeaders"
           FROM idempotency_keys WHERE tenant_id = ${tenantId} AND key = ${key}`,
     );
     if (!existing) {
@@ -57,7 +58,9 @@ export async function withIdempotencyKey(
         { field: "Idempotency-Key", message: "already used with another method, path or body; use a new key for a new request" },
       ]);
     }
-    if (existing.responseStatus !== null) return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
+    if (existing.responseStatus !== null) {
+      return { status: existing.responseStatus, body: existing.responseBody, headers: existing.responseHeaders ?? {}, replayed: true };
+    }
     const takenOver = await queryRows<{ key: string }>(
       db,
       sql`UPDATE idempotency_keys SET created_at = now()
@@ -79,7 +82,8 @@ export async function withIdempotencyKey(
   }
   if (answer.status >= 200 && answer.status < 300) {
     await db.execute(
-      sql`UPDATE idempotency_keys SET response_status = ${answer.status}, response_body = ${JSON.stringify(answer.body ?? null)}::jsonb
+      sql`UPDATE idempotency_keys SET response_status = ${answer.status}, response_body = ${JSON.stringify(answer.body ?? null)}::jsonb,
+            response_headers = ${JSON.stringify(answer.headers ?? {})}::jsonb
           WHERE tenant_id = ${tenantId} AND key = ${key}`,
     );
   } else {

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/lib/billing-inputs";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, saveDescriptionInput } from "@/lib/billing-inputs";
+import { executionLogInput, runFailuresInput } from "@/server/billing/run-activity";
+import { runDocumentsInput } from "@/server/documents/run-documents";
+import { listOutboxInput } from "@/server/notifications/outbox";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -40,11 +43,17 @@ function queryParameters(schema: JsonSchema, omit: string[] = []) {
     }));
 }
 
-const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422)[]) =>
+const errorResponses = (...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429)[]) =>
   Object.fromEntries(codes.map((code) => [String(code), problemRef(`Problem${code}`)]));
 
-const common = [401, 403] as const;
+const common = [401, 403, 429] as const;
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const executionIdParameter = { name: "executionId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const pageOf = (row: unknown) => ({
+  type: "object",
+  required: ["rows", "total", "page", "pageSize"],
+  properties: { rows: { type: "array", items: row }, total: { type: "integer", minimum: 0 }, page: { type: "integer", minimum: 1 }, pageSize: { type: "integer", minimum: 1 } },
+});
 const idempotencyKey = { $ref: "#/components/parameters/IdempotencyKey" };
 
 function postOperation(o: {
@@ -97,16 +106,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     info: {
       title: "Billrun API",
       version: "1.0.0",
+      license: { name: "Proprietary", url: "https://billrun.dev/terms" },
       description:
         "Batch invoicing: load accounts, subscriptions, charges and rated items, then create, process and post billing runs.\n\n" +
         "Authenticate with `Authorization: Bearer <API key>` (keys are created in Settings; a key belongs to one tenant and has a role). " +
         "Every error is an RFC 9457 problem document (`application/problem+json`) with `code` and field `errors`. " +
         "Every POST honours `Idempotency-Key`: the same key with the same method, path and body bytes replays the stored answer " +
-        "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.",
+        "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.\n\n" +
+        "Bodies may be sent with `Content-Encoding: gzip`; the 16 MiB limit applies to the decompressed body and is enforced while it streams.\n\n" +
+        "Rate limits, per API key, shared by all app servers: by default 50 requests/s with a burst of 100, and for `POST /api/v1/rated-items` " +
+        "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Every answer carries the IETF draft " +
+        "`RateLimit-Policy` and `RateLimit` headers; beyond the limit the answer is 429 with `Retry-After`. A batch larger than the item burst is 413.",
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
-    tags: [{ name: "Ingest" }, { name: "Billing runs" }, { name: "Invoices" }, { name: "Webhooks" }],
+    tags: [
+      { name: "Ingest", description: "Load customer accounts, subscriptions, charges and rated items (batch upserts, idempotent by external id)" },
+      { name: "Billing runs", description: "Create, process, post and cancel billing runs; their failures, executions, statistics and documents" },
+      { name: "Invoices", description: "A run's invoices, bulk review actions, and each invoice's data, PDF and XML" },
+      { name: "E-mail outbox", description: "The e-mails the tenant sent (or kept without a provider), with their status" },
+      { name: "Webhooks", description: "Signed incoming webhooks that start runs, and this document" },
+    ],
     paths: {
       "/api/v1/accounts": {
         post: postOperation({
@@ -180,7 +200,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         post: postOperation({ operationId: "processBillingRun", summary: "Move the run to its next step (per its mode)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
       },
       "/api/v1/billing-runs/{id}/post": {
-        post: postOperation({ operationId: "postBillingRun", summary: "Post a run whose drafts are ready (no-op when already posted)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
+        post: {
+          ...postOperation({ operationId: "postBillingRun", summary: "Post a run whose drafts are ready (no-op when already posted)", tag: "Billing runs", path: true, status: 202, response: ref("ProcessResult"), errors: [400, 404, 409, 412] }),
+          description:
+            "Posts a run in DRAFTS_READY, retries a failed posting, and resumes a posting abandoned by a crashed process (a POSTING run whose job " +
+            "has no heartbeat) exactly as `/process` does: invoice numbers already given are kept, nothing is posted twice. A POSTING run whose job " +
+            "is alive answers 409.",
+        },
       },
       "/api/v1/billing-runs/{id}/cancel": {
         post: postOperation({ operationId: "cancelBillingRun", summary: "Cancel a run, reopening or canceling its rated items", tag: "Billing runs", path: true, body: ref("CancelRunBody"), status: 202, response: looseObject, errors: [400, 404, 409, 412] }),
@@ -201,7 +227,80 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         }),
       },
       "/api/v1/billing-runs/{id}/invoices/bulk-actions": {
-        post: postOperation({ operationId: "bulkInvoiceAction", summary: "Validate, reject, quarantine or cancel invoices (a selection or a filter)", tag: "Invoices", path: true, body: ref("BulkActionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+        post: {
+          ...postOperation({ operationId: "bulkInvoiceAction", summary: "Validate, reject, quarantine or cancel invoices (a selection or a filter)", tag: "Invoices", path: true, body: ref("BulkActionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+          description:
+            "Answers 200 with one result per invoice: `DONE`, or `SKIPPED` with the reason. An id that is not an invoice of this run — " +
+            "including another tenant's invoice id — is answered per invoice as `SKIPPED` with the reason \"not an invoice of this run\" " +
+            "(nothing about it is revealed or changed); the request as a whole is not refused.",
+        },
+      },
+      "/api/v1/billing-runs/options": {
+        get: getOperation({ operationId: "getRunOptions", summary: "The new-run form's choices: active billing cycles and default settings", tag: "Billing runs", response: looseObject, errors: [] }),
+      },
+      "/api/v1/billing-runs/{id}/failures": {
+        get: getOperation({
+          operationId: "listRunFailures",
+          summary: "The run's failed accounts and subscriptions (per-account failures never fail the run), paged",
+          tag: "Billing runs",
+          parameters: [idParameter, ...queryParameters(schemaOf(runFailuresInput), ["id"])],
+          response: pageOf(ref("RunFailure")),
+        }),
+      },
+      "/api/v1/billing-runs/{id}/retry-failed": {
+        post: postOperation({ operationId: "retryRunFailures", summary: "Retry failed: a new exceptional run for exactly the failed accounts, with the run's settings (Location: the new run)", tag: "Billing runs", path: true, status: 201, response: ref("RunCreated"), errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/executions": {
+        get: getOperation({
+          operationId: "listRunExecutions",
+          summary: "The run's executions, newest first: run steps (LINES, INVOICES, POSTING, CANCEL) and document jobs (PDF, XML, EMAIL), without their logs",
+          tag: "Billing runs",
+          parameters: [idParameter],
+          response: { type: "object", required: ["rows"], properties: { rows: { type: "array", items: ref("Execution") } } },
+        }),
+      },
+      "/api/v1/billing-runs/{id}/executions/{executionId}": {
+        get: getOperation({ operationId: "getRunExecution", summary: "One execution's status and progress (done of total): poll it after starting a document job", tag: "Billing runs", parameters: [idParameter, executionIdParameter], response: ref("Execution") }),
+      },
+      "/api/v1/billing-runs/{id}/executions/{executionId}/log": {
+        get: getOperation({
+          operationId: "getRunExecutionLog",
+          summary: "An execution's log lines in the order written, paged",
+          tag: "Billing runs",
+          parameters: [idParameter, executionIdParameter, ...queryParameters(schemaOf(executionLogInput), ["id", "executionId"])],
+          response: pageOf({ type: "object", properties: { at: { type: "string", format: "date-time" }, level: { type: "string", enum: ["info", "warn", "error"] }, message: { type: "string" } } }),
+        }),
+      },
+      "/api/v1/billing-runs/{id}/statistics": {
+        get: getOperation({ operationId: "getRunStatistics", summary: "The run's statistics: totals per currency, invoice counts by status, top accounts, subscriptions and charges", tag: "Billing runs", parameters: [idParameter], response: looseObject }),
+      },
+      "/api/v1/billing-runs/{id}/documents": {
+        post: postOperation({ operationId: "startRunDocuments", summary: "Generate and store the PDF or XML of every posted invoice still without one: a background job (Location: its execution)", tag: "Billing runs", path: true, body: ref("RunDocumentsBody"), status: 202, response: ref("JobStarted"), errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/documents.zip": {
+        get: {
+          operationId: "getRunDocumentsZip",
+          summary: "The run's stored documents as one streamed ZIP (pdf/… and xml/… entries)",
+          description: "412 when no documents (of that kind) were generated yet: start a document job first.",
+          tags: ["Billing runs"],
+          parameters: [idParameter, { name: "kind", in: "query", required: false, schema: { type: "string", enum: ["PDF", "XML"] }, description: "only this kind" }],
+          responses: {
+            "200": { description: "The ZIP archive", content: { "application/zip": { schema: { type: "string", contentMediaType: "application/zip" } } } },
+            ...errorResponses(...common, 400, 404, 412),
+          },
+        },
+      },
+      "/api/v1/billing-runs/{id}/emails": {
+        post: postOperation({ operationId: "startRunEmails", summary: "E-mail the posted run's invoices not sent yet: a background job (Location: its execution)", tag: "Billing runs", path: true, status: 202, response: ref("JobStarted"), errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/description": {
+        post: postOperation({ operationId: "saveRunDescription", summary: "Replace the run's description", tag: "Billing runs", path: true, body: ref("RunDescriptionBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/outbox": {
+        get: getOperation({ operationId: "listOutbox", summary: "The tenant's e-mails, newest first: sent, failed (with the provider's error) or kept in the outbox", tag: "E-mail outbox", parameters: queryParameters(schemaOf(listOutboxInput)), response: pageOf(looseObject), errors: [400] }),
+      },
+      "/api/v1/outbox/{id}": {
+        get: getOperation({ operationId: "getOutboxMessage", summary: "One e-mail with its HTML and text", tag: "E-mail outbox", parameters: [idParameter], response: looseObject }),
       },
       "/api/v1/invoices/{id}": {
         get: getOperation({ operationId: "getInvoice", summary: "Get an invoice with lines, VAT breakdown and status history", tag: "Invoices", parameters: [idParameter], response: looseObject }),
@@ -270,11 +369,30 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           [404, "Not found, or another tenant's"],
           [409, "The resource's state does not allow this now"],
           [412, "A rule blocks this (e.g. rejected invoices remain)"],
-          [413, "Body too large"],
-          [415, "Body is not JSON"],
+          [413, "Body too large: more than 16 MiB (after gzip decompression), a gzip body expanding more than 200 times, or a batch beyond the item rate limit's burst"],
+          [415, "Body is not JSON, or its Content-Encoding is not gzip"],
           [422, "Idempotency-Key reused for another request"],
-        ].map(([code, description]) => [`Problem${code}`, { description, content: { "application/problem+json": { schema: ref("Problem") } } }]),
+          [429, "Rate limit reached: retry after `Retry-After` seconds (see the RateLimit headers)"],
+        ].map(([code, description]) => [
+          `Problem${code}`,
+          {
+            description,
+            ...(code === 429 ? { headers: rateLimitHeaderRefs(true) } : {}),
+            content: { "application/problem+json": { schema: ref("Problem") } },
+          },
+        ]),
       ),
+      headers: {
+        RateLimit: {
+          description: 'IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1`',
+          schema: { type: "string" },
+        },
+        "RateLimit-Policy": {
+          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2` (50 requests/s, burst 100) and, for ingest, `"items";q=200000;w=2`',
+          schema: { type: "string" },
+        },
+        "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } },
+      },
       schemas: {
         Problem: {
           type: "object",
@@ -347,6 +465,39 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             ]),
           ),
         },
+        RunFailure: {
+          type: "object",
+          properties: {
+            accountId: { type: "string", format: "uuid" },
+            accountName: { type: "string" },
+            subscriptionId: { type: ["string", "null"], format: "uuid" },
+            subscriptionName: { type: ["string", "null"] },
+            step: { type: "string", description: "the run step that failed for this account (LINES, INVOICES, POSTING)" },
+            reason: { type: "string" },
+            createdAt: { type: "string", format: "date-time" },
+          },
+        },
+        Execution: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            kind: { type: "string", enum: ["LINES", "INVOICES", "POSTING", "CANCEL", "PDF", "XML", "EMAIL"] },
+            status: { type: "string", enum: ["RUNNING", "SUCCEEDED", "FAILED"] },
+            startedAt: { type: "string", format: "date-time" },
+            endedAt: { type: ["string", "null"], format: "date-time" },
+            done: { type: "integer", minimum: 0, description: "items (accounts, invoices) done so far" },
+            total: { type: "integer", minimum: 0 },
+            error: { type: ["string", "null"] },
+            driver: { type: ["string", "null"], description: "inline or inngest" },
+            logLines: { type: "integer", minimum: 0, description: "lines in the execution's log (GET …/log pages through them)" },
+          },
+        },
+        JobStarted: {
+          type: "object",
+          properties: { started: { type: "boolean" }, jobId: { type: "string", format: "uuid" }, kind: { type: "string" }, message: { type: "string" }, statusUrl: { type: "string", description: "the execution to poll" } },
+        },
+        RunDocumentsBody: withoutProperty(schemaOf(runDocumentsInput), "id"),
+        RunDescriptionBody: withoutProperty(schemaOf(saveDescriptionInput), "id"),
         RunCreated: {
           type: "object",
           properties: { id: { type: "string", format: "uuid" }, number: { type: "integer" }, label: { type: "string" }, statusUrl: { type: "string" } },
@@ -415,6 +566,14 @@ function ingestOperation(operation: Operation): Operation {
         content: { "application/problem+json": { schema: ref("IngestConflictProblem") } },
       },
     },
+  };
+}
+
+function rateLimitHeaderRefs(withRetryAfter = false) {
+  return {
+    RateLimit: { $ref: "#/components/headers/RateLimit" },
+    "RateLimit-Policy": { $ref: "#/components/headers/RateLimit-Policy" },
+    ...(withRetryAfter ? { "Retry-After": { $ref: "#/components/headers/Retry-After" } } : {}),
   };
 }
 

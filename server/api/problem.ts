@@ -12,6 +12,7 @@ export type HttpProblemCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "METHOD_NOT_ALLOWED"
+  | "TOO_MANY_REQUESTS"
   | "INTERNAL_SERVER_ERROR";
 
 const httpOnlyStatus: Record<Exclude<HttpProblemCode, DomainErrorCode>, number> = {
@@ -19,6 +20,7 @@ const httpOnlyStatus: Record<Exclude<HttpProblemCode, DomainErrorCode>, number> 
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   METHOD_NOT_ALLOWED: 405,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -45,6 +47,7 @@ const titles: Record<HttpProblemCode, string> = {
   PAYLOAD_TOO_LARGE: "Payload too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
   METHOD_NOT_ALLOWED: "Method not allowed",
+  TOO_MANY_REQUESTS: "Too many requests",
   INTERNAL_SERVER_ERROR: "Internal server error",
 };
 

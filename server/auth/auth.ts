@@ -64,7 +64,19 @@ function requestOrigins(request: Request): string[] {
   return found;
 }
 
-export function createAuth(db: Db, origins: AuthOrigins = authOriginsFromEnv()) {
+/** Who may create accounts and organizations through better-auth's own endpoints. */
+export type SignUpPolicy = {
+  /** OPEN_SIGNUP=1: anyone may sign up and create an organization (which then completes its seller profile first). */
+  openSignUp: boolean;
+};
+
+export const signUpPolicyFromEnv = (): SignUpPolicy => ({ openSignUp: env.OPEN_SIGNUP });
+
+/**
+ * Invite-only by default: /sign-up/email and /organization/create are refused; users join through an admin's
+ * invitation (server/tenants/invitations.ts), tenants are created by the operator (seed, createTenant).
+ */
+export function createAuth(db: Db, origins: AuthOrigins = authOriginsFromEnv(), policy: SignUpPolicy = signUpPolicyFromEnv()) {
   return betterAuth({
     appName: "Billrun",
     baseURL: origins.appUrl,
@@ -73,12 +85,13 @@ export function createAuth(db: Db, origins: AuthOrigins = authOriginsFromEnv()) 
     // better-auth skips the origin check when NODE_ENV is "test"; Billrun's tests exercise the real check.
     advanced: { disableOriginCheck: false },
     database: drizzleAdapter(db, { provider: "pg", schema }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8 },
+    emailAndPassword: { enabled: true, minPasswordLength: 8, disableSignUp: !policy.openSignUp },
     plugins: [
       organization({
         ac,
         roles,
         creatorRole: "owner",
+        allowUserToCreateOrganization: () => policy.openSignUp,
         organizationHooks: { beforeDeleteOrganization: ({ organization: tenant }) => assertTenantDeletable(db, tenant) },
       }),
       nextCookies(),

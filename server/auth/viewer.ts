@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { member, organization } from "@/db/schema";
 import type { MemberRole } from "@/db/schema/enums";
+import type { Auth } from "./auth";
 import { isMemberRole } from "./roles";
 
 /** Who is asking: the signed-in user and the tenant (organization) they act for. */
@@ -37,9 +38,9 @@ export async function resolveMembership(
   return { tenantId: row.tenantId, tenantName: row.tenantName, role: row.role };
 }
 
-export async function getViewer(db: Queryable, headers: Headers): Promise<Viewer | null> {
-  const { getAuth } = await import("./index");
-  const auth = await getAuth();
+/** The signed-in viewer of a request (its session cookie), through the app's better-auth instance or the one passed. */
+export async function getViewer(db: Queryable, headers: Headers, sessionAuth?: Pick<Auth, "api">): Promise<Viewer | null> {
+  const auth = sessionAuth ?? (await (await import("./index")).getAuth());
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
   const membership = await resolveMembership(db, session.user.id, session.session.activeOrganizationId);

@@ -7,6 +7,7 @@ import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { formatRunNumber } from "./run-list";
 import { allocateNumbers, iso, loadRun, withDates, type Actor } from "./runs-core";
 import { uuidArray } from "./stages";
+import { assertSellerProfile } from "@/server/tenants/onboarding";
 import { availableActions, DISABLEABLE, processLabel, SAVEABLE, type RunStatus, type StepKind } from "./state-machine";
 
 // Billing-run services: (db, tenantId, input) → data; DomainError on refusal. No tRPC, no HTTP.
@@ -40,6 +41,7 @@ export async function runFormOptions(db: Queryable, tenantId: string) {
 /** Creates a run in NEW with its generated description and a human number (BR-000042). */
 export async function createRun(db: Db, tenantId: string, rawInput: CreateRunInput, actor: Actor, extra: { sourceRunId?: string } = {}) {
   const input = createRunInput.parse(rawInput);
+  await assertSellerProfile(db, tenantId);
   let cycleName: string | null = null;
   if (input.type === "CYCLE") {
     const [cycle] = await queryRows<{ name: string }>(

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { formatRunNumber } from "@/server/billing/run-list";
 import { actorLabel, loadRun, type Actor } from "@/server/billing/runs-core";
@@ -9,7 +10,10 @@ import { runtime } from "@/server/runtime";
 // "Generate PDF" / "Generate XML" for a whole run: a background document job (document-jobs.ts) that stores the
 // document of every POSTED invoice still without one. Drafts are never stored: they are rendered on demand.
 
-export type StartRunDocumentsInput = { id: string; kind: "PDF" | "XML" };
+export const runDocumentsInput = z.object({ id: z.uuid("must be a UUID"), kind: z.enum(["PDF", "XML"], "must be PDF or XML") });
+export type StartRunDocumentsInput = z.infer<typeof runDocumentsInput>;
+/** The ZIP's query: ?kind=PDF or XML restricts it to one kind. */
+export const runZipQuery = z.object({ kind: z.enum(["PDF", "XML"], "must be PDF or XML").optional() });
 
 /** Tests and scripts: resolves when every document job (PDF, XML, e-mail) started in this process has ended. */
 export const waitForRunDocuments = () => runtime().jobs.idle();

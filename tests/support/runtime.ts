@@ -8,13 +8,14 @@ import { runtime, type FaultInjector, type JobRunner } from "@/server/runtime";
 // Tests build their runtime through the composition root, with settings and fault injection passed in — never by
 // mutating process.env or module globals.
 
-/** Test defaults: small chunks, PDFs rendered in-process (no worker threads inside the test runner). */
+/** Test defaults: small chunks, PDFs rendered in-process (no worker threads inside the test runner), rate limits out of the way (rate-limit tests set theirs). */
 export function configureRuntime(options: ComposeOptions = {}) {
   return composeRuntime({
     ...options,
     settings: {
       ...options.settings,
       documents: { pdfWorkers: 0, ...options.settings?.documents },
+      rateLimits: { requestsPerSecond: 1_000_000, requestsBurst: 1_000_000, ingestItemsPerSecond: 100_000_000, ingestItemsBurst: 1_000_000_000, authPerMinute: 1_000_000, ...options.settings?.rateLimits },
     },
   });
 }

@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 import { ApiKeysCard } from "./_components/api-keys-card";
+import { MembersCard } from "./_components/members-card";
 import { WebhookEndpointsCard } from "./_components/webhook-endpoints-card";
 import { WebhookSecretsCard } from "./_components/webhook-secrets-card";
 
@@ -31,6 +32,7 @@ export default async function SettingsPage() {
         <ApiKeysCard />
         <WebhookSecretsCard />
         <WebhookEndpointsCard />
+        <MembersCard />
       </HydrateClient>
     </div>
   );

@@ -29,6 +29,10 @@ export const postCharges = apiEndpoint({
 export const postRatedItems = apiEndpoint({
   permission: "operate",
   body: "json",
+  itemCount: (body) => {
+    const items = (body as { items?: unknown } | null)?.items;
+    return Array.isArray(items) ? items.length : 0;
+  },
   handle: async ({ db, tenantId, body, url }) => ({
     status: 200,
     body: await ingestRatedItems(db, tenantId, body as IngestRatedItemsInput, { onConflict: onConflictOf(url) }),

@@ -19,9 +19,8 @@ import {
   setRunDisabled,
 } from "@/server/billing/runs";
 import { runStatistics } from "@/server/billing/statistics";
-import { startRunDocuments } from "@/server/documents/run-documents";
+import { runDocumentsInput, startRunDocuments } from "@/server/documents/run-documents";
 import { startInvoiceEmails } from "@/server/notifications/invoice-emails";
-import { z } from "zod";
 import { createTRPCRouter, operatorProcedure, readProcedure } from "../init";
 
 export const billingRunsRouter = createTRPCRouter({
@@ -43,7 +42,7 @@ export const billingRunsRouter = createTRPCRouter({
     .input(saveDescriptionInput)
     .mutation(({ ctx, input }) => saveRunDescription(ctx.db, ctx.tenantId, input)),
   generateDocuments: operatorProcedure
-    .input(runIdInput.extend({ kind: z.enum(["PDF", "XML"]) }))
+    .input(runDocumentsInput)
     .mutation(({ ctx, input }) => startRunDocuments(ctx.db, ctx.tenantId, ctx.actor, input)),
   emailInvoices: operatorProcedure
     .input(runIdInput)

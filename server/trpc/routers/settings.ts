@@ -11,6 +11,7 @@ import {
   updateEndpointInput,
 } from "@/server/webhooks/endpoints";
 import { listWebhookSecrets, revokeWebhookSecret, rotateWebhookSecret, rotateWebhookSecretInput, webhookSecretIdInput } from "@/server/webhooks/secrets";
+import { inviteMember, inviteMemberInput, listInvitations } from "@/server/tenants/invitations";
 import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
 
 // Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
@@ -32,5 +33,9 @@ export const settingsRouter = createTRPCRouter({
     update: adminProcedure.input(updateEndpointInput).mutation(({ ctx, input }) => updateEndpoint(ctx.db, ctx.tenantId, input)),
     delete: adminProcedure.input(endpointIdInput).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, ctx.tenantId, input)),
     deliveries: readProcedure.input(listDeliveriesInput).query(({ ctx, input }) => listDeliveries(ctx.db, ctx.tenantId, input)),
+  }),
+  members: createTRPCRouter({
+    invitations: readProcedure.query(({ ctx }) => listInvitations(ctx.db, ctx.tenantId)),
+    invite: adminProcedure.input(inviteMemberInput).mutation(({ ctx, input }) => inviteMember(ctx.db, ctx.tenantId, ctx.viewer.userId, input)),
   }),
 });

@@ -1,0 +1,7 @@
+import { getDb } from "@/db";
+import { serveApi } from "@/server/api/endpoint";
+import { getRunStatistics } from "@/server/api/routes/run-activity";
+
+type Params = { params: Promise<Record<string, string>> };
+
+export const GET = (request: Request, { params }: Params) => serveApi(getDb, getRunStatistics, request, params);

@@ -1,0 +1,106 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Queryable } from "@/db/client";
+import { runtime } from "@/server/runtime";
+import { HttpProblem, problemResponse } from "./problem";
+
+// Rate limits as token buckets in Postgres (rate_limit_buckets), so every app process shares them. A request takes its
+// cost (1, or a batch's item count) in one atomic upsert that first refills the bucket by the time elapsed; an empty
+// bucket answers 429. Headers follow the IETF draft "RateLimit header fields for HTTP": RateLimit-Policy (quota q per
+// window w seconds) and RateLimit (remaining r, seconds t until the quota is back), plus Retry-After on a 429.
+
+export type RatePolicy = { name: string; perSecond: number; burst: number };
+
+export type RateDecision = { granted: boolean; remaining: number; policy: RatePolicy; retryAfterSeconds: number; resetSeconds: number };
+
+export function apiRequestPolicy(): RatePolicy {
+  const { requestsPerSecond, requestsBurst } = runtime().settings.rateLimits;
+  return { name: "requests", perSecond: requestsPerSecond, burst: requestsBurst };
+}
+
+export function ingestItemsPolicy(): RatePolicy {
+  const { ingestItemsPerSecond, ingestItemsBurst } = runtime().settings.rateLimits;
+  return { name: "items", perSecond: ingestItemsPerSecond, burst: ingestItemsBurst };
+}
+
+export function authPolicy(): RatePolicy {
+  const perMinute = runtime().settings.rateLimits.authPerMinute;
+  return { name: "auth", perSecond: perMinute / 60, burst: perMinute };
+}
+
+const PRUNE_EVERY = 10_000;
+let takenSincePrune = 0;
+
+/** Takes `cost` tokens from the subject's bucket of this policy, if it holds them. */
+export async function takeTokens(db: Queryable, policy: RatePolicy, subject: string, cost = 1): Promise<RateDecision> {
+  if (++takenSincePrune >= PRUNE_EVERY) {
+    takenSincePrune = 0;
+    await pruneIdleBuckets(db);
+  }
+  const bucket = `${policy.name}:${subject}`;
+  const refilled = sql`LEAST(${policy.burst}::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at)) * ${policy.perSecond}::float8)`;
+  const [row] = await queryRows<{ tokens: number; granted: boolean }>(
+    db,
+    sql`INSERT INTO rate_limit_buckets AS b (bucket, tokens, granted, updated_at)
+        VALUES (${bucket}, CASE WHEN ${cost}::float8 <= ${policy.burst}::float8 THEN ${policy.burst}::float8 - ${cost}::float8 ELSE ${policy.burst}::float8 END,
+                ${cost}::float8 <= ${policy.burst}::float8, clock_timestamp())
+        ON CONFLICT (bucket) DO UPDATE SET
+          tokens = CASE WHEN ${refilled} >= ${cost}::float8 THEN ${refilled} - ${cost}::float8 ELSE ${refilled} END,
+          granted = ${refilled} >= ${cost}::float8,
+          updated_at = clock_timestamp()
+        RETURNING tokens, granted`,
+  );
+  const tokens = Number(row.tokens);
+  const retryAfterSeconds = row.granted ? 0 : cost > policy.burst ? -1 : Math.max(1, Math.ceil((cost - tokens) / policy.perSecond));
+  return {
+    granted: row.granted,
+    remaining: Math.max(0, Math.floor(tokens)),
+    policy,
+    retryAfterSeconds,
+    resetSeconds: Math.max(0, Math.ceil((policy.burst - tokens) / policy.perSecond)),
+  };
+}
+
+/** RateLimit-Policy and RateLimit headers of a decision (several decisions: one list member each). */
+export function rateLimitHeaders(decisions: RateDecision[]): Record<string, string> {
+  if (!decisions.length) return {};
+  return {
+    "RateLimit-Policy": decisions.map((d) => `"${d.policy.name}";q=${d.policy.burst};w=${Math.max(1, Math.ceil(d.policy.burst / d.policy.perSecond))}`).join(", "),
+    RateLimit: decisions.map((d) => `"${d.policy.name}";r=${d.remaining};t=${d.granted ? d.resetSeconds : d.retryAfterSeconds}`).join(", "),
+  };
+}
+
+/** The per-IP limit of the unauthenticated auth endpoints (sign-in, sign-up, passwords, invitations): a 429 Response or null. */
+export async function limitByClientIp(db: Queryable, request: Request): Promise<Response | null> {
+  try {
+    assertGranted(await takeTokens(db, authPolicy(), clientIp(request)));
+    return null;
+  } catch (error) {
+    return problemResponse(error, new URL(request.url).pathname);
+  }
+}
+
+/** Throws 429 (with Retry-After and the RateLimit headers) when the decision was not granted. */
+export function assertGranted(decision: RateDecision, earlier: RateDecision[] = []): void {
+  if (decision.granted) return;
+  const headers = rateLimitHeaders([...earlier, decision]);
+  if (decision.retryAfterSeconds < 0) {
+    throw new HttpProblem("PAYLOAD_TOO_LARGE", `This request needs ${decision.policy.name} beyond the limit's burst of ${decision.policy.burst}; send smaller batches`, [], headers);
+  }
+  throw new HttpProblem(
+    "TOO_MANY_REQUESTS",
+    `Rate limit reached (${decision.policy.name}: ${decision.policy.perSecond}/s, burst ${decision.policy.burst}); retry after ${decision.retryAfterSeconds} s`,
+    [],
+    { ...headers, "Retry-After": String(decision.retryAfterSeconds) },
+  );
+}
+
+/** The client's IP as the reverse proxy reports it (first X-Forwarded-For entry), for the per-IP limits of the auth endpoints. */
+export function clientIp(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return (forwarded || request.headers.get("x-real-ip")?.trim() || "unknown").slice(0, 64);
+}
+
+/** Removes buckets idle for an hour (they would be full again anyway); called now and then by the limiter. */
+export async function pruneIdleBuckets(db: Queryable): Promise<void> {
+  await db.execute(sql`DELETE FROM rate_limit_buckets WHERE updated_at < now() - interval '1 hour'`);
+}

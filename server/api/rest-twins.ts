@@ -1,0 +1,53 @@
+// Every tRPC procedure (the dashboard's capabilities) and its REST v1 twin over the same service and zod schema —
+// or why it is dashboard-only. tests/integration/api-parity.test.ts fails when a procedure is missing here, when a
+// twin is not in the OpenAPI document or has no route file. Adding a procedure: add one line.
+
+export type RestTwin = `${"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} /api/v1/${string}` | { dashboardOnly: string };
+
+const CREDENTIALS =
+  "manages the tenant's credentials or where its data is sent: a signed-in admin does it in Settings, never an API key (a leaked key must not be able to mint keys or redirect data)";
+
+const MEMBERS = "who may sign in to the organization is decided by a signed-in admin (invitations by e-mail), never by an API key";
+
+export const REST_TWINS: Record<string, RestTwin> = {
+  "viewer.me": { dashboardOnly: "the signed-in user; an API key acts for its tenant, not for a person" },
+
+  "billingRuns.list": "GET /api/v1/billing-runs",
+  "billingRuns.get": "GET /api/v1/billing-runs/{id}",
+  "billingRuns.formOptions": "GET /api/v1/billing-runs/options",
+  "billingRuns.executions": "GET /api/v1/billing-runs/{id}/executions",
+  "billingRuns.failures": "GET /api/v1/billing-runs/{id}/failures",
+  "billingRuns.statistics": "GET /api/v1/billing-runs/{id}/statistics",
+  "billingRuns.create": "POST /api/v1/billing-runs",
+  "billingRuns.process": "POST /api/v1/billing-runs/{id}/process",
+  "billingRuns.cancel": "POST /api/v1/billing-runs/{id}/cancel",
+  "billingRuns.setDisabled": "POST /api/v1/billing-runs/{id}/disable",
+  "billingRuns.saveDescription": "POST /api/v1/billing-runs/{id}/description",
+  "billingRuns.generateDocuments": "POST /api/v1/billing-runs/{id}/documents",
+  "billingRuns.emailInvoices": "POST /api/v1/billing-runs/{id}/emails",
+  "billingRuns.retryFailed": "POST /api/v1/billing-runs/{id}/retry-failed",
+
+  "invoices.list": "GET /api/v1/billing-runs/{id}/invoices",
+  "invoices.get": "GET /api/v1/invoices/{id}",
+  "invoices.bulkAction": "POST /api/v1/billing-runs/{id}/invoices/bulk-actions",
+
+  "outbox.list": "GET /api/v1/outbox",
+  "outbox.get": "GET /api/v1/outbox/{id}",
+
+  "settings.apiKeys.list": { dashboardOnly: CREDENTIALS },
+  "settings.apiKeys.create": { dashboardOnly: CREDENTIALS },
+  "settings.apiKeys.revoke": { dashboardOnly: CREDENTIALS },
+  "settings.webhookSecrets.list": { dashboardOnly: CREDENTIALS },
+  "settings.webhookSecrets.rotate": { dashboardOnly: CREDENTIALS },
+  "settings.webhookSecrets.revoke": { dashboardOnly: CREDENTIALS },
+  "settings.webhookEndpoints.list": { dashboardOnly: CREDENTIALS },
+  "settings.webhookEndpoints.create": { dashboardOnly: CREDENTIALS },
+  "settings.webhookEndpoints.update": { dashboardOnly: CREDENTIALS },
+  "settings.webhookEndpoints.delete": { dashboardOnly: CREDENTIALS },
+  "settings.webhookEndpoints.deliveries": { dashboardOnly: CREDENTIALS },
+  "settings.members.invitations": { dashboardOnly: MEMBERS },
+  "settings.members.invite": { dashboardOnly: MEMBERS },
+};
+
+/** Capabilities the REST API has beyond the dashboard's procedures (documented, routed, but no tRPC twin). */
+export const REST_ONLY = ["GET /api/v1/billing-runs/{id}/documents.zip", "GET /api/v1/billing-runs/{id}/executions/{executionId}", "GET /api/v1/billing-runs/{id}/executions/{executionId}/log"];

@@ -1,0 +1,72 @@
+import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { limitByClientIp } from "@/server/api/rate-limit";
+import { listRuns } from "@/server/api/routes/billing-runs";
+import { postRatedItems } from "@/server/api/routes/ingest";
+import { configureRuntime } from "@/tests/support/runtime";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
+import { call, jsonRequest, ratedItem, seedMasterData, tenantWithKey } from "./api-support";
+
+// Rate limits: token buckets per API key in the database (every app process shares them), 429 problem+json with
+// Retry-After and the IETF RateLimit / RateLimit-Policy headers; ingest is counted in items; auth endpoints per IP.
+
+let database: TestDatabase;
+beforeAll(async () => {
+  configureRuntime({ settings: { rateLimits: { requestsPerSecond: 0.01, requestsBurst: 3, ingestItemsPerSecond: 1, ingestItemsBurst: 20, authPerMinute: 2 } } });
+  database = await createTestDatabase();
+});
+afterAll(() => database?.close());
+const db = () => database.db;
+const list = (key: string) => call(listRuns, db(), jsonRequest("GET", "/api/v1/billing-runs", { key }));
+
+describe("rate limits", () => {
+  it("answers a burst beyond the key's limit with 429, Retry-After and RateLimit headers; other keys are unaffected", async () => {
+    const a = await tenantWithKey(db());
+    const b = await tenantWithKey(db());
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await list(a.key));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429, 429]);
+    expect(answers[0].headers.get("ratelimit-policy")).toBe('"requests";q=3;w=300');
+    expect(answers[0].headers.get("ratelimit")).toMatch(/^"requests";r=2;t=\d+$/);
+    const refused = answers[3];
+    expect(refused.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 429, code: "TOO_MANY_REQUESTS" });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get("ratelimit")).toMatch(/^"requests";r=0;t=[1-9]\d*$/);
+    expect((await list(b.key)).status).toBe(200);
+
+    // the state lives in the database, not in this process: clearing the table resets the limit
+    const [{ n }] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM rate_limit_buckets WHERE bucket = ${`requests:${a.apiKeyId}`}`);
+    expect(n).toBe(1);
+    await db().execute(sql`DELETE FROM rate_limit_buckets WHERE bucket = ${`requests:${a.apiKeyId}`}`);
+    expect((await list(a.key)).status).toBe(200);
+  });
+
+  it("counts ingest in items: a batch beyond the burst is refused as too large, the next batch beyond what is left with 429", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId, 3, t.billingCycleId);
+    const post = (from: number, n: number) =>
+      call(postRatedItems, db(), jsonRequest("POST", "/api/v1/rated-items", { key: t.key, body: { items: Array.from({ length: n }, (_, i) => ratedItem(from + i)) } }));
+    expect((await post(0, 21)).status).toBe(413);
+    await db().execute(sql`DELETE FROM rate_limit_buckets`);
+    const first = await post(0, 15);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("ratelimit-policy")).toContain('"items";q=20;w=20');
+    const second = await post(100, 15);
+    expect(second.status).toBe(429);
+    expect(second.body.detail).toMatch(/items/);
+    const [{ n }] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM rated_items WHERE tenant_id = ${t.tenantId}`);
+    expect(n).toBe(15);
+  });
+
+  it("limits the auth endpoints per client IP", async () => {
+    const from = (ip: string) => new Request("http://localhost:3000/api/auth/sign-in/email", { method: "POST", headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+    expect(await limitByClientIp(db(), from("203.0.113.7"))).toBeNull();
+    expect(await limitByClientIp(db(), from("203.0.113.7"))).toBeNull();
+    const refused = await limitByClientIp(db(), from("203.0.113.7"));
+    expect(refused?.status).toBe(429);
+    expect(refused?.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await limitByClientIp(db(), from("198.51.100.1"))).toBeNull();
+  });
+});
