@@ -24,11 +24,11 @@ export async function createDocumentRenderer(kind: StoredDocumentKind): Promise<
     const pool = await createPdfPool();
     return { render: (doc) => pool.render(doc), close: () => pool.close() };
   }
-  const { buildUblXml } = await import("./ubl/build-ubl");
+  const { buildEinvoiceXml } = await import("./einvoice/einvoice-xml");
   return {
     async render(doc) {
       await yieldToEventLoop();
-      return Buffer.from(buildUblXml(doc), "utf8");
+      return Buffer.from(buildEinvoiceXml(doc), "utf8");
     },
     close: async () => {},
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleDocument } from "../sample-documents";
-import { buildUblXml, CUSTOMIZATION_ID, PROFILE_ID } from "./build-ubl";
+import { PEPPOL_CUSTOMIZATION_ID as CUSTOMIZATION_ID, PEPPOL_PROFILE_ID as PROFILE_ID, XRECHNUNG_CUSTOMIZATION_ID } from "../einvoice/einvoice-model";
+import { buildUblXml } from "./build-ubl";
 import { escapeXml } from "./xml-writer";
 
 const tagOrder = (xml: string, tags: string[]) => tags.map((t) => xml.indexOf(t));
@@ -56,9 +57,10 @@ describe("buildUblXml", () => {
     expect(xml).toContain('<cbc:PriceAmount currencyID="EUR">10</cbc:PriceAmount>');
   });
 
-  it("marks drafts and escapes text", () => {
-    const xml = buildUblXml(sampleDocument({ status: "DRAFT", buyer: { name: `A & B <"x"> 'y'\u0001` } }));
-    expect(xml).toContain("<cbc:ID>DRAFT-5f0c6b1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f</cbc:ID>");
+  it("refuses drafts (no e-invoice before posting) and escapes text", () => {
+    expect(() => buildUblXml(sampleDocument({ status: "DRAFT" }))).toThrow(/only posted documents have one/);
+    expect(() => buildUblXml(sampleDocument({ status: "REJECTED" }))).toThrow(/rejected invoice/);
+    const xml = buildUblXml(sampleDocument({ buyer: { name: `A & B <"x"> 'y'\u0001` } }));
     expect(xml).toContain("<cbc:Name>A &amp; B &lt;&quot;x&quot;&gt; &apos;y&apos;</cbc:Name>");
     expect(escapeXml("Zoë Łódź Ольга")).toBe("Zoë Łódź Ольга");
   });
@@ -70,6 +72,42 @@ describe("buildUblXml", () => {
     expect(s).not.toContain("TaxExemptionReason");
     const o = buildUblXml(sampleDocument({ lines: [{ description: "x", quantity: "1", unitPrice: "5", vatCategory: "O", vatRate: "0" }] }));
     expect(o).not.toContain("<cac:PartyTaxScheme>");
-    expect(o).not.toContain("<cbc:Percent>");
+    // no rate on the line (BR-O-05); 0 in the breakdown (XRechnung BR-DE-14)
+    expect(o.match(/<cbc:Percent>/g)).toHaveLength(1);
+  });
+
+  it("states buyer reference, order reference, the preceding invoice and the VAT total in the accounting currency", () => {
+    const xml = buildUblXml(
+      sampleDocument({
+        type: "CREDIT_NOTE",
+        buyerReference: "04011000-12345-03",
+        purchaseOrderReference: "PO-9",
+        currency: "USD",
+        vatAccounting: { currency: "EUR", rate: "0.5" },
+        precedingInvoice: { number: "INV-2026-000100", issueDate: "2026-10-01" },
+      }),
+    );
+    const positions = tagOrder(xml, ["<cbc:TaxCurrencyCode>EUR", "<cbc:BuyerReference>04011000-12345-03", "<cac:OrderReference>", "<cac:BillingReference>"]);
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(xml).toContain("<cbc:ID>INV-2026-000100</cbc:ID>\n        <cbc:IssueDate>2026-10-01</cbc:IssueDate>");
+    expect(xml).toContain('<cbc:TaxAmount currencyID="EUR">20.37</cbc:TaxAmount>');
+  });
+
+  it("a credit note requests no payment: no terms, no IBAN; refund instructions only where the rules demand them", () => {
+    const peppol = buildUblXml(sampleDocument({ type: "CREDIT_NOTE" }));
+    expect(peppol).not.toContain("<cac:PaymentMeans>");
+    expect(peppol).not.toContain("<cac:PaymentTerms>");
+    expect(peppol).not.toContain("DE89370400440532013000");
+    const xr = buildUblXml(sampleDocument({ type: "CREDIT_NOTE" }), "XRECHNUNG");
+    expect(xr).toContain(`<cbc:CustomizationID>${XRECHNUNG_CUSTOMIZATION_ID}</cbc:CustomizationID>`);
+    expect(xr).toContain('<cbc:PaymentMeansCode name="Refund">1</cbc:PaymentMeansCode>');
+    expect(xr).not.toContain("DE89370400440532013000");
+  });
+
+  it("takes the seller endpoint from the configured registered address only (no e-mail fallback)", () => {
+    const xml = buildUblXml(sampleDocument({ seller: { electronicAddress: null, electronicAddressScheme: null } }));
+    expect(xml.match(/<cbc:EndpointID/g)).toHaveLength(1);
+    expect(xml).not.toContain('schemeID="EM"');
   });
 });
