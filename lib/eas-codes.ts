@@ -15,9 +15,17 @@ export const EAS_CODES: ReadonlySet<string> = new Set(
 /** Why this is not an EAS code Peppol accepts, or null when it is. */
 export function easProblem(code: string): string | null {
   if (EAS_CODES.has(code)) return null;
-  if (code.trim().toUpperCase() === "EM") return "EM (e-mail) is not accepted by Peppol: give a registered electronic address";
-  return /^\d{4}$/.test(code) ? `${code} is not in the EAS code list` : "must be a 4-digit EAS code, e.g. 0208 or 9930";
+  if (code.trim().toUpperCase() === "EM")
+    return "EM (e-mail) is not accepted by Peppol: give a registered electronic address";
+  return /^\d{4}$/.test(code)
+    ? `${code} is not in the EAS code list`
+    : "must be a 4-digit EAS code, e.g. 0208 or 9930";
 }
 
-export const EINVOICE_FORMATS = ["NONE", "PEPPOL", "XRECHNUNG", "FACTURX"] as const;
+export const EINVOICE_FORMATS = [
+  "NONE",
+  "PEPPOL",
+  "XRECHNUNG",
+  "FACTURX",
+] as const;
 export type EinvoiceFormat = (typeof EINVOICE_FORMATS)[number];

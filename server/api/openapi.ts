@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { exchangeRateInput } from "@/server/tenants/einvoice-settings";
 import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/lib/billing-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
@@ -116,6 +117,24 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           body: ref("UpsertAccountsInput"),
           status: 200,
           response: ref("UpsertResult"),
+          errors: [400],
+        }),
+      },
+      "/api/v1/exchange-rates": {
+        get: getOperation({
+          operationId: "listExchangeRates",
+          summary: "The tenant's exchange rates to its VAT accounting currency (for BT-111)",
+          tag: "Ingest",
+          response: { type: "object", properties: { rates: { type: "array", items: ref("ExchangeRate") } } },
+          errors: [],
+        }),
+        post: postOperation({
+          operationId: "setExchangeRate",
+          summary: "Set the rate of a currency from a date (an invoice uses the latest rate on or before its invoice date); admin keys only",
+          tag: "Ingest",
+          body: ref("ExchangeRate"),
+          status: 200,
+          response: ref("ExchangeRate"),
           errors: [400],
         }),
       },
@@ -294,6 +313,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
         UpsertAccountsInput: schemaOf(upsertAccountsInput),
         UpsertSubscriptionsInput: schemaOf(upsertSubscriptionsInput),
+        ExchangeRate: schemaOf(exchangeRateInput),
         UpsertChargesInput: schemaOf(upsertChargesInput),
         IngestRatedItemsInput: schemaOf(ingestRatedItemsInput),
         CreateRunInput: schemaOf(createRunInput),

@@ -16,7 +16,9 @@ import type { RunRow } from "./runs-core";
  *   name, telephone and e-mail (BR-DE-5/6/7), the seller's IBAN for the payment instructions (BR-DE-1), buyer city and
  *   post code (BR-DE-8/9).
  */
-export function einvoiceReadiness(run: Pick<RunRow, "id" | "tenantId" | "invoiceDate">): { joins: SQL; snapshot: SQL; missing: SQL } {
+export function einvoiceReadiness(
+  run: Pick<RunRow, "id" | "tenantId" | "invoiceDate">,
+): { joins: SQL; snapshot: SQL; missing: SQL } {
   const joins = sql`
       CROSS JOIN (SELECT sp.country, sp.iban, sp.contact_name, sp.contact_phone, coalesce(sp.contact_email, sp.email) AS contact_email,
                          sp.electronic_address, coalesce(sp.vat_accounting_currency, sp.default_currency) AS vat_currency,
@@ -56,4 +58,5 @@ export function einvoiceReadiness(run: Pick<RunRow, "id" | "tenantId" | "invoice
 }
 
 /** The REJECTED reason's text for the missing fields. */
-export const einvoiceMissingReason = (missing: SQL) => sql`'E-invoice data missing (' || a.einvoice_format || '): ' || ${missing}`;
+export const einvoiceMissingReason = (missing: SQL) =>
+  sql`'E-invoice data missing (' || a.einvoice_format || '): ' || ${missing}`;

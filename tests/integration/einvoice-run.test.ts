@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { flavourOf } from "@/server/documents/einvoice/einvoice-model";
 import { waitForRunDocuments } from "@/server/documents/run-documents";
-import { flavourFilesFound, flavourSkipReason, formatFindings, validateEinvoice } from "@/tests/support/einvoice";
+import {
+  flavourFilesFound,
+  flavourSkipReason,
+  formatFindings,
+  validateEinvoice,
+} from "@/tests/support/einvoice";
 import { configureRuntime } from "@/tests/support/runtime";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, waitForInlineJobs } from "./billing-support";
@@ -12,7 +17,8 @@ import { cycleRun, newTenant, waitForInlineJobs } from "./billing-support";
 // (domestic DE, intra-EU, non-EU in USD with the VAT total in EUR, invoices and credit notes), posted, its XML generated
 // and every stored document validated against its flavour's XSD and official rules. An account whose format lacks data
 // is REJECTED when drafts are created, naming what is missing.
-if (!flavourFilesFound) console.warn(`[einvoice-run] SKIPPED: ${flavourSkipReason}`);
+if (!flavourFilesFound)
+  console.warn(`[einvoice-run] SKIPPED: ${flavourSkipReason}`);
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -31,7 +37,9 @@ describe("e-invoices of a billing run", () => {
     await db.execute(sql`UPDATE tenant_profiles SET contact_name = 'Accounts receivable', contact_phone = '+49 30 1234567',
         contact_email = 'ar@seller.example', electronic_address_scheme = '9930', electronic_address = 'DE123456789'
       WHERE tenant_id = ${t.tenantId}`);
-    await db.execute(sql`INSERT INTO exchange_rates (tenant_id, currency, rate_date, rate) VALUES (${t.tenantId}, 'USD', '2026-10-31', 0.9214)`);
+    await db.execute(
+      sql`INSERT INTO exchange_rates (tenant_id, currency, rate_date, rate) VALUES (${t.tenantId}, 'USD', '2026-10-31', 0.9214)`,
+    );
     // formats in turn; every account gets an endpoint and a buyer reference except the 12th (Peppol, no endpoint)
     await db.execute(sql`
       WITH n AS (SELECT id, row_number() OVER (ORDER BY external_id) AS k FROM customer_accounts WHERE tenant_id = ${t.tenantId})
@@ -46,25 +54,44 @@ describe("e-invoices of a billing run", () => {
     await db.execute(sql`UPDATE rated_items r SET unit_price = -abs(unit_price), amount = -abs(amount)
       WHERE r.tenant_id = ${t.tenantId} AND r.account_id IN (
         SELECT id FROM customer_accounts WHERE tenant_id = ${t.tenantId} ORDER BY external_id OFFSET 2 LIMIT 2)`);
-    const { id } = await t.caller.billingRuns.create(cycleRun(t.billingCycleId));
+    const { id } = await t.caller.billingRuns.create(
+      cycleRun(t.billingCycleId),
+    );
     await t.caller.billingRuns.process({ id });
     await waitForInlineJobs();
-    const rejected = await queryRows<{ id: string; reason: string; format: string }>(
+    const rejected = await queryRows<{
+      id: string;
+      reason: string;
+      format: string;
+    }>(
       db,
       sql`SELECT i.id, i.reason, a.einvoice_format AS format FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
           WHERE i.billing_run_id = ${id}::uuid AND i.status = 'REJECTED'`,
     );
     expect(rejected.map(({ format, reason }) => ({ format, reason }))).toEqual([
-      { format: "PEPPOL", reason: "E-invoice data missing (PEPPOL): buyer electronic address" },
+      {
+        format: "PEPPOL",
+        reason: "E-invoice data missing (PEPPOL): buyer electronic address",
+      },
     ]);
     // the operator sets it aside (quarantine) and posts the rest
-    await t.caller.invoices.bulkAction({ runId: id, action: "QUARANTINE", target: { ids: [rejected[0].id] } });
+    await t.caller.invoices.bulkAction({
+      runId: id,
+      action: "QUARANTINE",
+      target: { ids: [rejected[0].id] },
+    });
 
     await t.caller.billingRuns.process({ id });
     await waitForInlineJobs();
     await t.caller.billingRuns.generateDocuments({ id, kind: "XML" });
     await waitForRunDocuments();
-    const docs = await queryRows<{ number: string; type: string; currency: string; format: "PEPPOL" | "XRECHNUNG" | "FACTURX"; content: Buffer | Uint8Array }>(
+    const docs = await queryRows<{
+      number: string;
+      type: string;
+      currency: string;
+      format: "PEPPOL" | "XRECHNUNG" | "FACTURX";
+      content: Buffer | Uint8Array;
+    }>(
       db,
       sql`SELECT i.number, i.type, i.currency::text AS currency, i.buyer->>'einvoiceFormat' AS format, d.content
             FROM documents d JOIN invoices i ON i.id = d.invoice_id
@@ -72,18 +99,27 @@ describe("e-invoices of a billing run", () => {
     );
     expect(docs.length).toBe(11);
     // the corpus covers each flavour, credit notes, and a foreign currency with its VAT total in EUR
-    expect(new Set(docs.map((d) => d.format))).toEqual(new Set(["PEPPOL", "XRECHNUNG", "FACTURX"]));
+    expect(new Set(docs.map((d) => d.format))).toEqual(
+      new Set(["PEPPOL", "XRECHNUNG", "FACTURX"]),
+    );
     expect(docs.some((d) => d.type === "CREDIT_NOTE")).toBe(true);
     const usd = docs.find((d) => d.currency === "USD");
     expect(usd).toBeDefined();
-    expect(Buffer.from(usd!.content).toString("utf8")).toMatch(/<(cbc:TaxCurrencyCode|ram:TaxCurrencyCode)>EUR</);
+    expect(Buffer.from(usd!.content).toString("utf8")).toMatch(
+      /<(cbc:TaxCurrencyCode|ram:TaxCurrencyCode)>EUR</,
+    );
 
     if (!flavourFilesFound) return;
     const failures: string[] = [];
     for (const d of docs) {
       const xml = Buffer.from(d.content).toString("utf8");
-      const fatal = (await validateEinvoice(xml, flavourOf(d.format))).filter((f) => f.flag === "fatal");
-      if (fatal.length) failures.push(`${d.number} (${d.format}, ${d.type}, ${d.currency})\n${formatFindings(fatal)}`);
+      const fatal = (await validateEinvoice(xml, flavourOf(d.format))).filter(
+        (f) => f.flag === "fatal",
+      );
+      if (fatal.length)
+        failures.push(
+          `${d.number} (${d.format}, ${d.type}, ${d.currency})\n${formatFindings(fatal)}`,
+        );
     }
     expect(failures.join("\n\n")).toBe("");
   }, 600_000);

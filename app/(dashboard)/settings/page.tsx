@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 import { ApiKeysCard } from "./_components/api-keys-card";
+import { EinvoiceProfileCard } from "./_components/einvoice-profile-card";
 import { WebhookEndpointsCard } from "./_components/webhook-endpoints-card";
 import { WebhookSecretsCard } from "./_components/webhook-secrets-card";
 
@@ -13,6 +14,8 @@ export default async function SettingsPage() {
   prefetch(trpc.settings.apiKeys.list.queryOptions());
   prefetch(trpc.settings.webhookSecrets.list.queryOptions());
   prefetch(trpc.settings.webhookEndpoints.list.queryOptions());
+  prefetch(trpc.settings.einvoiceProfile.get.queryOptions());
+  prefetch(trpc.settings.exchangeRates.list.queryOptions());
   return (
     <div className="grid gap-4 sm:gap-6">
       <PageHeader
@@ -31,6 +34,7 @@ export default async function SettingsPage() {
         <ApiKeysCard />
         <WebhookSecretsCard />
         <WebhookEndpointsCard />
+        <EinvoiceProfileCard />
       </HydrateClient>
     </div>
   );

@@ -11,8 +11,10 @@ import { XmlWriter } from "./xml-writer";
 
 export type UblFlavour = "PEPPOL" | "XRECHNUNG";
 
-const NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
-const NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+const NS_CAC =
+  "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+const NS_CBC =
+  "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 
 /**
  * UBL 2.1 Invoice (or CreditNote) following EN 16931 in one of two flavours: Peppol BIS Billing 3.0 (default) or
@@ -20,21 +22,37 @@ const NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponen
  * the UBL 2.1 XSD sequences. Amounts come in document sign (credit notes positive). Refuses (PRECONDITION_FAILED) drafts
  * and currencies with more than 2 decimals.
  */
-export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"): string {
+export function buildUblXml(
+  doc: InvoiceDocument,
+  flavour: UblFlavour = "PEPPOL",
+): string {
   const f = einvoiceFacts(doc, flavour);
   const root = f.credit ? "CreditNote" : "Invoice";
   const amountAttr = { currencyID: f.currency };
   const w = new XmlWriter();
 
-  w.open(root, { xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`, "xmlns:cac": NS_CAC, "xmlns:cbc": NS_CBC });
-  w.leaf("cbc:CustomizationID", flavour === "XRECHNUNG" ? XRECHNUNG_CUSTOMIZATION_ID : PEPPOL_CUSTOMIZATION_ID);
+  w.open(root, {
+    xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
+    "xmlns:cac": NS_CAC,
+    "xmlns:cbc": NS_CBC,
+  });
+  w.leaf(
+    "cbc:CustomizationID",
+    flavour === "XRECHNUNG"
+      ? XRECHNUNG_CUSTOMIZATION_ID
+      : PEPPOL_CUSTOMIZATION_ID,
+  );
   w.leaf("cbc:ProfileID", PEPPOL_PROFILE_ID);
   w.leaf("cbc:ID", f.number);
   w.leaf("cbc:IssueDate", doc.invoiceDate);
   if (!f.credit) w.leaf("cbc:DueDate", doc.dueDate);
-  w.leaf(f.credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", f.credit ? "381" : "380");
+  w.leaf(
+    f.credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode",
+    f.credit ? "381" : "380",
+  );
   w.leaf("cbc:DocumentCurrencyCode", f.currency);
-  if (doc.vatAccounting) w.leaf("cbc:TaxCurrencyCode", doc.vatAccounting.currency);
+  if (doc.vatAccounting)
+    w.leaf("cbc:TaxCurrencyCode", doc.vatAccounting.currency);
   w.leaf("cbc:BuyerReference", doc.buyerReference);
   if (f.period) {
     w.group("cac:InvoicePeriod", () => {
@@ -42,7 +60,10 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
       w.leaf("cbc:EndDate", f.period!.end);
     });
   }
-  if (doc.purchaseOrderReference?.trim()) w.group("cac:OrderReference", () => w.leaf("cbc:ID", doc.purchaseOrderReference));
+  if (doc.purchaseOrderReference?.trim())
+    w.group("cac:OrderReference", () =>
+      w.leaf("cbc:ID", doc.purchaseOrderReference),
+    );
   if (doc.precedingInvoice) {
     w.group("cac:BillingReference", () =>
       w.group("cac:InvoiceDocumentReference", () => {
@@ -56,14 +77,19 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
     w.group("cac:Party", () => {
       const s = doc.seller;
       if (s.electronicAddress && s.electronicAddressScheme) {
-        w.leaf("cbc:EndpointID", s.electronicAddress, { schemeID: s.electronicAddressScheme });
+        w.leaf("cbc:EndpointID", s.electronicAddress, {
+          schemeID: s.electronicAddressScheme,
+        });
       }
       // without the VAT id (BR-O-02) the seller still needs an identifier (BR-CO-26)
-      if (f.notSubject) w.group("cac:PartyIdentification", () => w.leaf("cbc:ID", s.vatId));
+      if (f.notSubject)
+        w.group("cac:PartyIdentification", () => w.leaf("cbc:ID", s.vatId));
       w.group("cac:PartyName", () => w.leaf("cbc:Name", s.legalName));
       address(w, s.addressLine, s.city, s.postalCode, s.country);
       if (!f.notSubject) partyTaxScheme(w, s.vatId);
-      w.group("cac:PartyLegalEntity", () => w.leaf("cbc:RegistrationName", s.legalName));
+      w.group("cac:PartyLegalEntity", () =>
+        w.leaf("cbc:RegistrationName", s.legalName),
+      );
       const email = s.contactEmail || s.email;
       if (s.contactName || s.contactPhone || email) {
         w.group("cac:Contact", () => {
@@ -79,13 +105,18 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
     w.group("cac:Party", () => {
       const b = doc.buyer;
       if (b.electronicAddress && b.electronicAddressScheme) {
-        w.leaf("cbc:EndpointID", b.electronicAddress, { schemeID: b.electronicAddressScheme });
+        w.leaf("cbc:EndpointID", b.electronicAddress, {
+          schemeID: b.electronicAddressScheme,
+        });
       }
       w.group("cac:PartyName", () => w.leaf("cbc:Name", b.name));
       address(w, b.addressLine, b.city, b.postalCode, b.country);
       if (b.vatId && !f.notSubject) partyTaxScheme(w, b.vatId);
-      w.group("cac:PartyLegalEntity", () => w.leaf("cbc:RegistrationName", b.name));
-      if (b.email) w.group("cac:Contact", () => w.leaf("cbc:ElectronicMail", b.email));
+      w.group("cac:PartyLegalEntity", () =>
+        w.leaf("cbc:RegistrationName", b.name),
+      );
+      if (b.email)
+        w.group("cac:Contact", () => w.leaf("cbc:ElectronicMail", b.email));
     }),
   );
 
@@ -93,7 +124,16 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
   if (f.breakdown.some((b) => b.vatCategory === "K") && doc.buyer.country) {
     const b = doc.buyer;
     w.group("cac:Delivery", () =>
-      w.group("cac:DeliveryLocation", () => address(w, b.addressLine, b.city, b.postalCode, b.country, "cac:Address")),
+      w.group("cac:DeliveryLocation", () =>
+        address(
+          w,
+          b.addressLine,
+          b.city,
+          b.postalCode,
+          b.country,
+          "cac:Address",
+        ),
+      ),
     );
   }
 
@@ -104,7 +144,10 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
       w.group("cac:PayeeFinancialAccount", () => {
         w.leaf("cbc:ID", f.payment!.iban);
         w.leaf("cbc:Name", f.payment!.accountName);
-        if (f.payment!.bic) w.group("cac:FinancialInstitutionBranch", () => w.leaf("cbc:ID", f.payment!.bic));
+        if (f.payment!.bic)
+          w.group("cac:FinancialInstitutionBranch", () =>
+            w.leaf("cbc:ID", f.payment!.bic),
+          );
       });
     });
   } else if (f.refundInstructions) {
@@ -114,7 +157,8 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
       w.leaf("cbc:PaymentID", f.number);
     });
   }
-  if (f.paymentTerms) w.group("cac:PaymentTerms", () => w.leaf("cbc:Note", f.paymentTerms));
+  if (f.paymentTerms)
+    w.group("cac:PaymentTerms", () => w.leaf("cbc:Note", f.paymentTerms));
 
   w.group("cac:TaxTotal", () => {
     w.leaf("cbc:TaxAmount", f.money(doc.taxTotal), amountAttr);
@@ -122,13 +166,24 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
       w.group("cac:TaxSubtotal", () => {
         w.leaf("cbc:TaxableAmount", f.money(b.taxableAmount), amountAttr);
         w.leaf("cbc:TaxAmount", f.money(b.taxAmount), amountAttr);
-        taxCategory(w, "cac:TaxCategory", b.vatCategory, b.vatRate, b.exemptionReason, true);
+        taxCategory(
+          w,
+          "cac:TaxCategory",
+          b.vatCategory,
+          b.vatRate,
+          b.exemptionReason,
+          true,
+        );
       });
     }
   });
   // BT-111: the VAT total in the seller's VAT accounting currency (BR-53), without a breakdown (PEPPOL-EN16931-R054)
   if (doc.vatAccounting) {
-    w.group("cac:TaxTotal", () => w.leaf("cbc:TaxAmount", doc.vatAccounting!.taxTotal, { currencyID: doc.vatAccounting!.currency }));
+    w.group("cac:TaxTotal", () =>
+      w.leaf("cbc:TaxAmount", doc.vatAccounting!.taxTotal, {
+        currencyID: doc.vatAccounting!.currency,
+      }),
+    );
   }
 
   w.group("cac:LegalMonetaryTotal", () => {
@@ -152,9 +207,18 @@ export function buildUblXml(doc: InvoiceDocument, flavour: UblFlavour = "PEPPOL"
       });
       w.group("cac:Item", () => {
         w.leaf("cbc:Name", line.description || "Item");
-        taxCategory(w, "cac:ClassifiedTaxCategory", line.vatCategory, line.vatRate, null, false);
+        taxCategory(
+          w,
+          "cac:ClassifiedTaxCategory",
+          line.vatCategory,
+          line.vatRate,
+          null,
+          false,
+        );
       });
-      w.group("cac:Price", () => w.leaf("cbc:PriceAmount", line.price, amountAttr));
+      w.group("cac:Price", () =>
+        w.leaf("cbc:PriceAmount", line.price, amountAttr),
+      );
     });
   });
 
@@ -174,7 +238,10 @@ function address(
     w.leaf("cbc:StreetName", street);
     w.leaf("cbc:CityName", city);
     w.leaf("cbc:PostalZone", postalCode);
-    if (country?.trim()) w.group("cac:Country", () => w.leaf("cbc:IdentificationCode", country.trim().toUpperCase()));
+    if (country?.trim())
+      w.group("cac:Country", () =>
+        w.leaf("cbc:IdentificationCode", country.trim().toUpperCase()),
+      );
   });
 }
 
@@ -185,7 +252,14 @@ function partyTaxScheme(w: XmlWriter, vatId: string) {
   });
 }
 
-function taxCategory(w: XmlWriter, tag: string, category: VatCategoryCode, rate: string, reason: string | null, withExemption: boolean) {
+function taxCategory(
+  w: XmlWriter,
+  tag: string,
+  category: VatCategoryCode,
+  rate: string,
+  reason: string | null,
+  withExemption: boolean,
+) {
   w.group(tag, () => {
     w.leaf("cbc:ID", category);
     // BR-O-05: no rate on a "not subject to VAT" line; its breakdown states 0 (XRechnung BR-DE-14 wants a rate there)

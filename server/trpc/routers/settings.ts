@@ -11,6 +11,16 @@ import {
   updateEndpointInput,
 } from "@/server/webhooks/endpoints";
 import { listWebhookSecrets, revokeWebhookSecret, rotateWebhookSecret, rotateWebhookSecretInput, webhookSecretIdInput } from "@/server/webhooks/secrets";
+import {
+  deleteExchangeRate,
+  einvoiceProfileInput,
+  exchangeRateInput,
+  exchangeRateKeyInput,
+  getEinvoiceProfile,
+  listExchangeRates,
+  setExchangeRate,
+  updateEinvoiceProfile,
+} from "@/server/tenants/einvoice-settings";
 import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
 
 // Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
@@ -32,5 +42,14 @@ export const settingsRouter = createTRPCRouter({
     update: adminProcedure.input(updateEndpointInput).mutation(({ ctx, input }) => updateEndpoint(ctx.db, ctx.tenantId, input)),
     delete: adminProcedure.input(endpointIdInput).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, ctx.tenantId, input)),
     deliveries: readProcedure.input(listDeliveriesInput).query(({ ctx, input }) => listDeliveries(ctx.db, ctx.tenantId, input)),
+  }),
+  einvoiceProfile: createTRPCRouter({
+    get: readProcedure.query(({ ctx }) => getEinvoiceProfile(ctx.db, ctx.tenantId)),
+    update: adminProcedure.input(einvoiceProfileInput).mutation(({ ctx, input }) => updateEinvoiceProfile(ctx.db, ctx.tenantId, input)),
+  }),
+  exchangeRates: createTRPCRouter({
+    list: readProcedure.query(({ ctx }) => listExchangeRates(ctx.db, ctx.tenantId)),
+    set: adminProcedure.input(exchangeRateInput).mutation(({ ctx, input }) => setExchangeRate(ctx.db, ctx.tenantId, input)),
+    delete: adminProcedure.input(exchangeRateKeyInput).mutation(({ ctx, input }) => deleteExchangeRate(ctx.db, ctx.tenantId, input)),
   }),
 });
