@@ -34,7 +34,8 @@ export async function loadInvoiceFile(db: Queryable, tenantId: string, invoiceId
   const fileName = documentFileName(doc, ext);
   if (kind === "PDF") {
     const { renderInvoicePdf } = await import("./pdf/render-invoice-pdf");
-    return { fileName, contentType, bytes: new Uint8Array(await renderInvoicePdf(doc)) };
+    const { finishInvoicePdf } = await import("./facturx/facturx-pdf");
+    return { fileName, contentType, bytes: new Uint8Array(await finishInvoicePdf(doc, await renderInvoicePdf(doc))) };
   }
   const { buildEinvoiceXml } = await import("./einvoice/einvoice-xml");
   return { fileName, contentType, bytes: new TextEncoder().encode(buildEinvoiceXml(doc)) };

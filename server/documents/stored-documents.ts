@@ -21,8 +21,9 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function createDocumentRenderer(kind: StoredDocumentKind): Promise<DocumentRenderer> {
   if (kind === "PDF") {
     const { createPdfPool } = await import("./pdf/pdf-pool");
+    const { finishInvoicePdf } = await import("./facturx/facturx-pdf");
     const pool = await createPdfPool();
-    return { render: (doc) => pool.render(doc), close: () => pool.close() };
+    return { render: async (doc) => finishInvoicePdf(doc, await pool.render(doc)), close: () => pool.close() };
   }
   const { buildEinvoiceXml } = await import("./einvoice/einvoice-xml");
   return {
