@@ -11,6 +11,7 @@ import {
   RUN_MODES,
 } from "./billing-values";
 import { countryProblem, currencyProblem } from "./iso-codes";
+import { EINVOICE_FORMATS, easProblem } from "./eas-codes";
 
 // One zod schema per input, shared by tRPC, REST and forms. Only zod and plain value lists: client forms import it.
 
@@ -50,6 +51,17 @@ export const countryCode = listedCode(countryProblem, "must be an ISO 3166-1 alp
   "An assigned ISO 3166-1 alpha-2 country code in capitals, e.g. DE (GB, not UK; GR, not EL)",
 );
 
+/** An Electronic Address Scheme code Peppol accepts (lib/eas-codes.ts), e.g. 0208 or 9930; EM (e-mail) is refused. */
+export const easCode = listedCode(easProblem, "must be a 4-digit EAS code, e.g. 0208 or 9930").describe(
+  "Electronic Address Scheme (EAS) code of the electronic address, from the CEF EAS list as Peppol accepts it, e.g. 0208, 9930, 0204 (Leitweg-ID); EM is refused",
+);
+
+/** The e-invoice an account receives: NONE (PDF only), PEPPOL (Peppol BIS Billing 3.0 UBL), XRECHNUNG (XRechnung 3.0 UBL), FACTURX (PDF/A-3 with CII). */
+export const einvoiceFormatInput = z.enum(EINVOICE_FORMATS, { error: `must be one of ${EINVOICE_FORMATS.join(", ")}` });
+
+/** BT-10 buyer reference / BT-13 purchase order reference as a buyer gives them. */
+export const documentReference = z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters");
+
 const uuid = z.string().uuid("must be a UUID");
 
 export const runIdInput = z.object({ id: uuid });
@@ -78,6 +90,8 @@ export const createRunInput = z
     skipZeroAmount: z.boolean().default(false),
     emailInvoices: z.boolean().default(false),
     description: z.string().trim().min(1).max(500).optional(),
+    buyerReference: documentReference.optional().describe("BT-10 for every invoice of this run, over the subscription's and the account's"),
+    purchaseOrderReference: documentReference.optional().describe("BT-13 for every invoice of this run (e.g. the buyer's PO for this period)"),
   })
   .superRefine((v, ctx) => {
     if (v.type === "CYCLE" && !v.billingCycleId) {

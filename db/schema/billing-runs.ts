@@ -54,6 +54,9 @@ export const billingRuns = pgTable(
     skipZeroAmount: boolean("skip_zero_amount").notNull().default(false),
     emailInvoices: boolean("email_invoices").notNull().default(false),
     description: text("description").notNull(),
+    // BT-10 / BT-13 for every invoice of this run (e.g. the buyer's PO for this period), over subscription and account
+    buyerReference: text("buyer_reference"),
+    purchaseOrderReference: text("purchase_order_reference"),
     disabled: boolean("disabled").notNull().default(false),
     status: billingRunStatus("status").notNull().default("NEW"),
     // The step that failed, retried by Process when status is FAILED.

@@ -1,4 +1,5 @@
 import { char, date, index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { einvoiceFormat } from "./enums";
 import { organization } from "./auth";
 import { billingCycles } from "./catalog";
 
@@ -23,6 +24,10 @@ export const customerAccounts = pgTable(
     // Peppol electronic address (BT-49), scheme + id, e.g. 0208 / 0123456789
     electronicAddressScheme: text("electronic_address_scheme"),
     electronicAddress: text("electronic_address"),
+    // BT-10 and the default BT-13 (a subscription or a run can override them); the e-invoice the buyer wants
+    buyerReference: text("buyer_reference"),
+    purchaseOrderReference: text("purchase_order_reference"),
+    einvoiceFormat: einvoiceFormat("einvoice_format").notNull().default("NONE"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -48,6 +53,9 @@ export const subscriptions = pgTable(
     name: text("name").notNull(),
     startDate: date("start_date", { mode: "string" }).notNull(),
     endDate: date("end_date", { mode: "string" }),
+    // override the account's BT-10 / BT-13 for invoices of this subscription's account (when its subscriptions agree)
+    buyerReference: text("buyer_reference"),
+    purchaseOrderReference: text("purchase_order_reference"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

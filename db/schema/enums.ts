@@ -24,5 +24,7 @@ export const invoiceStatus = pgEnum("invoice_status", INVOICE_STATUSES);
 export const ruleSeverity = pgEnum("rule_severity", ["SUSPECT", "REJECTED"]);
 export const ruleKind = pgEnum("rule_kind", ["AMOUNT_ABOVE", "ZERO_AMOUNT", "CHANGE_PERCENT", "MISSING_BUYER_DATA"]);
 
+export const einvoiceFormat = pgEnum("einvoice_format", ["NONE", "PEPPOL", "XRECHNUNG", "FACTURX"]);
+
 export const documentKind = pgEnum("document_kind", ["PDF", "XML"]);
 export const emailStatus = pgEnum("email_status", ["PENDING", "SENT", "OUTBOX", "FAILED"]);

@@ -26,6 +26,10 @@ export type PartySnapshot = {
   vatId?: string | null;
   electronicAddressScheme?: string | null;
   electronicAddress?: string | null;
+  // fixed when the invoice is created (account, subscription or run), like the rest of the snapshot
+  buyerReference?: string | null;
+  purchaseOrderReference?: string | null;
+  einvoiceFormat?: "NONE" | "PEPPOL" | "XRECHNUNG" | "FACTURX";
 };
 
 export const invoices = pgTable(

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { char, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { char, date, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
 
 // Seller identity and per-tenant settings. One row per organization (tenant).
@@ -25,6 +25,30 @@ export const tenantProfiles = pgTable("tenant_profiles", {
     .array()
     .notNull()
     .default(sql`'{}'::text[]`),
+  // seller contact (BT-41/42/43) and registered electronic address (BT-34, EAS scheme)
+  contactName: text("contact_name"),
+  contactPhone: text("contact_phone"),
+  contactEmail: text("contact_email"),
+  electronicAddressScheme: text("electronic_address_scheme"),
+  electronicAddress: text("electronic_address"),
+  // the currency VAT is accounted in (BT-6); null: the tenant's default currency
+  vatAccountingCurrency: char("vat_accounting_currency", { length: 3 }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+// Exchange rates the tenant provides: `rate` units of its VAT accounting currency for one unit of `currency`, valid
+// from `rate_date` (an invoice uses the latest rate on or before its invoice date; BT-111).
+export const exchangeRates = pgTable(
+  "exchange_rates",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    currency: char("currency", { length: 3 }).notNull(),
+    rateDate: date("rate_date", { mode: "string" }).notNull(),
+    rate: numeric("rate").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.currency, t.rateDate] })],
+);

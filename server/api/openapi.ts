@@ -3,6 +3,7 @@ import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, sav
 import { executionLogInput, runFailuresInput } from "@/server/billing/run-activity";
 import { runDocumentsInput } from "@/server/documents/run-documents";
 import { listOutboxInput } from "@/server/notifications/outbox";
+import { exchangeRateInput } from "@/server/tenants/einvoice-settings";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -136,6 +137,24 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           body: ref("UpsertAccountsInput"),
           status: 200,
           response: ref("UpsertResult"),
+          errors: [400],
+        }),
+      },
+      "/api/v1/exchange-rates": {
+        get: getOperation({
+          operationId: "listExchangeRates",
+          summary: "The tenant's exchange rates to its VAT accounting currency (for BT-111)",
+          tag: "Ingest",
+          response: { type: "object", properties: { rates: { type: "array", items: ref("ExchangeRate") } } },
+          errors: [],
+        }),
+        post: postOperation({
+          operationId: "setExchangeRate",
+          summary: "Set the rate of a currency from a date (an invoice uses the latest rate on or before its invoice date); admin keys only",
+          tag: "Ingest",
+          body: ref("ExchangeRate"),
+          status: 200,
+          response: ref("ExchangeRate"),
           errors: [400],
         }),
       },
@@ -412,6 +431,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
         UpsertAccountsInput: schemaOf(upsertAccountsInput),
         UpsertSubscriptionsInput: schemaOf(upsertSubscriptionsInput),
+        ExchangeRate: schemaOf(exchangeRateInput),
         UpsertChargesInput: schemaOf(upsertChargesInput),
         IngestRatedItemsInput: schemaOf(ingestRatedItemsInput),
         CreateRunInput: schemaOf(createRunInput),

@@ -87,13 +87,13 @@ export async function createRun(db: Db, tenantId: string, rawInput: CreateRunInp
       tx,
       sql`INSERT INTO billing_runs (tenant_id, number, type, billing_cycle_id, filter, invoice_date, cutoff_date, mode, on_reject,
             group_by_subscription, split_by_unit_price, date_aggregation, skip_zero_amount, email_invoices, description,
-            initiator_type, initiator_user_id, initiator_api_key_id, source_run_id)
+            initiator_type, initiator_user_id, initiator_api_key_id, source_run_id, buyer_reference, purchase_order_reference)
           VALUES (${tenantId}, ${number}, ${input.type}::billing_run_type, ${input.type === "CYCLE" ? input.billingCycleId! : null}::uuid,
             ${filter ? JSON.stringify(filter) : null}::jsonb, ${input.invoiceDate}::date, ${input.cutoffDate}::date,
             ${input.mode}::billing_run_mode, ${input.onReject}::on_reject_action, ${input.groupBySubscription}, ${input.splitByUnitPrice},
             ${input.dateAggregation}::date_aggregation, ${input.skipZeroAmount}, ${input.emailInvoices}, ${description},
             ${actor.type}::initiator_type, ${actor.type === "USER" ? actor.userId : null}, ${actor.type === "API_KEY" ? actor.apiKeyId : null}::uuid,
-            ${extra.sourceRunId ?? null}::uuid)
+            ${extra.sourceRunId ?? null}::uuid, ${input.buyerReference ?? null}, ${input.purchaseOrderReference ?? null})
           RETURNING id, number`,
     );
     return { id: row.id, number: row.number, label: formatRunNumber(row.number) };

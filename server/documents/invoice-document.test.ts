@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveSellerEndpoint, documentFileName, toInvoiceDocument } from "./invoice-document";
+import { documentFileName, toInvoiceDocument } from "./invoice-document";
 
 const header = {
   id: "11111111-1111-1111-1111-111111111111",
@@ -25,6 +25,13 @@ const header = {
   bic: null,
   payment_terms: "30 days",
   email: "billing@seller.example",
+  contact_name: "Claire",
+  contact_phone: "+33 1 23 45 67 89",
+  contact_email: null,
+  electronic_address_scheme: "0009",
+  electronic_address: "12345678900011",
+  vat_currency: null,
+  vat_rate: null,
 };
 
 describe("toInvoiceDocument", () => {
@@ -38,21 +45,32 @@ describe("toInvoiceDocument", () => {
     expect(doc.lines[0]).toMatchObject({ amount: "100.00", unitPrice: "100.00", quantity: "1" });
     expect(doc.vatBreakdown[0]).toMatchObject({ taxableAmount: "100.00", taxAmount: "19.00" });
     expect(doc.buyer).toMatchObject({ name: "Zoë", country: "FR", vatId: null, electronicAddress: null });
-    expect(doc.seller).toMatchObject({ electronicAddressScheme: "9957", electronicAddress: "FR12345678901" });
+    // the seller's endpoint is its configured registered address, never derived (no "EM" fallback)
+    expect(doc.seller).toMatchObject({ electronicAddressScheme: "0009", electronicAddress: "12345678900011", contactName: "Claire" });
+    expect(doc.vatAccounting).toBeNull();
   });
 
   it("keeps invoice amounts as stored", () => {
     const doc = toInvoiceDocument({ ...header, type: "INVOICE", net_total: "100.00" }, [], []);
     expect(doc.netTotal).toBe("100.00");
   });
+
+  it("states the VAT total in the VAT accounting currency at the tenant's rate (BT-111), rounded half-up", () => {
+    const doc = toInvoiceDocument({ ...header, type: "INVOICE", currency: "USD", tax_total: "190.00", vat_currency: "EUR", vat_rate: "0.92145" }, [], []);
+    expect(doc.vatAccounting).toEqual({ currency: "EUR", rate: "0.92145", taxTotal: "175.08" });
+  });
+
+  it("takes buyer reference, purchase order and e-invoice format from the invoice's snapshot", () => {
+    const doc = toInvoiceDocument(
+      { ...header, buyer: { name: "B", buyerReference: "04011000-1", purchaseOrderReference: "PO-7", einvoiceFormat: "XRECHNUNG" } },
+      [],
+      [],
+    );
+    expect(doc).toMatchObject({ buyerReference: "04011000-1", purchaseOrderReference: "PO-7", einvoiceFormat: "XRECHNUNG" });
+  });
 });
 
 describe("helpers", () => {
-  it("derives the seller endpoint from the VAT id, else the e-mail", () => {
-    expect(deriveSellerEndpoint("a@b.c", "DE123", "DE")).toEqual({ scheme: "9930", id: "DE123" });
-    expect(deriveSellerEndpoint("a@b.c", "US123", "US")).toEqual({ scheme: "EM", id: "a@b.c" });
-    expect(deriveSellerEndpoint(null, null, null)).toBeNull();
-  });
   it("names files by number, drafts by id", () => {
     expect(documentFileName({ id: "x", status: "POSTED", number: "INV/2026/1" }, "pdf")).toBe("INV_2026_1.pdf");
     expect(documentFileName({ id: "abc", status: "DRAFT", number: null }, "xml")).toBe("DRAFT-abc.xml");

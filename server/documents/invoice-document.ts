@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema/invoices";
-import { negateAmount } from "@/lib/money";
+import Decimal from "decimal.js";
+import { negateAmount, roundToMinorUnit } from "@/lib/money";
 
 /** EN 16931 VAT category codes (UNCL5305 subset), as stored in the vat_category enum. */
 export type VatCategoryCode = "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
@@ -22,6 +23,10 @@ export type DocumentSeller = {
   /** BT-34 (EAS scheme + id) */
   electronicAddressScheme: string | null;
   electronicAddress: string | null;
+  /** BT-41 / BT-42 / BT-43 (seller contact) */
+  contactName: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
 };
 
 export type DocumentBuyer = {
@@ -77,6 +82,16 @@ export type InvoiceDocument = {
   netTotal: string;
   taxTotal: string;
   grossTotal: string;
+  /** BT-10 */
+  buyerReference: string | null;
+  /** BT-13 */
+  purchaseOrderReference: string | null;
+  /** the account's choice when the invoice was created; decides the XML flavour (NONE: Peppol BIS, the default) */
+  einvoiceFormat: "NONE" | "PEPPOL" | "XRECHNUNG" | "FACTURX";
+  /** BT-6 / BT-111: set when the document currency differs from the seller's VAT accounting currency */
+  vatAccounting: { currency: string; rate: string; taxTotal: string } | null;
+  /** BT-25 / BT-26: the invoice a credit note corrects */
+  precedingInvoice: { number: string; issueDate: string } | null;
 };
 
 export const isDraftDocument = (doc: Pick<InvoiceDocument, "status" | "number">) =>
@@ -112,6 +127,14 @@ type HeaderRow = {
   bic: string | null;
   payment_terms: string;
   email: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  electronic_address_scheme: string | null;
+  electronic_address: string | null;
+  /** set when the invoice currency differs from the VAT accounting currency */
+  vat_currency: string | null;
+  vat_rate: string | null;
 };
 
 type LineRow = {
@@ -152,9 +175,17 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
                i.net_total::text AS net_total, i.tax_total::text AS tax_total, i.gross_total::text AS gross_total,
                i.buyer, i.origin_run_id, i.account_id,
                t.legal_name, t.address_line, t.city, t.postal_code, t.country::text AS country, t.vat_id,
-               t.iban, t.bic, t.payment_terms, t.email
+               t.iban, t.bic, t.payment_terms, t.email, t.contact_name, t.contact_phone, t.contact_email,
+               t.electronic_address_scheme, t.electronic_address,
+               CASE WHEN vc.currency <> i.currency THEN vc.currency END AS vat_currency,
+               CASE WHEN vc.currency <> i.currency THEN xr.rate::text END AS vat_rate
           FROM invoices i
           JOIN tenant_profiles t ON t.tenant_id = i.tenant_id
+          CROSS JOIN LATERAL (SELECT coalesce(t.vat_accounting_currency, t.default_currency)::text AS currency) vc
+          LEFT JOIN LATERAL (
+            SELECT x.rate FROM exchange_rates x
+             WHERE x.tenant_id = i.tenant_id AND x.currency = i.currency AND x.rate_date <= i.invoice_date
+             ORDER BY x.rate_date DESC LIMIT 1) xr ON TRUE
          WHERE i.tenant_id = ${tenantId} AND i.id = ${invoiceId}`,
   );
   if (!header) return null;
@@ -184,7 +215,7 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
   const credit = header.type === "CREDIT_NOTE";
   const sign = (v: string) => (credit ? negateAmount(v) : v);
   const buyer = header.buyer ?? ({ name: "" } as PartySnapshot);
-  const sellerEndpoint = deriveSellerEndpoint(header.email, header.vat_id, header.country);
+  const taxTotal = sign(header.tax_total);
   return {
     id: header.id,
     type: header.type,
@@ -204,8 +235,11 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
       bic: header.bic,
       paymentTerms: header.payment_terms,
       email: header.email,
-      electronicAddressScheme: sellerEndpoint?.scheme ?? null,
-      electronicAddress: sellerEndpoint?.id ?? null,
+      electronicAddressScheme: header.electronic_address_scheme,
+      electronicAddress: header.electronic_address,
+      contactName: header.contact_name,
+      contactPhone: header.contact_phone,
+      contactEmail: header.contact_email,
     },
     buyer: {
       name: buyer.name,
@@ -237,26 +271,19 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
       exemptionReason: s.exemption_reason,
     })),
     netTotal: sign(header.net_total),
-    taxTotal: sign(header.tax_total),
+    taxTotal,
     grossTotal: sign(header.gross_total),
+    buyerReference: buyer.buyerReference ?? null,
+    purchaseOrderReference: buyer.purchaseOrderReference ?? null,
+    einvoiceFormat: buyer.einvoiceFormat ?? "NONE",
+    vatAccounting: vatAccounting(header.vat_currency, header.vat_rate, taxTotal),
+    precedingInvoice: null,
   };
 }
 
-// Peppol EAS codes for VAT numbers (CEF EAS code list) by country.
-const VAT_EAS: Record<string, string> = {
-  AD: "9922", AL: "9923", AT: "9914", BA: "9924", BE: "9925", BG: "9926", CH: "9927", CY: "9928", CZ: "9929",
-  DE: "9930", EE: "9931", ES: "9920", FR: "9957", GB: "9932", GR: "9933", HR: "9934", HU: "9910", IE: "9935",
-  LI: "9936", LT: "9937", LU: "9938", LV: "9939", MC: "9940", ME: "9941", MK: "9942", MT: "9943", NL: "9944",
-  PL: "9945", PT: "9946", RO: "9947", RS: "9948", SI: "9949", SK: "9950", SM: "9951", TR: "9952", VA: "9953",
-};
-
-/**
- * tenant_profiles has no Peppol endpoint column: the seller's electronic address (BT-34) is its VAT number
- * under the country's VAT EAS scheme, else its e-mail (scheme EM).
- */
-export function deriveSellerEndpoint(email: string | null, vatId: string | null, country: string | null): { scheme: string; id: string } | null {
-  const cc = country?.trim().toUpperCase() ?? "";
-  if (vatId && VAT_EAS[cc]) return { scheme: VAT_EAS[cc], id: vatId };
-  if (email) return { scheme: "EM", id: email };
-  return null;
+/** BT-6 / BT-111: the VAT total converted at the tenant's rate, rounded to the accounting currency's minor unit. */
+function vatAccounting(currency: string | null, rate: string | null, taxTotal: string): InvoiceDocument["vatAccounting"] {
+  if (!currency || !rate) return null;
+  const code = currency.trim();
+  return { currency: code, rate, taxTotal: roundToMinorUnit(new Decimal(taxTotal).times(rate), code) };
 }

@@ -2,14 +2,16 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { documentFileName, loadInvoiceDocument } from "./invoice-document";
 import { documentFormats, type StoredDocumentKind } from "./stored-documents";
+import { DomainError } from "@/server/errors";
 import { assertEn16931Currency } from "./ubl/en16931-currency";
 
 export type InvoiceFile = { fileName: string; contentType: string; bytes: Uint8Array<ArrayBuffer> };
 
 /**
  * One invoice's PDF or XML, for the dashboard's file route and the REST download: a posted invoice's stored document
- * (never regenerated, so it never changes), a draft rendered now (the PDF carries the DRAFT watermark). Null when the
- * invoice is not the tenant's. XML of a currency EN 16931 cannot express is refused (PRECONDITION_FAILED, with why).
+ * (never regenerated, so it never changes), a draft's PDF rendered now (with the DRAFT watermark). Null when the
+ * invoice is not the tenant's. XML is refused (PRECONDITION_FAILED, with why) for drafts and for a currency EN 16931
+ * cannot express; it is in the flavour the account chose (Peppol BIS UBL, XRechnung UBL or CII for Factur-X).
  */
 export async function loadInvoiceFile(db: Queryable, tenantId: string, invoiceId: string, kind: StoredDocumentKind): Promise<InvoiceFile | null> {
   const [row] = await queryRows<{ currency: string; type: string; number: string | null; fileName: string | null; content: Buffer | Uint8Array | null }>(
@@ -22,7 +24,9 @@ export async function loadInvoiceFile(db: Queryable, tenantId: string, invoiceId
   if (!row) return null;
   const { ext, contentType } = documentFormats[kind];
   if (kind === "XML") {
-    assertEn16931Currency(row.currency, row.number ? `${row.type === "CREDIT_NOTE" ? "credit note" : "invoice"} ${row.number}` : "this draft");
+    // a draft's XML would be taken for a real e-invoice by a receiving system
+    if (!row.number) throw new DomainError("PRECONDITION_FAILED", "No e-invoice XML for an invoice that is not posted: only posted documents have one (its PDF preview is available)");
+    assertEn16931Currency(row.currency, `${row.type === "CREDIT_NOTE" ? "credit note" : "invoice"} ${row.number}`);
   }
   if (row.content && row.fileName) return { fileName: row.fileName, contentType, bytes: new Uint8Array(row.content) };
   const doc = await loadInvoiceDocument(db, tenantId, invoiceId);
@@ -30,8 +34,9 @@ export async function loadInvoiceFile(db: Queryable, tenantId: string, invoiceId
   const fileName = documentFileName(doc, ext);
   if (kind === "PDF") {
     const { renderInvoicePdf } = await import("./pdf/render-invoice-pdf");
-    return { fileName, contentType, bytes: new Uint8Array(await renderInvoicePdf(doc)) };
+    const { finishInvoicePdf } = await import("./facturx/facturx-pdf");
+    return { fileName, contentType, bytes: new Uint8Array(await finishInvoicePdf(doc, await renderInvoicePdf(doc))) };
   }
-  const { buildUblXml } = await import("./ubl/build-ubl");
-  return { fileName, contentType, bytes: new TextEncoder().encode(buildUblXml(doc)) };
+  const { buildEinvoiceXml } = await import("./einvoice/einvoice-xml");
+  return { fileName, contentType, bytes: new TextEncoder().encode(buildEinvoiceXml(doc)) };
 }

@@ -27,6 +27,12 @@ export type SampleOptions = {
   seller?: Partial<InvoiceDocument["seller"]>;
   lines?: SampleLine[];
   exemptionReasons?: Partial<Record<VatCategoryCode, string>>;
+  buyerReference?: string | null;
+  purchaseOrderReference?: string | null;
+  einvoiceFormat?: InvoiceDocument["einvoiceFormat"];
+  /** VAT accounting currency and rate (document currency → accounting currency); the tax total is converted */
+  vatAccounting?: { currency: string; rate: string } | null;
+  precedingInvoice?: InvoiceDocument["precedingInvoice"];
 };
 
 export const sampleSeller: InvoiceDocument["seller"] = {
@@ -42,6 +48,9 @@ export const sampleSeller: InvoiceDocument["seller"] = {
   email: "billing@billrun.example",
   electronicAddressScheme: "9930",
   electronicAddress: "DE123456789",
+  contactName: "Accounts receivable",
+  contactPhone: "+49 30 1234567",
+  contactEmail: "billing@billrun.example",
 };
 
 export const sampleBuyer: InvoiceDocument["buyer"] = {
@@ -112,6 +121,13 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
     netTotal: toXmlAmount(net, currency),
     taxTotal: toXmlAmount(tax, currency),
     grossTotal: toXmlAmount(net.plus(tax), currency),
+    buyerReference: options.buyerReference !== undefined ? options.buyerReference : "BR-4711",
+    purchaseOrderReference: options.purchaseOrderReference ?? null,
+    einvoiceFormat: options.einvoiceFormat ?? "PEPPOL",
+    vatAccounting: options.vatAccounting
+      ? { ...options.vatAccounting, taxTotal: toXmlAmount(tax.times(options.vatAccounting.rate), options.vatAccounting.currency) }
+      : null,
+    precedingInvoice: options.precedingInvoice ?? null,
   };
 }
 

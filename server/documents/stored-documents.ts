@@ -21,14 +21,15 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function createDocumentRenderer(kind: StoredDocumentKind): Promise<DocumentRenderer> {
   if (kind === "PDF") {
     const { createPdfPool } = await import("./pdf/pdf-pool");
+    const { finishInvoicePdf } = await import("./facturx/facturx-pdf");
     const pool = await createPdfPool();
-    return { render: (doc) => pool.render(doc), close: () => pool.close() };
+    return { render: async (doc) => finishInvoicePdf(doc, await pool.render(doc)), close: () => pool.close() };
   }
-  const { buildUblXml } = await import("./ubl/build-ubl");
+  const { buildEinvoiceXml } = await import("./einvoice/einvoice-xml");
   return {
     async render(doc) {
       await yieldToEventLoop();
-      return Buffer.from(buildUblXml(doc), "utf8");
+      return Buffer.from(buildEinvoiceXml(doc), "utf8");
     },
     close: async () => {},
   };

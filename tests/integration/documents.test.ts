@@ -18,8 +18,10 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const db = database.db;
   await db.execute(sql`INSERT INTO organization (id, name, slug) VALUES ('t1', 'T1', 't1'), ('t2', 'T2', 't2')`);
-  await db.execute(sql`INSERT INTO tenant_profiles (tenant_id, legal_name, address_line, city, postal_code, country, vat_id, iban, email)
-    VALUES ('t1', 'Seller SARL', '1 rue de la Paix', 'Paris', '75002', 'FR', 'FR12345678901', 'FR7630006000011234567890189', 'billing@seller.example')`);
+  await db.execute(sql`INSERT INTO tenant_profiles (tenant_id, legal_name, address_line, city, postal_code, country, vat_id, iban, email,
+      electronic_address_scheme, electronic_address)
+    VALUES ('t1', 'Seller SARL', '1 rue de la Paix', 'Paris', '75002', 'FR', 'FR12345678901', 'FR7630006000011234567890189', 'billing@seller.example',
+      '0009', '12345678900011')`);
   await db.execute(sql`INSERT INTO billing_runs (id, tenant_id, number, type, invoice_date, cutoff_date, description)
     VALUES (${ids.run}, 't1', 1, 'EXCEPTIONAL', '2026-11-30', '2026-11-30', 'test run')`);
   await db.execute(sql`INSERT INTO customer_accounts (id, tenant_id, external_id, name, currency)
@@ -49,9 +51,10 @@ describe("loadInvoiceDocument", () => {
       ["Usage", "1000", "0.05", "50.00", "20.00"],
     ]);
     expect(doc!.vatBreakdown).toEqual([{ vatCategory: "S", vatRate: "20.00", taxableAmount: "150.50", taxAmount: "30.10", exemptionReason: null }]);
-    expect(doc!.seller).toMatchObject({ legalName: "Seller SARL", country: "FR", electronicAddressScheme: "9957" });
+    expect(doc!.seller).toMatchObject({ legalName: "Seller SARL", country: "FR", electronicAddressScheme: "0009", electronicAddress: "12345678900011" });
     expect(doc!.buyer).toMatchObject({ name: "Zoë Ångström", electronicAddressScheme: "0007" });
-    expect(buildUblXml(doc!)).toContain('<cbc:PayableAmount currencyID="EUR">180.60</cbc:PayableAmount>');
+    expect(() => buildUblXml(doc!)).toThrow(/only posted documents have one/);
+    expect(buildUblXml({ ...doc!, status: "POSTED", number: "INV-1" })).toContain('<cbc:PayableAmount currencyID="EUR">180.60</cbc:PayableAmount>');
   });
 
   it("shows a credit note with positive amounts", async () => {

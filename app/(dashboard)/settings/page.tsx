@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/app-shell/page-header";
 import { HydrateClient, prefetch, trpc } from "@/server/trpc/server";
 import { ApiKeysCard } from "./_components/api-keys-card";
 import { MembersCard } from "./_components/members-card";
+import { EinvoiceProfileCard } from "./_components/einvoice-profile-card";
 import { WebhookEndpointsCard } from "./_components/webhook-endpoints-card";
 import { WebhookSecretsCard } from "./_components/webhook-secrets-card";
 
@@ -14,6 +15,8 @@ export default async function SettingsPage() {
   prefetch(trpc.settings.apiKeys.list.queryOptions());
   prefetch(trpc.settings.webhookSecrets.list.queryOptions());
   prefetch(trpc.settings.webhookEndpoints.list.queryOptions());
+  prefetch(trpc.settings.einvoiceProfile.get.queryOptions());
+  prefetch(trpc.settings.exchangeRates.list.queryOptions());
   return (
     <div className="grid gap-4 sm:gap-6">
       <PageHeader
@@ -33,6 +36,7 @@ export default async function SettingsPage() {
         <WebhookSecretsCard />
         <WebhookEndpointsCard />
         <MembersCard />
+        <EinvoiceProfileCard />
       </HydrateClient>
     </div>
   );

@@ -49,28 +49,34 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
     billing_cycle_id: a.billingCycleId ?? null,
     eas: a.electronicAddressScheme ?? null,
     ea: a.electronicAddress ?? null,
+    buyer_reference: a.buyerReference ?? null,
+    po: a.purchaseOrderReference ?? null,
+    einvoice_format: a.einvoiceFormat,
   }));
   const [counts] = await queryRows<Counts>(
     db,
     sql`WITH input AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(i int, external_id text, name text, email text,
             address_line text, city text, postal_code text, country text, vat_id text, currency text, language text,
-            billing_cycle_id uuid, eas text, ea text)
+            billing_cycle_id uuid, eas text, ea text, buyer_reference text, po text, einvoice_format einvoice_format)
         ), bad AS (
           SELECT i, billing_cycle_id::text AS value FROM input r
           WHERE billing_cycle_id IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM billing_cycles b WHERE b.tenant_id = ${tenantId} AND b.id = r.billing_cycle_id)
         ), up AS (
           INSERT INTO customer_accounts AS t (tenant_id, external_id, name, email, address_line, city, postal_code, country, vat_id,
-            currency, language, billing_cycle_id, electronic_address_scheme, electronic_address)
+            currency, language, billing_cycle_id, electronic_address_scheme, electronic_address, buyer_reference,
+            purchase_order_reference, einvoice_format)
           SELECT ${tenantId}, external_id, name, email, address_line, city, postal_code, country, vat_id, currency, language,
-            billing_cycle_id, eas, ea
+            billing_cycle_id, eas, ea, buyer_reference, po, einvoice_format
           FROM input WHERE NOT EXISTS (SELECT 1 FROM bad) ORDER BY external_id
           ON CONFLICT (tenant_id, external_id) DO UPDATE SET name = excluded.name, email = excluded.email,
             address_line = excluded.address_line, city = excluded.city, postal_code = excluded.postal_code,
             country = excluded.country, vat_id = excluded.vat_id, currency = excluded.currency, language = excluded.language,
             billing_cycle_id = excluded.billing_cycle_id, electronic_address_scheme = excluded.electronic_address_scheme,
-            electronic_address = excluded.electronic_address, updated_at = now()
+            electronic_address = excluded.electronic_address, buyer_reference = excluded.buyer_reference,
+            purchase_order_reference = excluded.purchase_order_reference, einvoice_format = excluded.einvoice_format,
+            updated_at = now()
           RETURNING (xmax = 0) AS created
         )
         ${summary}`,
@@ -88,12 +94,14 @@ export async function upsertSubscriptions(db: Queryable, tenantId: string, rawIn
     name: s.name,
     start_date: s.startDate,
     end_date: s.endDate ?? null,
+    buyer_reference: s.buyerReference ?? null,
+    po: s.purchaseOrderReference ?? null,
   }));
   const [counts] = await queryRows<Counts & { bad: { i: number; value: string; moved: boolean }[] }>(
     db,
     sql`WITH input AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-            AS r(i int, external_id text, account text, name text, start_date date, end_date date)
+            AS r(i int, external_id text, account text, name text, start_date date, end_date date, buyer_reference text, po text)
         ), resolved AS (
           SELECT r.*, a.id AS account_id, s.account_id AS current_account_id
           FROM input r
@@ -103,10 +111,11 @@ export async function upsertSubscriptions(db: Queryable, tenantId: string, rawIn
           SELECT i, account AS value, account_id IS NOT NULL AS moved FROM resolved
           WHERE account_id IS NULL OR (current_account_id IS NOT NULL AND current_account_id <> account_id)
         ), up AS (
-          INSERT INTO subscriptions (tenant_id, account_id, external_id, name, start_date, end_date)
-          SELECT ${tenantId}, account_id, external_id, name, start_date, end_date
+          INSERT INTO subscriptions (tenant_id, account_id, external_id, name, start_date, end_date, buyer_reference, purchase_order_reference)
+          SELECT ${tenantId}, account_id, external_id, name, start_date, end_date, buyer_reference, po
           FROM resolved WHERE NOT EXISTS (SELECT 1 FROM bad) ORDER BY external_id
-          ON CONFLICT (tenant_id, external_id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date
+          ON CONFLICT (tenant_id, external_id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date,
+            buyer_reference = excluded.buyer_reference, purchase_order_reference = excluded.purchase_order_reference
           RETURNING (xmax = 0) AS created
         )
         ${summary}`,

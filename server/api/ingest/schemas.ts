@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { chargeType, vatCategory } from "@/db/schema/enums";
-import { countryCode, currencyCode, isoDate } from "@/lib/billing-inputs";
+import { countryCode, currencyCode, documentReference, easCode, einvoiceFormatInput, isoDate } from "@/lib/billing-inputs";
 import { currencyExponent } from "@/lib/money";
 
 // Ingest inputs, shared by REST, tRPC and forms. References to other records are the tenant's own
@@ -84,8 +84,11 @@ export const accountInput = z
     currency,
     language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag such as en or de-CH").default("en"),
     billingCycleId: z.uuid("must be a UUID").optional(),
-    electronicAddressScheme: z.string().regex(/^\d{4}$/, "must be a 4-digit EAS code, e.g. 0208").optional(),
+    electronicAddressScheme: easCode.optional(),
     electronicAddress: text(200).optional(),
+    buyerReference: documentReference.optional().describe("BT-10 buyer reference (XRechnung: the Leitweg-ID)"),
+    purchaseOrderReference: documentReference.optional().describe("BT-13 default purchase order reference (a subscription or a run can override it)"),
+    einvoiceFormat: einvoiceFormatInput.default("NONE").describe("the e-invoice this account receives; its required fields are checked when drafts are created"),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -103,6 +106,8 @@ export const subscriptionInput = z
     name: text(300),
     startDate: isoDate,
     endDate: isoDate.optional(),
+    buyerReference: documentReference.optional().describe("overrides the account's BT-10 buyer reference"),
+    purchaseOrderReference: documentReference.optional().describe("overrides the account's BT-13 purchase order reference"),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db/client";
+import { einvoiceMissingReason, einvoiceReadiness } from "../einvoice-readiness";
 import { loadRules, ensureDefaultRules, type RuleRow } from "../rules";
 import type { RunRow } from "../runs-core";
 import type { LineCountersDelta } from "../run-counters";
@@ -119,6 +120,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       CASE WHEN a.electronic_address IS NOT NULL AND a.electronic_address_scheme IS NULL THEN 'electronic address scheme' END)`;
   const verdict = verdictSql(await loadRules(tx, run.tenantId), missingBuyer);
   const previous = verdict.usesPrevious ? await previousPostedInvoices(tx, run, chunk) : noPreviousInvoice();
+  const einvoice = einvoiceReadiness(run);
 
   const [row] = await queryRows<{ invoices: number; credit_notes: number; suspect: number; rejected: number }>(
     tx,
@@ -141,17 +143,20 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
         invoice_date, due_date, net_total, tax_total, gross_total, lines_count, buyer)
       SELECT ${run.tenantId}, ${run.id}::uuid, ${run.id}::uuid, t.account_id,
         (CASE WHEN t.net < 0 THEN 'CREDIT_NOTE' ELSE 'INVOICE' END)::invoice_type,
-        coalesce(${verdict.status}, 'DRAFT')::invoice_status, ${verdict.reason}, t.currency,
+        (CASE WHEN ${einvoice.missing} <> '' THEN 'REJECTED' ELSE coalesce(${verdict.status}, 'DRAFT') END)::invoice_status,
+        NULLIF(concat_ws('; ', ${verdict.reason}, CASE WHEN ${einvoice.missing} <> '' THEN ${einvoiceMissingReason(einvoice.missing)} END), ''),
+        t.currency,
         ${run.invoiceDate}::date, ${run.invoiceDate}::date
           + coalesce((SELECT rc.due_date_delay_days FROM billing_cycles rc WHERE rc.id = ${run.billingCycleId}::uuid), ac.due_date_delay_days, 30),
         t.net, t.tax, t.net + t.tax, t.lines,
         jsonb_strip_nulls(jsonb_build_object('name', a.name, 'email', a.email, 'addressLine', a.address_line, 'city', a.city,
           'postalCode', a.postal_code, 'country', a.country, 'vatId', a.vat_id,
-          'electronicAddressScheme', a.electronic_address_scheme, 'electronicAddress', a.electronic_address))
+          'electronicAddressScheme', a.electronic_address_scheme, 'electronicAddress', a.electronic_address, ${einvoice.snapshot}))
       FROM t
       JOIN customer_accounts a ON a.id = t.account_id AND ${chunkAccounts(run, chunk)}
       LEFT JOIN billing_cycles ac ON ac.id = a.billing_cycle_id
       ${previous}
+      ${einvoice.joins}
       ORDER BY t.account_id
       ON CONFLICT (origin_run_id, account_id) DO NOTHING
       RETURNING id, account_id, type, status, reason

@@ -1,78 +1,103 @@
-import Decimal from "decimal.js";
-import { sumAmounts, toXmlAmount } from "@/lib/money";
+import type { InvoiceDocument, VatCategoryCode } from "../invoice-document";
 import {
-  isDraftDocument,
-  type DocumentLine,
-  type DocumentVatBreakdown,
-  type InvoiceDocument,
-  type VatCategoryCode,
-} from "../invoice-document";
-import { assertEn16931Currency } from "./en16931-currency";
+  EXEMPTION,
+  PEPPOL_CUSTOMIZATION_ID,
+  PEPPOL_PROFILE_ID,
+  XRECHNUNG_CUSTOMIZATION_ID,
+  einvoiceFacts,
+  plainDecimal,
+} from "../einvoice/einvoice-model";
 import { XmlWriter } from "./xml-writer";
 
-export const CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
-export const PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
+export type UblFlavour = "PEPPOL" | "XRECHNUNG";
 
-const NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
-const NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
-
-// Categories whose breakdown must carry an exemption reason (BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10);
-// the others must not carry one (BR-S-10, BR-Z-10).
-const EXEMPTION: Partial<Record<VatCategoryCode, { code?: string; text: string }>> = {
-  E: { text: "Exempt from VAT" },
-  AE: { code: "VATEX-EU-AE", text: "Reverse charge" },
-  K: { code: "VATEX-EU-IC", text: "Intra-community supply" },
-  G: { code: "VATEX-EU-G", text: "Export outside the EU" },
-  O: { code: "VATEX-EU-O", text: "Not subject to VAT" },
-};
+const NS_CAC =
+  "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+const NS_CBC =
+  "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 
 /**
- * UBL 2.1 Invoice (or CreditNote) following EN 16931, Peppol BIS Billing 3.0 profile.
- * Element order follows the UBL 2.1 XSD sequences. Amounts come in document sign (credit notes positive).
- * Refuses (PRECONDITION_FAILED) a currency with more than 2 decimals: EN 16931 cannot express its amounts.
+ * UBL 2.1 Invoice (or CreditNote) following EN 16931 in one of two flavours: Peppol BIS Billing 3.0 (default) or
+ * XRechnung 3.0 (the German CIUS: its CustomizationID, payment instructions on every document). Element order follows
+ * the UBL 2.1 XSD sequences. Amounts come in document sign (credit notes positive). Refuses (PRECONDITION_FAILED) drafts
+ * and currencies with more than 2 decimals.
  */
-export function buildUblXml(doc: InvoiceDocument): string {
-  assertEn16931Currency(doc.currency, isDraftDocument(doc) ? `draft ${doc.id}` : `${doc.type === "CREDIT_NOTE" ? "credit note" : "invoice"} ${doc.number}`);
-  const credit = doc.type === "CREDIT_NOTE";
-  const root = credit ? "CreditNote" : "Invoice";
-  const cur = doc.currency;
-  const money = (v: string | Decimal) => toXmlAmount(v, cur);
-  const amountAttr = { currencyID: cur };
-  // BR-O-02 / BR-O-11: a "not subject to VAT" invoice carries no VAT identifiers at all
-  const notSubject = doc.vatBreakdown.some((b) => b.vatCategory === "O") || doc.lines.some((l) => l.vatCategory === "O");
-  const breakdown = doc.vatBreakdown.length > 0 ? doc.vatBreakdown : breakdownFromLines(doc);
-  const period = invoicePeriod(doc.lines);
+export function buildUblXml(
+  doc: InvoiceDocument,
+  flavour: UblFlavour = "PEPPOL",
+): string {
+  const f = einvoiceFacts(doc, flavour);
+  const root = f.credit ? "CreditNote" : "Invoice";
+  const amountAttr = { currencyID: f.currency };
   const w = new XmlWriter();
 
-  w.open(root, { xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`, "xmlns:cac": NS_CAC, "xmlns:cbc": NS_CBC });
-  w.leaf("cbc:CustomizationID", CUSTOMIZATION_ID);
-  w.leaf("cbc:ProfileID", PROFILE_ID);
-  w.leaf("cbc:ID", isDraftDocument(doc) ? `DRAFT-${doc.id}` : doc.number);
+  w.open(root, {
+    xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
+    "xmlns:cac": NS_CAC,
+    "xmlns:cbc": NS_CBC,
+  });
+  w.leaf(
+    "cbc:CustomizationID",
+    flavour === "XRECHNUNG"
+      ? XRECHNUNG_CUSTOMIZATION_ID
+      : PEPPOL_CUSTOMIZATION_ID,
+  );
+  w.leaf("cbc:ProfileID", PEPPOL_PROFILE_ID);
+  w.leaf("cbc:ID", f.number);
   w.leaf("cbc:IssueDate", doc.invoiceDate);
-  if (!credit) w.leaf("cbc:DueDate", doc.dueDate);
-  w.leaf(credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", credit ? "381" : "380");
-  if (isDraftDocument(doc)) w.leaf("cbc:Note", `DRAFT (status ${doc.status}): not a valid ${credit ? "credit note" : "invoice"}`);
-  w.leaf("cbc:DocumentCurrencyCode", cur);
-  if (period) {
+  if (!f.credit) w.leaf("cbc:DueDate", doc.dueDate);
+  w.leaf(
+    f.credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode",
+    f.credit ? "381" : "380",
+  );
+  w.leaf("cbc:DocumentCurrencyCode", f.currency);
+  if (doc.vatAccounting)
+    w.leaf("cbc:TaxCurrencyCode", doc.vatAccounting.currency);
+  w.leaf("cbc:BuyerReference", doc.buyerReference);
+  if (f.period) {
     w.group("cac:InvoicePeriod", () => {
-      w.leaf("cbc:StartDate", period.start);
-      w.leaf("cbc:EndDate", period.end);
+      w.leaf("cbc:StartDate", f.period!.start);
+      w.leaf("cbc:EndDate", f.period!.end);
     });
+  }
+  if (doc.purchaseOrderReference?.trim())
+    w.group("cac:OrderReference", () =>
+      w.leaf("cbc:ID", doc.purchaseOrderReference),
+    );
+  if (doc.precedingInvoice) {
+    w.group("cac:BillingReference", () =>
+      w.group("cac:InvoiceDocumentReference", () => {
+        w.leaf("cbc:ID", doc.precedingInvoice!.number);
+        w.leaf("cbc:IssueDate", doc.precedingInvoice!.issueDate);
+      }),
+    );
   }
 
   w.group("cac:AccountingSupplierParty", () =>
     w.group("cac:Party", () => {
       const s = doc.seller;
       if (s.electronicAddress && s.electronicAddressScheme) {
-        w.leaf("cbc:EndpointID", s.electronicAddress, { schemeID: s.electronicAddressScheme });
+        w.leaf("cbc:EndpointID", s.electronicAddress, {
+          schemeID: s.electronicAddressScheme,
+        });
       }
       // without the VAT id (BR-O-02) the seller still needs an identifier (BR-CO-26)
-      if (notSubject) w.group("cac:PartyIdentification", () => w.leaf("cbc:ID", s.vatId));
+      if (f.notSubject)
+        w.group("cac:PartyIdentification", () => w.leaf("cbc:ID", s.vatId));
       w.group("cac:PartyName", () => w.leaf("cbc:Name", s.legalName));
       address(w, s.addressLine, s.city, s.postalCode, s.country);
-      if (!notSubject) partyTaxScheme(w, s.vatId);
-      w.group("cac:PartyLegalEntity", () => w.leaf("cbc:RegistrationName", s.legalName));
-      if (s.email) w.group("cac:Contact", () => w.leaf("cbc:ElectronicMail", s.email));
+      if (!f.notSubject) partyTaxScheme(w, s.vatId);
+      w.group("cac:PartyLegalEntity", () =>
+        w.leaf("cbc:RegistrationName", s.legalName),
+      );
+      const email = s.contactEmail || s.email;
+      if (s.contactName || s.contactPhone || email) {
+        w.group("cac:Contact", () => {
+          w.leaf("cbc:Name", s.contactName);
+          w.leaf("cbc:Telephone", s.contactPhone);
+          w.leaf("cbc:ElectronicMail", email);
+        });
+      }
     }),
   );
 
@@ -80,79 +105,120 @@ export function buildUblXml(doc: InvoiceDocument): string {
     w.group("cac:Party", () => {
       const b = doc.buyer;
       if (b.electronicAddress && b.electronicAddressScheme) {
-        w.leaf("cbc:EndpointID", b.electronicAddress, { schemeID: b.electronicAddressScheme });
-      } else if (b.email) {
-        w.leaf("cbc:EndpointID", b.email, { schemeID: "EM" });
+        w.leaf("cbc:EndpointID", b.electronicAddress, {
+          schemeID: b.electronicAddressScheme,
+        });
       }
       w.group("cac:PartyName", () => w.leaf("cbc:Name", b.name));
       address(w, b.addressLine, b.city, b.postalCode, b.country);
-      if (b.vatId && !notSubject) partyTaxScheme(w, b.vatId);
-      w.group("cac:PartyLegalEntity", () => w.leaf("cbc:RegistrationName", b.name));
-      if (b.email) w.group("cac:Contact", () => w.leaf("cbc:ElectronicMail", b.email));
+      if (b.vatId && !f.notSubject) partyTaxScheme(w, b.vatId);
+      w.group("cac:PartyLegalEntity", () =>
+        w.leaf("cbc:RegistrationName", b.name),
+      );
+      if (b.email)
+        w.group("cac:Contact", () => w.leaf("cbc:ElectronicMail", b.email));
     }),
   );
 
-  // BR-IC-12: intra-community supply needs the deliver-to country
-  if (breakdown.some((b) => b.vatCategory === "K") && doc.buyer.country) {
+  // BR-IC-12: intra-community supply needs the deliver-to country (the buyer's address; BR-DE-10/11: with city and post code)
+  if (f.breakdown.some((b) => b.vatCategory === "K") && doc.buyer.country) {
+    const b = doc.buyer;
     w.group("cac:Delivery", () =>
       w.group("cac:DeliveryLocation", () =>
-        w.group("cac:Address", () => w.group("cac:Country", () => w.leaf("cbc:IdentificationCode", doc.buyer.country))),
+        address(
+          w,
+          b.addressLine,
+          b.city,
+          b.postalCode,
+          b.country,
+          "cac:Address",
+        ),
       ),
     );
   }
 
-  // The seller's account is where an invoice is paid; a credit note is refunded, so it names no account.
-  if (!credit && doc.seller.iban) {
+  if (f.payment) {
     w.group("cac:PaymentMeans", () => {
       w.leaf("cbc:PaymentMeansCode", "30", { name: "Credit transfer" });
-      if (!isDraftDocument(doc)) w.leaf("cbc:PaymentID", doc.number);
+      w.leaf("cbc:PaymentID", f.number);
       w.group("cac:PayeeFinancialAccount", () => {
-        w.leaf("cbc:ID", doc.seller.iban!.replace(/\s+/g, ""));
-        w.leaf("cbc:Name", doc.seller.legalName);
-        if (doc.seller.bic) w.group("cac:FinancialInstitutionBranch", () => w.leaf("cbc:ID", doc.seller.bic));
+        w.leaf("cbc:ID", f.payment!.iban);
+        w.leaf("cbc:Name", f.payment!.accountName);
+        if (f.payment!.bic)
+          w.group("cac:FinancialInstitutionBranch", () =>
+            w.leaf("cbc:ID", f.payment!.bic),
+          );
       });
     });
+  } else if (f.refundInstructions) {
+    // A credit note is refunded, not paid: where the rules demand payment instructions, say "not defined" (UNCL4461 1).
+    w.group("cac:PaymentMeans", () => {
+      w.leaf("cbc:PaymentMeansCode", "1", { name: "Refund" });
+      w.leaf("cbc:PaymentID", f.number);
+    });
   }
-  if (doc.seller.paymentTerms.trim()) {
-    w.group("cac:PaymentTerms", () => w.leaf("cbc:Note", doc.seller.paymentTerms));
-  }
+  if (f.paymentTerms)
+    w.group("cac:PaymentTerms", () => w.leaf("cbc:Note", f.paymentTerms));
 
   w.group("cac:TaxTotal", () => {
-    w.leaf("cbc:TaxAmount", money(doc.taxTotal), amountAttr);
-    for (const b of breakdown) {
+    w.leaf("cbc:TaxAmount", f.money(doc.taxTotal), amountAttr);
+    for (const b of f.breakdown) {
       w.group("cac:TaxSubtotal", () => {
-        w.leaf("cbc:TaxableAmount", money(b.taxableAmount), amountAttr);
-        w.leaf("cbc:TaxAmount", money(b.taxAmount), amountAttr);
-        taxCategory(w, "cac:TaxCategory", b.vatCategory, b.vatRate, b.exemptionReason, true);
+        w.leaf("cbc:TaxableAmount", f.money(b.taxableAmount), amountAttr);
+        w.leaf("cbc:TaxAmount", f.money(b.taxAmount), amountAttr);
+        taxCategory(
+          w,
+          "cac:TaxCategory",
+          b.vatCategory,
+          b.vatRate,
+          b.exemptionReason,
+          true,
+        );
       });
     }
   });
+  // BT-111: the VAT total in the seller's VAT accounting currency (BR-53), without a breakdown (PEPPOL-EN16931-R054)
+  if (doc.vatAccounting) {
+    w.group("cac:TaxTotal", () =>
+      w.leaf("cbc:TaxAmount", doc.vatAccounting!.taxTotal, {
+        currencyID: doc.vatAccounting!.currency,
+      }),
+    );
+  }
 
   w.group("cac:LegalMonetaryTotal", () => {
-    w.leaf("cbc:LineExtensionAmount", money(sumAmounts(doc.lines.map((l) => toXmlAmount(l.amount, cur)))), amountAttr);
-    w.leaf("cbc:TaxExclusiveAmount", money(doc.netTotal), amountAttr);
-    w.leaf("cbc:TaxInclusiveAmount", money(doc.grossTotal), amountAttr);
-    w.leaf("cbc:PayableAmount", money(doc.grossTotal), amountAttr);
+    w.leaf("cbc:LineExtensionAmount", f.lineTotal, amountAttr);
+    w.leaf("cbc:TaxExclusiveAmount", f.money(doc.netTotal), amountAttr);
+    w.leaf("cbc:TaxInclusiveAmount", f.money(doc.grossTotal), amountAttr);
+    w.leaf("cbc:PayableAmount", f.money(doc.grossTotal), amountAttr);
   });
 
-  const lineTag = credit ? "cac:CreditNoteLine" : "cac:InvoiceLine";
-  const qtyTag = credit ? "cbc:CreditedQuantity" : "cbc:InvoicedQuantity";
-  doc.lines.forEach((line, i) => {
-    const { quantity, price } = priceAndQuantity(line);
+  const lineTag = f.credit ? "cac:CreditNoteLine" : "cac:InvoiceLine";
+  const qtyTag = f.credit ? "cbc:CreditedQuantity" : "cbc:InvoicedQuantity";
+  f.lines.forEach((line, i) => {
     w.group(lineTag, () => {
       w.leaf("cbc:ID", String(i + 1));
       // C62 = "one" (UN/ECE rec 20): billed quantities are unit-less counts
-      w.leaf(qtyTag, quantity, { unitCode: "C62" });
-      w.leaf("cbc:LineExtensionAmount", money(line.amount), amountAttr);
+      w.leaf(qtyTag, line.quantity, { unitCode: "C62" });
+      w.leaf("cbc:LineExtensionAmount", f.money(line.amount), amountAttr);
       w.group("cac:InvoicePeriod", () => {
         w.leaf("cbc:StartDate", line.periodStart);
         w.leaf("cbc:EndDate", line.periodEnd);
       });
       w.group("cac:Item", () => {
         w.leaf("cbc:Name", line.description || "Item");
-        taxCategory(w, "cac:ClassifiedTaxCategory", line.vatCategory, line.vatRate, null, false);
+        taxCategory(
+          w,
+          "cac:ClassifiedTaxCategory",
+          line.vatCategory,
+          line.vatRate,
+          null,
+          false,
+        );
       });
-      w.group("cac:Price", () => w.leaf("cbc:PriceAmount", price, amountAttr));
+      w.group("cac:Price", () =>
+        w.leaf("cbc:PriceAmount", line.price, amountAttr),
+      );
     });
   });
 
@@ -160,12 +226,22 @@ export function buildUblXml(doc: InvoiceDocument): string {
   return w.toString();
 }
 
-function address(w: XmlWriter, street: string | null, city: string | null, postalCode: string | null, country: string | null) {
-  w.group("cac:PostalAddress", () => {
+function address(
+  w: XmlWriter,
+  street: string | null,
+  city: string | null,
+  postalCode: string | null,
+  country: string | null,
+  tag = "cac:PostalAddress",
+) {
+  w.group(tag, () => {
     w.leaf("cbc:StreetName", street);
     w.leaf("cbc:CityName", city);
     w.leaf("cbc:PostalZone", postalCode);
-    if (country?.trim()) w.group("cac:Country", () => w.leaf("cbc:IdentificationCode", country.trim().toUpperCase()));
+    if (country?.trim())
+      w.group("cac:Country", () =>
+        w.leaf("cbc:IdentificationCode", country.trim().toUpperCase()),
+      );
   });
 }
 
@@ -186,8 +262,9 @@ function taxCategory(
 ) {
   w.group(tag, () => {
     w.leaf("cbc:ID", category);
-    // BR-O-05 / BR-O-14: no rate at all for "not subject to VAT"
+    // BR-O-05: no rate on a "not subject to VAT" line; its breakdown states 0 (XRechnung BR-DE-14 wants a rate there)
     if (category !== "O") w.leaf("cbc:Percent", plainDecimal(rate));
+    else if (withExemption) w.leaf("cbc:Percent", "0");
     const exemption = EXEMPTION[category];
     if (withExemption && exemption) {
       w.leaf("cbc:TaxExemptionReasonCode", exemption.code);
@@ -195,52 +272,4 @@ function taxCategory(
     }
     w.group("cac:TaxScheme", () => w.leaf("cbc:ID", "VAT"));
   });
-}
-
-/** "20.00" → "20", "0.500" → "0.5": exact, no exponent notation. */
-function plainDecimal(v: string | Decimal): string {
-  return new Decimal(v).toFixed();
-}
-
-/** BR-27: the item net price is never negative, so a negative line gets a negative quantity instead. */
-function priceAndQuantity(line: DocumentLine): { quantity: string; price: string } {
-  let quantity = new Decimal(line.quantity);
-  let price: Decimal;
-  if (line.unitPrice !== null) price = new Decimal(line.unitPrice);
-  else if (!quantity.isZero()) price = new Decimal(line.amount).div(quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
-  else price = new Decimal(line.amount).abs();
-  if (price.isNegative()) {
-    price = price.negated();
-    quantity = quantity.negated();
-  }
-  return { quantity: plainDecimal(quantity), price: plainDecimal(price) };
-}
-
-function invoicePeriod(lines: DocumentLine[]): { start: string; end: string } | null {
-  if (lines.length === 0) return null;
-  let start = lines[0].periodStart;
-  let end = lines[0].periodEnd;
-  for (const l of lines) {
-    if (l.periodStart < start) start = l.periodStart;
-    if (l.periodEnd > end) end = l.periodEnd;
-  }
-  return { start, end };
-}
-
-/** Only for documents without a stored breakdown: group lines by category + rate (EN 16931 BG-23). */
-function breakdownFromLines(doc: InvoiceDocument): DocumentVatBreakdown[] {
-  const groups = new Map<string, DocumentVatBreakdown>();
-  for (const l of doc.lines) {
-    const key = `${l.vatCategory}|${plainDecimal(l.vatRate)}`;
-    const g = groups.get(key) ?? { vatCategory: l.vatCategory, vatRate: l.vatRate, taxableAmount: "0", taxAmount: "0", exemptionReason: null };
-    g.taxableAmount = new Decimal(g.taxableAmount).plus(toXmlAmount(l.amount, doc.currency)).toFixed();
-    groups.set(key, g);
-  }
-  for (const g of groups.values()) {
-    g.taxAmount = toXmlAmount(new Decimal(g.taxableAmount).times(g.vatRate).div(100), doc.currency);
-  }
-  if (groups.size === 0) {
-    groups.set("Z", { vatCategory: "Z", vatRate: "0", taxableAmount: "0", taxAmount: "0", exemptionReason: null });
-  }
-  return [...groups.values()];
 }

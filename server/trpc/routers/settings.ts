@@ -12,6 +12,16 @@ import {
 } from "@/server/webhooks/endpoints";
 import { listWebhookSecrets, revokeWebhookSecret, rotateWebhookSecret, rotateWebhookSecretInput, webhookSecretIdInput } from "@/server/webhooks/secrets";
 import { inviteMember, inviteMemberInput, listInvitations } from "@/server/tenants/invitations";
+import {
+  deleteExchangeRate,
+  einvoiceProfileInput,
+  exchangeRateInput,
+  exchangeRateKeyInput,
+  getEinvoiceProfile,
+  listExchangeRates,
+  setExchangeRate,
+  updateEinvoiceProfile,
+} from "@/server/tenants/einvoice-settings";
 import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
 
 // Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
@@ -37,5 +47,14 @@ export const settingsRouter = createTRPCRouter({
   members: createTRPCRouter({
     invitations: readProcedure.query(({ ctx }) => listInvitations(ctx.db, ctx.tenantId)),
     invite: adminProcedure.input(inviteMemberInput).mutation(({ ctx, input }) => inviteMember(ctx.db, ctx.tenantId, ctx.viewer.userId, input)),
+  }),
+  einvoiceProfile: createTRPCRouter({
+    get: readProcedure.query(({ ctx }) => getEinvoiceProfile(ctx.db, ctx.tenantId)),
+    update: adminProcedure.input(einvoiceProfileInput).mutation(({ ctx, input }) => updateEinvoiceProfile(ctx.db, ctx.tenantId, input)),
+  }),
+  exchangeRates: createTRPCRouter({
+    list: readProcedure.query(({ ctx }) => listExchangeRates(ctx.db, ctx.tenantId)),
+    set: adminProcedure.input(exchangeRateInput).mutation(({ ctx, input }) => setExchangeRate(ctx.db, ctx.tenantId, input)),
+    delete: adminProcedure.input(exchangeRateKeyInput).mutation(({ ctx, input }) => deleteExchangeRate(ctx.db, ctx.tenantId, input)),
   }),
 });

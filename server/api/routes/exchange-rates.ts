@@ -1,0 +1,15 @@
+import { listExchangeRates, setExchangeRate } from "@/server/tenants/einvoice-settings";
+import { apiEndpoint } from "../endpoint";
+
+// GET / POST /api/v1/exchange-rates: the rates for the VAT total in the VAT accounting currency (BT-111).
+
+export const getExchangeRates = apiEndpoint({
+  permission: "read",
+  handle: async ({ db, tenantId }) => ({ status: 200, body: { rates: await listExchangeRates(db, tenantId) } }),
+});
+
+export const postExchangeRate = apiEndpoint({
+  permission: "administer",
+  body: "json",
+  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await setExchangeRate(db, tenantId, body as never) }),
+});
