@@ -77,6 +77,10 @@ export type InvoiceDocument = {
   netTotal: string;
   taxTotal: string;
   grossTotal: string;
+  /** BT-25 / BT-26: the posted invoice a correction credit note credits (null otherwise) */
+  precedingInvoice: { number: string; issueDate: string } | null;
+  /** why a correction credit note was issued (null otherwise) */
+  creditReason: string | null;
 };
 
 export const isDraftDocument = (doc: Pick<InvoiceDocument, "status" | "number">) =>
@@ -100,8 +104,13 @@ type HeaderRow = {
   tax_total: string;
   gross_total: string;
   buyer: PartySnapshot;
-  origin_run_id: string;
+  origin_run_id: string | null;
   account_id: string;
+  // a correction credit note's reference (optional: callers building documents by hand may leave them out)
+  corrects_invoice_id?: string | null;
+  credit_reason?: string | null;
+  preceding_number?: string | null;
+  preceding_date?: string | null;
   legal_name: string;
   address_line: string;
   city: string;
@@ -151,17 +160,27 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
                i.invoice_date::text AS invoice_date, i.due_date::text AS due_date,
                i.net_total::text AS net_total, i.tax_total::text AS tax_total, i.gross_total::text AS gross_total,
                i.buyer, i.origin_run_id, i.account_id,
+               i.corrects_invoice_id, i.credit_reason, o.number AS preceding_number, o.invoice_date::text AS preceding_date,
                t.legal_name, t.address_line, t.city, t.postal_code, t.country::text AS country, t.vat_id,
                t.iban, t.bic, t.payment_terms, t.email
           FROM invoices i
           JOIN tenant_profiles t ON t.tenant_id = i.tenant_id
+          LEFT JOIN invoices o ON o.id = i.corrects_invoice_id AND o.tenant_id = i.tenant_id
          WHERE i.tenant_id = ${tenantId} AND i.id = ${invoiceId}`,
   );
   if (!header) return null;
   const [lines, subtotals] = await Promise.all([
     queryRows<LineRow>(
       db,
-      sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
+      // a correction credit note's lines are its own (credit_note_lines); a run's invoice's are its run's for its account
+      header.corrects_invoice_id
+        ? sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
+                 vat_category, vat_rate::text AS vat_rate,
+                 period_start::text AS period_start, period_end::text AS period_end
+            FROM credit_note_lines
+           WHERE tenant_id = ${tenantId} AND credit_note_id = ${invoiceId}
+           ORDER BY id`
+        : sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
                  vat_category, vat_rate::text AS vat_rate,
                  period_start::text AS period_start, period_end::text AS period_end
             FROM invoice_lines
@@ -239,6 +258,9 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
     netTotal: sign(header.net_total),
     taxTotal: sign(header.tax_total),
     grossTotal: sign(header.gross_total),
+    precedingInvoice:
+      header.preceding_number && header.preceding_date ? { number: header.preceding_number, issueDate: header.preceding_date } : null,
+    creditReason: header.credit_reason ?? null,
   };
 }
 

@@ -112,6 +112,8 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
     netTotal: toXmlAmount(net, currency),
     taxTotal: toXmlAmount(tax, currency),
     grossTotal: toXmlAmount(net.plus(tax), currency),
+    precedingInvoice: null,
+    creditReason: null,
   };
 }
 
