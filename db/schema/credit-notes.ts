@@ -1,16 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  char,
-  check,
-  date,
-  index,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, char, check, date, index, numeric, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { vatCategory } from "./enums";
 import { invoices } from "./invoices";
 
@@ -20,9 +9,7 @@ import { invoices } from "./invoices";
 export const creditNoteLines = pgTable(
   "credit_note_lines",
   {
-    id: bigint("id", { mode: "number" })
-      .primaryKey()
-      .generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     tenantId: text("tenant_id").notNull(),
     creditNoteId: uuid("credit_note_id")
       .notNull()
@@ -58,14 +45,8 @@ export const invoiceLineCredits = pgTable(
     credited: numeric("credited").notNull().default("0"),
   },
   (t) => [
-    primaryKey({
-      name: "invoice_line_credits_pkey",
-      columns: [t.invoiceId, t.invoiceLineId],
-    }),
-    check(
-      "invoice_line_credits_within_line",
-      sql`sign(${t.credited}) * sign(${t.lineAmount}) >= 0 AND abs(${t.credited}) <= abs(${t.lineAmount})`,
-    ),
+    primaryKey({ name: "invoice_line_credits_pkey", columns: [t.invoiceId, t.invoiceLineId] }),
+    check("invoice_line_credits_within_line", sql`sign(${t.credited}) * sign(${t.lineAmount}) >= 0 AND abs(${t.credited}) <= abs(${t.lineAmount})`),
   ],
 );
 
@@ -85,10 +66,7 @@ export const invoiceVatCredits = pgTable(
     creditedTax: numeric("credited_tax").notNull().default("0"),
   },
   (t) => [
-    primaryKey({
-      name: "invoice_vat_credits_pkey",
-      columns: [t.invoiceId, t.vatCategory, t.vatRate],
-    }),
+    primaryKey({ name: "invoice_vat_credits_pkey", columns: [t.invoiceId, t.vatCategory, t.vatRate] }),
     check(
       "invoice_vat_credits_within_breakdown",
       sql`sign(${t.creditedTaxable}) * sign(${t.taxableAmount}) >= 0 AND abs(${t.creditedTaxable}) <= abs(${t.taxableAmount})
@@ -108,11 +86,5 @@ export const rebilledItems = pgTable(
       .notNull()
       .references(() => invoices.id),
   },
-  (t) => [
-    primaryKey({
-      name: "rebilled_items_pkey",
-      columns: [t.ratedItemId, t.billingRunId],
-    }),
-    index("rebilled_items_note_idx").on(t.creditNoteId),
-  ],
+  (t) => [primaryKey({ name: "rebilled_items_pkey", columns: [t.ratedItemId, t.billingRunId] }), index("rebilled_items_note_idx").on(t.creditNoteId)],
 );

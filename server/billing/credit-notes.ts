@@ -2,18 +2,9 @@ import Decimal from "decimal.js";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Queryable, type Tx } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema/invoices";
-import {
-  createCreditNoteInput,
-  type CreateCreditNoteInput,
-} from "@/lib/credit-note-inputs";
+import { createCreditNoteInput, type CreateCreditNoteInput } from "@/lib/credit-note-inputs";
 import { currencyExponent, roundToMinorUnit } from "@/lib/money";
-import {
-  DomainError,
-  badRequest,
-  conflict,
-  notFound,
-  type FieldIssue,
-} from "@/server/errors";
+import { DomainError, badRequest, conflict, notFound, type FieldIssue } from "@/server/errors";
 import { recordCreditNotePosted } from "@/server/outbox/outbox";
 import { runtime } from "@/server/runtime";
 import { actorLabel, allocateNumbers, type Actor } from "./runs-core";
@@ -53,26 +44,14 @@ type LedgerLine = {
   credited: string;
 };
 
-type VatLedger = {
-  vatCategory: string;
-  vatRate: string;
-  taxableAmount: string;
-  taxAmount: string;
-  creditedTaxable: string;
-  creditedTax: string;
-  exemptionReason: string | null;
-};
+type VatLedger = { vatCategory: string; vatRate: string; taxableAmount: string; taxAmount: string; creditedTaxable: string; creditedTax: string; exemptionReason: string | null };
 
 /** One credited line: `amount` in the original line's sign (what is taken off it). */
 type Credit = { line: LedgerLine; amount: Decimal; index: number | null };
 
 const label = (o: Pick<Original, "number">) => o.number ?? "this invoice";
 
-async function lockOriginal(
-  tx: Tx,
-  tenantId: string,
-  invoiceId: string,
-): Promise<Original> {
+async function lockOriginal(tx: Tx, tenantId: string, invoiceId: string): Promise<Original> {
   // FOR UPDATE serializes the corrections of one invoice (a posted invoice's row is never updated: the lock only queues)
   const [original] = await queryRows<Original>(
     tx,
@@ -86,23 +65,15 @@ async function lockOriginal(
 
 function assertCreditable(original: Original) {
   if (original.correctsInvoiceId || original.type === "CREDIT_NOTE") {
-    throw conflict(
-      `${label(original)} is a credit note: only invoices can be corrected by a credit note`,
-    );
+    throw conflict(`${label(original)} is a credit note: only invoices can be corrected by a credit note`);
   }
   if (original.status !== "POSTED") {
-    throw conflict(
-      `Only a posted invoice can be corrected by a credit note; this invoice is ${original.status} (change or cancel the draft instead)`,
-    );
+    throw conflict(`Only a posted invoice can be corrected by a credit note; this invoice is ${original.status} (change or cancel the draft instead)`);
   }
 }
 
 /** The original's lines with what is already credited on each, creating its ledgers on first use. */
-async function ledgerLines(
-  tx: Tx,
-  tenantId: string,
-  original: Original,
-): Promise<LedgerLine[]> {
+async function ledgerLines(tx: Tx, tenantId: string, original: Original): Promise<LedgerLine[]> {
   await tx.execute(
     sql`INSERT INTO invoice_line_credits (tenant_id, invoice_id, invoice_line_id, line_amount)
         SELECT ${tenantId}, ${original.id}::uuid, l.id, l.amount FROM invoice_lines l
@@ -126,23 +97,13 @@ async function ledgerLines(
   );
 }
 
-const remainingOf = (line: LedgerLine) =>
-  new Decimal(line.amount).minus(line.credited);
+const remainingOf = (line: LedgerLine) => new Decimal(line.amount).minus(line.credited);
 
 /** What the input asks to credit, per line; refuses lines of other invoices and amounts finer than the currency's unit. */
-function requestedCredits(
-  input: ReturnType<typeof createCreditNoteInput.parse>,
-  lines: LedgerLine[],
-  original: Original,
-): Credit[] {
+function requestedCredits(input: ReturnType<typeof createCreditNoteInput.parse>, lines: LedgerLine[], original: Original): Credit[] {
   if (input.scope === "WHOLE") {
-    const credits = lines
-      .filter((l) => !remainingOf(l).isZero())
-      .map((line) => ({ line, amount: remainingOf(line), index: null }));
-    if (!credits.length)
-      throw conflict(
-        `Nothing remains to be credited on ${label(original)}: it is fully credited`,
-      );
+    const credits = lines.filter((l) => !remainingOf(l).isZero()).map((line) => ({ line, amount: remainingOf(line), index: null }));
+    if (!credits.length) throw conflict(`Nothing remains to be credited on ${label(original)}: it is fully credited`);
     return credits;
   }
   const byId = new Map(lines.map((l) => [l.id, l]));
@@ -152,18 +113,12 @@ function requestedCredits(
   input.lines!.forEach((requested, index) => {
     const line = byId.get(requested.lineId);
     if (!line) {
-      issues.push({
-        field: `lines.${index}.lineId`,
-        message: `line ${requested.lineId} is not a line of ${label(original)}`,
-      });
+      issues.push({ field: `lines.${index}.lineId`, message: `line ${requested.lineId} is not a line of ${label(original)}` });
       return;
     }
     const lineAmount = new Decimal(line.amount);
     if (lineAmount.isZero()) {
-      issues.push({
-        field: `lines.${index}.lineId`,
-        message: `line ${requested.lineId} has a zero amount: there is nothing to credit`,
-      });
+      issues.push({ field: `lines.${index}.lineId`, message: `line ${requested.lineId} has a zero amount: there is nothing to credit` });
       return;
     }
     if (requested.amount === undefined) {
@@ -172,25 +127,12 @@ function requestedCredits(
     }
     const amount = new Decimal(requested.amount);
     if (amount.decimalPlaces() > exponent) {
-      issues.push({
-        field: `lines.${index}.amount`,
-        message: `has more decimals than ${original.currency} allows (${exponent})`,
-      });
+      issues.push({ field: `lines.${index}.amount`, message: `has more decimals than ${original.currency} allows (${exponent})` });
       return;
     }
-    credits.push({
-      line,
-      amount: lineAmount.isNegative() ? amount.negated() : amount,
-      index,
-    });
+    credits.push({ line, amount: lineAmount.isNegative() ? amount.negated() : amount, index });
   });
-  if (issues.length)
-    throw badRequest(
-      issues.length === 1
-        ? `lines: ${issues[0].message}`
-        : "Some lines cannot be credited",
-      issues,
-    );
+  if (issues.length) throw badRequest(issues.length === 1 ? `lines: ${issues[0].message}` : "Some lines cannot be credited", issues);
   return credits;
 }
 
@@ -201,11 +143,7 @@ function overCreditError(original: Original, failed: Credit[]): DomainError {
       ? `line ${c.line.id} (${c.line.description}) is already fully credited`
       : `exceeds what remains uncredited on line ${c.line.id} (${c.line.description}): ${remainingOf(c.line).abs().toFixed()} ${original.currency}`,
   }));
-  return new DomainError(
-    "CONFLICT",
-    `The credit note would credit more than remains uncredited on ${label(original)}`,
-    issues,
-  );
+  return new DomainError("CONFLICT", `The credit note would credit more than remains uncredited on ${label(original)}`, issues);
 }
 
 /**
@@ -225,31 +163,18 @@ async function reserveLines(tx: Tx, original: Original, credits: Credit[]) {
   );
   if (updated.length !== credits.length) {
     const done = new Set(updated.map((u) => u.id));
-    throw overCreditError(
-      original,
-      credits.filter((c) => !done.has(c.line.id)),
-    );
+    throw overCreditError(original, credits.filter((c) => !done.has(c.line.id)));
   }
 }
 
-type VatCredit = {
-  vatCategory: string;
-  vatRate: string;
-  taxable: Decimal;
-  tax: Decimal;
-  exemptionReason: string | null;
-};
+type VatCredit = { vatCategory: string; vatRate: string; taxable: Decimal; tax: Decimal; exemptionReason: string | null };
 
 /**
  * VAT per breakdown row (category + rate) as on invoices: the credited taxable amount times the rate, rounded half-up
  * once per row. The credit that completes a row takes exactly the VAT left on it, and no credit takes more than is
  * left, so the credit notes of an invoice add up to its VAT to the cent.
  */
-async function reserveVat(
-  tx: Tx,
-  original: Original,
-  credits: Credit[],
-): Promise<VatCredit[]> {
+async function reserveVat(tx: Tx, original: Original, credits: Credit[]): Promise<VatCredit[]> {
   const ledger = await queryRows<VatLedger>(
     tx,
     sql`SELECT v.vat_category AS "vatCategory", v.vat_rate::text AS "vatRate", v.taxable_amount::text AS "taxableAmount",
@@ -262,38 +187,20 @@ async function reserveVat(
   const groups = new Map<string, VatCredit>();
   for (const c of credits) {
     const key = `${c.line.vatCategory}|${new Decimal(c.line.vatRate).toFixed(2)}`;
-    const g = groups.get(key) ?? {
-      vatCategory: c.line.vatCategory,
-      vatRate: c.line.vatRate,
-      taxable: new Decimal(0),
-      tax: new Decimal(0),
-      exemptionReason: null,
-    };
+    const g = groups.get(key) ?? { vatCategory: c.line.vatCategory, vatRate: c.line.vatRate, taxable: new Decimal(0), tax: new Decimal(0), exemptionReason: null };
     g.taxable = g.taxable.plus(c.amount);
     groups.set(key, g);
   }
   const result: VatCredit[] = [];
   for (const [key, g] of groups) {
-    const row = ledger.find(
-      (v) => `${v.vatCategory}|${new Decimal(v.vatRate).toFixed(2)}` === key,
-    );
-    if (!row)
-      throw new Error(
-        `invoice ${original.id} has no VAT breakdown row for ${key}`,
-      );
-    const taxableLeft = new Decimal(row.taxableAmount).minus(
-      row.creditedTaxable,
-    );
+    const row = ledger.find((v) => `${v.vatCategory}|${new Decimal(v.vatRate).toFixed(2)}` === key);
+    if (!row) throw new Error(`invoice ${original.id} has no VAT breakdown row for ${key}`);
+    const taxableLeft = new Decimal(row.taxableAmount).minus(row.creditedTaxable);
     const taxLeft = new Decimal(row.taxAmount).minus(row.creditedTax);
     let tax: Decimal;
     if (g.taxable.equals(taxableLeft)) tax = taxLeft;
     else {
-      tax = new Decimal(
-        roundToMinorUnit(
-          g.taxable.times(row.vatRate).div(100),
-          original.currency,
-        ),
-      );
+      tax = new Decimal(roundToMinorUnit(g.taxable.times(row.vatRate).div(100), original.currency));
       if (tax.abs().greaterThan(taxLeft.abs())) tax = taxLeft;
     }
     result.push({ ...g, tax, exemptionReason: row.exemptionReason });
@@ -314,44 +221,21 @@ async function reserveVat(
   );
   if (updated[0].n !== result.length) {
     // e.g. a line credited in full where a discount line of the same rate lowered what was invoiced at that rate
-    throw new DomainError(
-      "CONFLICT",
-      `The credit note would credit more than was invoiced at a VAT rate on ${label(original)}`,
-      [
-        {
-          field: "lines",
-          message:
-            "credits more than remains uncredited at this VAT rate (credit the discount lines too)",
-        },
-      ],
-    );
+    throw new DomainError("CONFLICT", `The credit note would credit more than was invoiced at a VAT rate on ${label(original)}`, [
+      { field: "lines", message: "credits more than remains uncredited at this VAT rate (credit the discount lines too)" },
+    ]);
   }
   return result;
 }
 
-export type CreditNoteResult = {
-  id: string;
-  number: string | null;
-  status: "DRAFT" | "POSTED";
-  netTotal: string;
-  taxTotal: string;
-  grossTotal: string;
-  correctsInvoiceId: string;
-  rebilledItems: number;
-};
+export type CreditNoteResult = { id: string; number: string | null; status: "DRAFT" | "POSTED"; netTotal: string; taxTotal: string; grossTotal: string; correctsInvoiceId: string; rebilledItems: number };
 
 /**
  * Issues a credit note for a posted invoice of the tenant: the whole remaining amount, or chosen lines in full or in
  * part, with a reason; posted at once unless `post: false` (then a draft that reserves its amounts until posted or
  * discarded). Nothing is written when any part is refused.
  */
-export async function createCreditNote(
-  db: Db,
-  tenantId: string,
-  invoiceId: string,
-  rawInput: CreateCreditNoteInput,
-  actor: Actor,
-): Promise<CreditNoteResult> {
+export async function createCreditNote(db: Db, tenantId: string, invoiceId: string, rawInput: CreateCreditNoteInput, actor: Actor): Promise<CreditNoteResult> {
   const input = createCreditNoteInput.parse(rawInput);
   const who = actorLabel(actor);
   const note = await db.transaction(async (tx) => {
@@ -359,18 +243,9 @@ export async function createCreditNote(
     assertCreditable(original);
     const lines = await ledgerLines(tx, tenantId, original);
     if (input.rebill) {
-      if (input.scope !== "WHOLE")
-        throw badRequest("Re-billing needs the whole invoice credited", [
-          {
-            field: "rebill",
-            message:
-              "only with scope WHOLE: the rated items behind the invoice are billed again as a whole",
-          },
-        ]);
+      if (input.scope !== "WHOLE") throw badRequest("Re-billing needs the whole invoice credited", [{ field: "rebill", message: "only with scope WHOLE: the rated items behind the invoice are billed again as a whole" }]);
       if (lines.some((l) => !new Decimal(l.credited).isZero())) {
-        throw conflict(
-          `${label(original)} is already partly credited: re-billing needs one credit note for the whole invoice`,
-        );
+        throw conflict(`${label(original)} is already partly credited: re-billing needs one credit note for the whole invoice`);
       }
     }
     const credits = requestedCredits(input, lines, original);
@@ -379,8 +254,7 @@ export async function createCreditNote(
 
     const net = credits.reduce((sum, c) => sum.plus(c.amount), new Decimal(0));
     const tax = vat.reduce((sum, g) => sum.plus(g.tax), new Decimal(0));
-    const money = (d: Decimal) =>
-      d.toFixed(currencyExponent(original.currency));
+    const money = (d: Decimal) => d.toFixed(currencyExponent(original.currency));
     // stored negative, like every credit note
     const [note] = await queryRows<{ id: string }>(
       tx,
@@ -429,9 +303,7 @@ export async function createCreditNote(
       );
       rebilledItems = row.n;
     }
-    const posted = input.post
-      ? await postInTransaction(tx, tenantId, note.id, who)
-      : null;
+    const posted = input.post ? await postInTransaction(tx, tenantId, note.id, who) : null;
     return {
       id: note.id,
       number: posted?.number ?? null,
@@ -447,18 +319,9 @@ export async function createCreditNote(
   return note;
 }
 
-type CorrectionRow = {
-  id: string;
-  status: string;
-  number: string | null;
-  correctsInvoiceId: string;
-};
+type CorrectionRow = { id: string; status: string; number: string | null; correctsInvoiceId: string };
 
-async function lockCorrection(
-  tx: Tx,
-  tenantId: string,
-  creditNoteId: string,
-): Promise<CorrectionRow> {
+async function lockCorrection(tx: Tx, tenantId: string, creditNoteId: string): Promise<CorrectionRow> {
   const [note] = await queryRows<CorrectionRow>(
     tx,
     sql`SELECT id::text, status, number, corrects_invoice_id::text AS "correctsInvoiceId" FROM invoices
@@ -469,17 +332,10 @@ async function lockCorrection(
 }
 
 /** Numbers and posts a draft correction (already locked by the caller's transaction); a posted one is left as it is. */
-async function postInTransaction(
-  tx: Tx,
-  tenantId: string,
-  creditNoteId: string,
-  who: string,
-): Promise<{ number: string; newlyPosted: boolean }> {
+async function postInTransaction(tx: Tx, tenantId: string, creditNoteId: string, who: string): Promise<{ number: string; newlyPosted: boolean }> {
   const note = await lockCorrection(tx, tenantId, creditNoteId);
-  if (note.status === "POSTED")
-    return { number: note.number!, newlyPosted: false };
-  if (note.status !== "DRAFT")
-    throw conflict(`This credit note is ${note.status} and cannot be posted`);
+  if (note.status === "POSTED") return { number: note.number!, newlyPosted: false };
+  if (note.status !== "DRAFT") throw conflict(`This credit note is ${note.status} and cannot be posted`);
   const [profile] = await queryRows<{ format: string | null; year: string }>(
     tx,
     sql`SELECT (SELECT credit_note_number_format FROM tenant_profiles WHERE tenant_id = ${tenantId}) AS format,
@@ -487,13 +343,7 @@ async function postInTransaction(
   );
   const format = profile.format ?? "CN-{YYYY}-{SEQ:6}";
   // Gapless: the number comes from the tenant's credit-note sequence in this transaction, used by this one update.
-  const seq = await allocateNumbers(
-    tx,
-    tenantId,
-    "CREDIT_NOTE",
-    parseNumberFormat(format).yearly ? profile.year : "",
-    1,
-  );
+  const seq = await allocateNumbers(tx, tenantId, "CREDIT_NOTE", parseNumberFormat(format).yearly ? profile.year : "", 1);
   const number = formatDocumentNumber(format, seq, profile.year);
   const updated = await queryRows<{ id: string }>(
     tx,
@@ -501,10 +351,7 @@ async function postInTransaction(
           posted_at = now(), updated_at = now()
         WHERE id = ${creditNoteId}::uuid AND tenant_id = ${tenantId} AND status = 'DRAFT' RETURNING id`,
   );
-  if (updated.length !== 1)
-    throw new Error(
-      `credit note ${creditNoteId} changed while being posted; rolled back`,
-    );
+  if (updated.length !== 1) throw new Error(`credit note ${creditNoteId} changed while being posted; rolled back`);
   await tx.execute(
     sql`INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
         VALUES (${tenantId}, ${creditNoteId}::uuid, 'DRAFT', 'POSTED', ${who})`,
@@ -520,44 +367,26 @@ async function postInTransaction(
 }
 
 /** Posts a draft correction credit note; posting a posted one changes nothing. */
-export async function postCreditNote(
-  db: Db,
-  tenantId: string,
-  creditNoteId: string,
-  actor: Actor,
-) {
+export async function postCreditNote(db: Db, tenantId: string, creditNoteId: string, actor: Actor) {
   const who = actorLabel(actor);
   const result = await db.transaction(async (tx) => {
     const note = await lockCorrection(tx, tenantId, creditNoteId);
     // the original first, as when issuing, so the two never wait on each other in opposite orders
     await lockOriginal(tx, tenantId, note.correctsInvoiceId);
     const posted = await postInTransaction(tx, tenantId, creditNoteId, who);
-    return {
-      id: creditNoteId,
-      number: posted.number,
-      status: "POSTED" as const,
-      newlyPosted: posted.newlyPosted,
-    };
+    return { id: creditNoteId, number: posted.number, status: "POSTED" as const, newlyPosted: posted.newlyPosted };
   });
   if (result.newlyPosted) runtime().outbox.wake(db);
   return result;
 }
 
 /** Discards a draft correction: its reserved amounts are released and it is kept as CANCELED. */
-export async function discardCreditNote(
-  db: Db,
-  tenantId: string,
-  creditNoteId: string,
-  actor: Actor,
-) {
+export async function discardCreditNote(db: Db, tenantId: string, creditNoteId: string, actor: Actor) {
   const who = actorLabel(actor);
   return db.transaction(async (tx) => {
     const peek = await lockCorrection(tx, tenantId, creditNoteId);
     const original = await lockOriginal(tx, tenantId, peek.correctsInvoiceId);
-    if (peek.status !== "DRAFT")
-      throw conflict(
-        `Only a draft credit note can be discarded; this one is ${peek.status}`,
-      );
+    if (peek.status !== "DRAFT") throw conflict(`Only a draft credit note can be discarded; this one is ${peek.status}`);
     await tx.execute(
       sql`UPDATE invoice_line_credits c SET credited = c.credited + l.amount
           FROM credit_note_lines l
@@ -569,12 +398,8 @@ export async function discardCreditNote(
           WHERE s.invoice_id = ${creditNoteId}::uuid AND v.invoice_id = ${original.id}::uuid
             AND v.vat_category = s.vat_category AND v.vat_rate = s.vat_rate`,
     );
-    await tx.execute(
-      sql`DELETE FROM rebilled_items WHERE credit_note_id = ${creditNoteId}::uuid`,
-    );
-    await tx.execute(
-      sql`UPDATE invoices SET status = 'CANCELED', updated_at = now() WHERE id = ${creditNoteId}::uuid AND status = 'DRAFT'`,
-    );
+    await tx.execute(sql`DELETE FROM rebilled_items WHERE credit_note_id = ${creditNoteId}::uuid`);
+    await tx.execute(sql`UPDATE invoices SET status = 'CANCELED', updated_at = now() WHERE id = ${creditNoteId}::uuid AND status = 'DRAFT'`);
     await tx.execute(
       sql`INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, reason, actor)
           VALUES (${tenantId}, ${creditNoteId}::uuid, 'DRAFT', 'CANCELED', 'Draft credit note discarded', ${who})`,
@@ -591,43 +416,16 @@ export type CreditSummary = {
   /** reserved by draft credit notes */
   drafts: CreditTotals;
   remaining: CreditTotals;
-  creditNotes: {
-    id: string;
-    number: string | null;
-    status: string;
-    invoiceDate: string;
-    grossTotal: string;
-    reason: string;
-  }[];
+  creditNotes: { id: string; number: string | null; status: string; invoiceDate: string; grossTotal: string; reason: string }[];
   /** per line id: what remains uncredited (excl. VAT, in the line's sign) */
   lineRemaining: Record<string, string>;
 };
 
 /** What the credit notes of an invoice credit (amounts positive for an invoice), for its page and the REST answer. */
-export async function creditSummary(
-  db: Queryable,
-  tenantId: string,
-  invoice: {
-    id: string;
-    status: string;
-    type: string;
-    netTotal: string;
-    taxTotal: string;
-    grossTotal: string;
-  },
-): Promise<CreditSummary | null> {
+export async function creditSummary(db: Queryable, tenantId: string, invoice: { id: string; status: string; type: string; netTotal: string; taxTotal: string; grossTotal: string }): Promise<CreditSummary | null> {
   if (invoice.type !== "INVOICE" || invoice.status !== "POSTED") return null;
   const [notes, lineRows] = await Promise.all([
-    queryRows<{
-      id: string;
-      number: string | null;
-      status: string;
-      invoiceDate: string;
-      netTotal: string;
-      taxTotal: string;
-      grossTotal: string;
-      reason: string;
-    }>(
+    queryRows<{ id: string; number: string | null; status: string; invoiceDate: string; netTotal: string; taxTotal: string; grossTotal: string; reason: string }>(
       db,
       sql`SELECT id::text, number, status, invoice_date::text AS "invoiceDate", (-net_total)::text AS "netTotal", (-tax_total)::text AS "taxTotal",
             (-gross_total)::text AS "grossTotal", credit_reason AS reason
@@ -642,40 +440,19 @@ export async function creditSummary(
   ]);
   const sum = (status: string): CreditTotals => {
     const of = notes.filter((n) => n.status === status);
-    const total = (k: "netTotal" | "taxTotal" | "grossTotal") =>
-      of.reduce((s, n) => s.plus(n[k]), new Decimal(0)).toFixed();
-    return {
-      net: total("netTotal"),
-      tax: total("taxTotal"),
-      gross: total("grossTotal"),
-    };
+    const total = (k: "netTotal" | "taxTotal" | "grossTotal") => of.reduce((s, n) => s.plus(n[k]), new Decimal(0)).toFixed();
+    return { net: total("netTotal"), tax: total("taxTotal"), gross: total("grossTotal") };
   };
   const posted = sum("POSTED");
   const drafts = sum("DRAFT");
-  const left = (k: keyof CreditTotals, v: string) =>
-    new Decimal(v).minus(posted[k]).minus(drafts[k]).toFixed();
-  const remaining = {
-    net: left("net", invoice.netTotal),
-    tax: left("tax", invoice.taxTotal),
-    gross: left("gross", invoice.grossTotal),
-  };
+  const left = (k: keyof CreditTotals, v: string) => new Decimal(v).minus(posted[k]).minus(drafts[k]).toFixed();
+  const remaining = { net: left("net", invoice.netTotal), tax: left("tax", invoice.taxTotal), gross: left("gross", invoice.grossTotal) };
   return {
-    creditable:
-      !new Decimal(remaining.net).isZero() ||
-      !new Decimal(remaining.tax).isZero(),
+    creditable: !new Decimal(remaining.net).isZero() || !new Decimal(remaining.tax).isZero(),
     posted,
     drafts,
     remaining,
-    creditNotes: notes.map(
-      ({ id, number, status, invoiceDate, grossTotal, reason }) => ({
-        id,
-        number,
-        status,
-        invoiceDate,
-        grossTotal,
-        reason,
-      }),
-    ),
+    creditNotes: notes.map(({ id, number, status, invoiceDate, grossTotal, reason }) => ({ id, number, status, invoiceDate, grossTotal, reason })),
     lineRemaining: Object.fromEntries(lineRows.map((r) => [r.id, r.remaining])),
   };
 }

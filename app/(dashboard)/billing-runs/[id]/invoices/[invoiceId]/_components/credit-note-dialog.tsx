@@ -5,21 +5,11 @@ import { Loader2Icon } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import {
-  MAX_CREDIT_REASON,
-  type CreateCreditNoteInput,
-} from "@/lib/credit-note-inputs";
+import { MAX_CREDIT_REASON, type CreateCreditNoteInput } from "@/lib/credit-note-inputs";
 import { currencyExponent, formatMoney, roundToMinorUnit } from "@/lib/money";
 import type { InvoiceDetail } from "../../../../[id]/_components/types";
 
@@ -34,8 +24,7 @@ export type CreditNoteRequest = Omit<CreateCreditNoteInput, "post"> & {
 };
 
 /** Remaining amount of a line (excl. VAT, positive for an ordinary line); the whole line when nothing was credited. */
-const remainingOf = (line: Line, lineRemaining: Record<string, string>) =>
-  new Decimal(lineRemaining[line.id] ?? line.amount);
+const remainingOf = (line: Line, lineRemaining: Record<string, string>) => new Decimal(lineRemaining[line.id] ?? line.amount);
 
 export function CreditNoteDialog({
   open,
@@ -57,13 +46,7 @@ export function CreditNoteDialog({
     <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
       <DialogContent className="sm:max-w-2xl">
         {open && (
-          <CreditNoteForm
-            invoice={invoice}
-            pending={pending}
-            serverError={serverError}
-            onBack={() => onOpenChange(false)}
-            onSubmit={onSubmit}
-          />
+          <CreditNoteForm invoice={invoice} pending={pending} serverError={serverError} onBack={() => onOpenChange(false)} onSubmit={onSubmit} />
         )}
       </DialogContent>
     </Dialog>
@@ -85,18 +68,14 @@ function CreditNoteForm({
 }) {
   const currency = invoice.currency;
   const lineRemaining = invoice.credits?.lineRemaining ?? {};
-  const creditable = invoice.lines.filter(
-    (l) => !remainingOf(l, lineRemaining).isZero(),
-  );
+  const creditable = invoice.lines.filter((l) => !remainingOf(l, lineRemaining).isZero());
   const [scope, setScope] = useState<"WHOLE" | "LINES">("WHOLE");
   const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [reason, setReason] = useState("");
   const [rebill, setRebill] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const nothingCredited =
-    !invoice.credits ||
-    (new Decimal(invoice.credits.posted.gross).isZero() &&
-      new Decimal(invoice.credits.drafts.gross).isZero());
+    !invoice.credits || (new Decimal(invoice.credits.posted.gross).isZero() && new Decimal(invoice.credits.drafts.gross).isZero());
 
   const chosen =
     scope === "WHOLE"
@@ -113,9 +92,7 @@ function CreditNoteForm({
             const valid = typed && /^\d+(\.\d+)?$/.test(typed);
             return {
               line,
-              amount: valid
-                ? new Decimal(typed)
-                : remainingOf(line, lineRemaining).abs(),
+              amount: valid ? new Decimal(typed) : remainingOf(line, lineRemaining).abs(),
               index,
               partial: !!typed,
             };
@@ -126,9 +103,7 @@ function CreditNoteForm({
     const byRate = new Map<string, { rate: string; taxable: Decimal }>();
     let net = new Decimal(0);
     for (const c of chosen) {
-      const signed = new Decimal(c.line.amount).isNegative()
-        ? c.amount.negated()
-        : c.amount;
+      const signed = new Decimal(c.line.amount).isNegative() ? c.amount.negated() : c.amount;
       net = net.plus(signed);
       const key = `${c.line.vatCategory}|${c.line.vatRate}`;
       const g = byRate.get(key) ?? {
@@ -138,33 +113,23 @@ function CreditNoteForm({
       g.taxable = g.taxable.plus(signed);
       byRate.set(key, g);
     }
-    const tax = [...byRate.values()].reduce(
-      (sum, g) =>
-        sum.plus(roundToMinorUnit(g.taxable.times(g.rate).div(100), currency)),
-      new Decimal(0),
-    );
+    const tax = [...byRate.values()].reduce((sum, g) => sum.plus(roundToMinorUnit(g.taxable.times(g.rate).div(100), currency)), new Decimal(0));
     return { net, tax, gross: net.plus(tax) };
   })();
 
   function validate(): Record<string, string> {
     const found: Record<string, string> = {};
     if (!reason.trim()) found.reason = "Say why the invoice is corrected";
-    if (scope === "LINES" && chosen.length === 0)
-      found.lines = "Choose at least one line";
+    if (scope === "LINES" && chosen.length === 0) found.lines = "Choose at least one line";
     const exponent = currencyExponent(currency);
     for (const c of chosen) {
       const typed = choices[c.line.id]?.amount.trim();
       if (scope !== "LINES" || !typed) continue;
       const key = `line-${c.line.id}`;
-      if (!/^\d+(\.\d+)?$/.test(typed) || new Decimal(typed).isZero())
-        found[key] = "Enter a positive amount";
-      else if (new Decimal(typed).decimalPlaces() > exponent)
-        found[key] = `At most ${exponent} decimals in ${currency}`;
-      else if (
-        new Decimal(typed).greaterThan(remainingOf(c.line, lineRemaining).abs())
-      ) {
-        found[key] =
-          `At most ${formatMoney(remainingOf(c.line, lineRemaining).abs(), currency)} remains on this line`;
+      if (!/^\d+(\.\d+)?$/.test(typed) || new Decimal(typed).isZero()) found[key] = "Enter a positive amount";
+      else if (new Decimal(typed).decimalPlaces() > exponent) found[key] = `At most ${exponent} decimals in ${currency}`;
+      else if (new Decimal(typed).greaterThan(remainingOf(c.line, lineRemaining).abs())) {
+        found[key] = `At most ${formatMoney(remainingOf(c.line, lineRemaining).abs(), currency)} remains on this line`;
       }
     }
     return found;
@@ -183,9 +148,7 @@ function CreditNoteForm({
         ? {
             lines: chosen.map((c) => ({
               lineId: c.line.id,
-              ...(c.partial
-                ? { amount: choices[c.line.id].amount.trim() }
-                : {}),
+              ...(c.partial ? { amount: choices[c.line.id].amount.trim() } : {}),
             })),
           }
         : {}),
@@ -194,10 +157,7 @@ function CreditNoteForm({
 
   // a server field error (lines.<index>.amount) shown at its line
   const serverLineError = (index: number | null) =>
-    index === null
-      ? undefined
-      : (serverError?.fields[`lines.${index}.amount`] ??
-        serverError?.fields[`lines.${index}.lineId`]);
+    index === null ? undefined : (serverError?.fields[`lines.${index}.amount`] ?? serverError?.fields[`lines.${index}.lineId`]);
 
   return (
     <form
@@ -211,14 +171,8 @@ function CreditNoteForm({
       <DialogHeader>
         <DialogTitle>Credit note for {invoice.number}</DialogTitle>
         <DialogDescription>
-          A posted invoice never changes: a credit note corrects it. It
-          references {invoice.number}, requests no payment and can never credit
-          more than remains (
-          {formatMoney(
-            invoice.credits?.remaining.gross ?? invoice.grossTotal,
-            currency,
-          )}{" "}
-          incl. VAT).
+          A posted invoice never changes: a credit note corrects it. It references {invoice.number}, requests no payment and can never credit more
+          than remains ({formatMoney(invoice.credits?.remaining.gross ?? invoice.grossTotal, currency)} incl. VAT).
         </DialogDescription>
       </DialogHeader>
 
@@ -226,11 +180,7 @@ function CreditNoteForm({
         <legend className="mb-2 text-sm font-medium">Credit</legend>
         {(
           [
-            [
-              "WHOLE",
-              "The whole invoice",
-              "everything that remains uncredited",
-            ],
+            ["WHOLE", "The whole invoice", "everything that remains uncredited"],
             ["LINES", "Chosen lines", "each in full or by an amount"],
           ] as const
         ).map(([value, title, hint]) => (
@@ -255,11 +205,7 @@ function CreditNoteForm({
       </fieldset>
 
       {scope === "LINES" && (
-        <div
-          className="grid grid-cols-1 gap-2"
-          role="group"
-          aria-label="Lines to credit"
-        >
+        <div className="grid grid-cols-1 gap-2" role="group" aria-label="Lines to credit">
           {errors.lines && (
             <p role="alert" className="text-sm text-destructive">
               {errors.lines}
@@ -273,19 +219,14 @@ function CreditNoteForm({
               };
               const remaining = remainingOf(line, lineRemaining).abs();
               const index = chosen.findIndex((c) => c.line.id === line.id);
-              const error =
-                errors[`line-${line.id}`] ??
-                serverLineError(index < 0 ? null : index);
+              const error = errors[`line-${line.id}`] ?? serverLineError(index < 0 ? null : index);
               const set = (next: Partial<Choice>) =>
                 setChoices((all) => ({
                   ...all,
                   [line.id]: { ...choice, ...next },
                 }));
               return (
-                <li
-                  key={line.id}
-                  className="grid grid-cols-1 gap-2 p-2 sm:grid-cols-[1fr_10rem] sm:items-center"
-                >
+                <li key={line.id} className="grid grid-cols-1 gap-2 p-2 sm:grid-cols-[1fr_10rem] sm:items-center">
                   <label className="flex min-h-11 cursor-pointer items-center gap-3">
                     <Checkbox
                       checked={choice.selected}
@@ -296,18 +237,13 @@ function CreditNoteForm({
                     <span className="grid text-sm">
                       <span>{line.description}</span>
                       <span className="text-xs text-muted-foreground">
-                        {formatMoney(remaining, currency)} remaining of{" "}
-                        {formatMoney(line.amount, currency)} · VAT{" "}
-                        {line.vatRate}%
+                        {formatMoney(remaining, currency)} remaining of {formatMoney(line.amount, currency)} · VAT {line.vatRate}%
                       </span>
                     </span>
                   </label>
                   {choice.selected && (
                     <div className="grid gap-1">
-                      <Label
-                        htmlFor={`credit-amount-${line.id}`}
-                        className="sr-only"
-                      >
+                      <Label htmlFor={`credit-amount-${line.id}`} className="sr-only">
                         Amount to credit on {line.description}
                       </Label>
                       <Input
@@ -315,9 +251,7 @@ function CreditNoteForm({
                         inputMode="decimal"
                         placeholder={`All: ${remaining.toFixed(currencyExponent(currency))}`}
                         value={choice.amount}
-                        onChange={(event) =>
-                          set({ amount: event.target.value })
-                        }
+                        onChange={(event) => set({ amount: event.target.value })}
                         aria-invalid={!!error}
                         className="h-11 text-right tabular-nums"
                       />
@@ -351,11 +285,7 @@ function CreditNoteForm({
           }}
         />
         {(errors.reason ?? serverError?.fields.reason) && (
-          <p
-            id="credit-reason-error"
-            role="alert"
-            className="text-sm text-destructive"
-          >
+          <p id="credit-reason-error" role="alert" className="text-sm text-destructive">
             {errors.reason ?? serverError?.fields.reason}
           </p>
         )}
@@ -363,42 +293,25 @@ function CreditNoteForm({
 
       {scope === "WHOLE" && nothingCredited && (
         <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm">
-          <Checkbox
-            checked={rebill}
-            onCheckedChange={(v) => setRebill(v === true)}
-            className="size-5"
-          />
+          <Checkbox checked={rebill} onCheckedChange={(v) => setRebill(v === true)} className="size-5" />
           <span>
-            Correct and re-bill{" "}
-            <span className="text-muted-foreground">
-              — the invoice&apos;s rated items are billed again by the next run
-            </span>
+            Correct and re-bill <span className="text-muted-foreground">— the invoice&apos;s rated items are billed again by the next run</span>
           </span>
         </label>
       )}
 
-      <dl
-        className="grid grid-cols-3 gap-2 rounded-md bg-muted/50 p-3 text-sm"
-        aria-label="Credit note preview"
-        data-testid="credit-preview"
-      >
+      <dl className="grid grid-cols-3 gap-2 rounded-md bg-muted/50 p-3 text-sm" aria-label="Credit note preview" data-testid="credit-preview">
         <div>
           <dt className="text-muted-foreground">Net</dt>
-          <dd className="font-medium tabular-nums">
-            {formatMoney(preview.net, currency)}
-          </dd>
+          <dd className="font-medium tabular-nums">{formatMoney(preview.net, currency)}</dd>
         </div>
         <div>
           <dt className="text-muted-foreground">VAT</dt>
-          <dd className="font-medium tabular-nums">
-            {formatMoney(preview.tax, currency)}
-          </dd>
+          <dd className="font-medium tabular-nums">{formatMoney(preview.tax, currency)}</dd>
         </div>
         <div>
           <dt className="text-muted-foreground">Credited</dt>
-          <dd className="font-semibold tabular-nums">
-            {formatMoney(preview.gross, currency)}
-          </dd>
+          <dd className="font-semibold tabular-nums">{formatMoney(preview.gross, currency)}</dd>
         </div>
       </dl>
 
@@ -409,22 +322,10 @@ function CreditNoteForm({
       )}
 
       <DialogFooter className="gap-2">
-        <Button
-          type="button"
-          variant="outline"
-          onClick={onBack}
-          disabled={pending}
-          className="max-md:h-11"
-        >
+        <Button type="button" variant="outline" onClick={onBack} disabled={pending} className="max-md:h-11">
           Back
         </Button>
-        <Button
-          type="button"
-          variant="outline"
-          onClick={() => submit(false)}
-          disabled={pending}
-          className="max-md:h-11"
-        >
+        <Button type="button" variant="outline" onClick={() => submit(false)} disabled={pending} className="max-md:h-11">
           Save draft
         </Button>
         <Button type="submit" disabled={pending} className="max-md:h-11">
