@@ -63,7 +63,8 @@ async function databaseRefusal(statement: Promise<unknown>): Promise<string> {
 
 const half = (amount: string) => new Decimal(amount).div(2).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2);
 
-describe("credit notes correcting a posted invoice", () => {
+// Each test posts a run first: generous per-test time on a shared, loaded machine (behaviour is checked, not speed).
+describe("credit notes correcting a posted invoice", { timeout: 180_000 }, () => {
   it("credits the whole invoice: numbered from the credit-note sequence, same amounts and VAT, referencing the original", async () => {
     const { t, runId, invoice } = await postedInvoice();
     const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Wrong price list" });
