@@ -40,9 +40,10 @@ export const invoices = pgTable(
     // these columns by triggers (db/migrations/0006_invoice_reference_checks.sql), not by row-level foreign keys
     // (four trigger calls per invoice, ~a third of creating a run's drafts); referenced runs and accounts cannot go.
     tenantId: text("tenant_id").notNull(),
-    billingRunId: uuid("billing_run_id").notNull(),
-    // the run that created the invoice (differs from billingRunId once quarantined)
-    originRunId: uuid("origin_run_id").notNull(),
+    // null only for a credit note correcting a posted invoice (not part of any run; 0016's invoices_run_or_correction_check)
+    billingRunId: uuid("billing_run_id"),
+    // the run that created the invoice (differs from billingRunId once quarantined); null for a correction credit note
+    originRunId: uuid("origin_run_id"),
     accountId: uuid("account_id").notNull(),
     type: invoiceType("type").notNull(),
     status: invoiceStatus("status").notNull().default("DRAFT"),
@@ -57,6 +58,9 @@ export const invoices = pgTable(
     linesCount: integer("lines_count").notNull().default(0),
     buyer: jsonb("buyer").$type<PartySnapshot>().notNull(),
     postedAt: timestamp("posted_at", { withTimezone: true }),
+    // a credit note issued from a posted invoice (db/schema/credit-notes.ts): the invoice it corrects and why
+    correctsInvoiceId: uuid("corrects_invoice_id"),
+    creditReason: text("credit_reason"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -69,6 +73,7 @@ export const invoices = pgTable(
     uniqueIndex("invoices_tenant_type_number_uq").on(t.tenantId, t.type, t.number).where(sql`number IS NOT NULL`),
     index("invoices_run_flagged_idx").on(t.billingRunId, t.status).where(sql`status IN ('SUSPECT', 'REJECTED', 'CANCELED')`),
     index("invoices_tenant_account_posted_idx").on(t.tenantId, t.accountId, t.postedAt).where(sql`status = 'POSTED'`),
+    index("invoices_corrects_idx").on(t.correctsInvoiceId).where(sql`corrects_invoice_id IS NOT NULL`),
   ],
 );
 

@@ -4,6 +4,7 @@ import { executionLogInput, runFailuresInput } from "@/server/billing/run-activi
 import { runDocumentsInput } from "@/server/documents/run-documents";
 import { listOutboxInput } from "@/server/notifications/outbox";
 import { exchangeRateInput } from "@/server/tenants/einvoice-settings";
+import { createCreditNoteInput } from "@/lib/credit-note-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -324,6 +325,22 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/invoices/{id}": {
         get: getOperation({ operationId: "getInvoice", summary: "Get an invoice with lines, VAT breakdown and status history", tag: "Invoices", parameters: [idParameter], response: looseObject }),
       },
+      "/api/v1/invoices/{id}/credit-notes": {
+        post: {
+          ...postOperation({ operationId: "createCreditNote", summary: "Correct a posted invoice by a credit note (whole, chosen lines or partial amounts)", tag: "Invoices", path: true, body: ref("CreateCreditNoteBody"), status: 201, response: ref("CreditNoteResult"), errors: [400, 404, 409] }),
+          description:
+            "Posted at once (numbered from the credit-note sequence) unless `post: false` keeps it a draft, which reserves its amounts until posted or discarded. " +
+            "Never credits more than remains uncredited on the invoice: 409 with the lines that would go over (`errors[].field` = `lines.<index>.amount`). " +
+            "409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` (whole invoice, nothing credited before) " +
+            "releases the invoice's rated items when posted, so the next run bills them again. Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.",
+        },
+      },
+      "/api/v1/credit-notes/{id}/post": {
+        post: postOperation({ operationId: "postCreditNote", summary: "Post (number) a draft correction credit note; no-op when already posted", tag: "Invoices", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/credit-notes/{id}/discard": {
+        post: postOperation({ operationId: "discardCreditNote", summary: "Discard a draft correction credit note, freeing the amounts it reserved", tag: "Invoices", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
       "/api/v1/invoices/{id}/pdf": {
         get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
       },
@@ -437,6 +454,21 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         CreateRunInput: schemaOf(createRunInput),
         CancelRunBody: withoutProperty(schemaOf(cancelRunInput), "id"),
         BulkActionBody: withoutProperty(schemaOf(bulkActionInput), "runId"),
+        CreateCreditNoteBody: schemaOf(createCreditNoteInput),
+        CreditNoteResult: {
+          type: "object",
+          required: ["id", "number", "status", "netTotal", "taxTotal", "grossTotal", "correctsInvoiceId", "rebilledItems"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            number: { type: ["string", "null"], description: "from the credit-note sequence once posted, e.g. CN-2026-000012; null for a draft" },
+            status: { type: "string", enum: ["DRAFT", "POSTED"] },
+            netTotal: { type: "string", description: "credited amount excl. VAT (positive decimal string)" },
+            taxTotal: { type: "string", description: "credited VAT, per VAT rate as on invoices" },
+            grossTotal: { type: "string" },
+            correctsInvoiceId: { type: "string", format: "uuid" },
+            rebilledItems: { type: "integer", description: "rated items released for the next run (correct and re-bill)" },
+          },
+        },
         WebhookRunInput: schemaOf(webhookRunInput),
         UpsertResult: intObject(["received", "created", "updated"]),
         IngestResult: {

@@ -9,6 +9,7 @@ import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceF
 import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, iso, loadRun, withDates, type Actor } from "./runs-core";
+import { creditSummary } from "./credit-notes";
 import { cancelInvoices } from "./stages/cancel";
 import { uuidArray } from "./stages/sql-arrays";
 import { availableInvoiceActions, INVOICE_ACTION_FROM, runInvoiceActions, type RunStatus, type RunType } from "./state-machine";
@@ -93,13 +94,17 @@ export type InvoiceDetail = InvoiceListRow & {
   buyer: PartySnapshot;
   postedAt: Date | null;
   createdAt: Date;
-  billingRunId: string;
-  billingRunNumber: number;
-  originRunId: string;
-  originRunNumber: number;
+  /** null for a credit note correcting a posted invoice (not part of a run) */
+  billingRunId: string | null;
+  billingRunNumber: number | null;
+  originRunId: string | null;
+  originRunNumber: number | null;
+  /** a correction credit note: the invoice it corrects and why */
+  correctsInvoice: { id: string; number: string; invoiceDate: string; billingRunId: string } | null;
+  creditReason: string | null;
 };
 /** The invoice's current run, for the actions the invoice allows (not part of the answer). */
-type InvoiceRunState = { runStatus: RunStatus; runType: RunType };
+type InvoiceRunState = { runStatus: RunStatus | null; runType: RunType | null };
 export type InvoiceLineRow = {
   id: string;
   description: string;
@@ -136,17 +141,22 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
           i.gross_total::text AS "grossTotal", i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate",
           i.lines_count AS "linesCount", i.buyer, ${iso("i.posted_at")} AS "postedAt", ${iso("i.created_at")} AS "createdAt",
           i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber",
-          br.status AS "runStatus", br.type AS "runType"
+          br.status AS "runStatus", br.type AS "runType", i.credit_reason AS "creditReason",
+          CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'number', o.number, 'invoiceDate', o.invoice_date::text,
+            'billingRunId', o.billing_run_id) END AS "correctsInvoice"
         FROM invoices i
         JOIN customer_accounts a ON a.id = i.account_id
-        JOIN billing_runs br ON br.id = i.billing_run_id
-        JOIN billing_runs ori ON ori.id = i.origin_run_id
+        LEFT JOIN billing_runs br ON br.id = i.billing_run_id
+        LEFT JOIN billing_runs ori ON ori.id = i.origin_run_id
+        LEFT JOIN invoices o ON o.id = i.corrects_invoice_id AND o.tenant_id = i.tenant_id
         WHERE i.id = ${invoiceId}::uuid AND i.tenant_id = ${tenantId}`,
   );
   if (!found) throw notFound("Invoice");
   const { runStatus, runType, ...invoice } = found;
-  const [lines, vatBreakdown, statusHistory] = await Promise.all([
-    queryRows<InvoiceLineRow>(
+  const [lines, vatBreakdown, statusHistory, credits] = await Promise.all([
+    invoice.correctsInvoice
+      ? correctionLines(db, tenantId, invoiceId)
+      : queryRows<InvoiceLineRow>(
       db,
       sql`SELECT l.id::text AS id, l.description, ch.code AS "chargeCode", ch.type AS "chargeType", l.subscription_id AS "subscriptionId",
             s.name AS "subscriptionName", l.quantity::text AS quantity, l.unit_price::text AS "unitPrice", l.amount::text AS amount,
@@ -176,18 +186,41 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
           LEFT JOIN api_keys k ON h.actor LIKE 'api-key:%' AND k.tenant_id = ${tenantId} AND k.id::text = substr(h.actor, 9)
           WHERE h.invoice_id = ${invoiceId}::uuid AND h.tenant_id = ${tenantId} ORDER BY h.at, h.id`,
     ),
+    creditSummary(db, tenantId, invoice),
   ]);
   return {
     ...withDates(invoice, ["postedAt", "createdAt"]),
-    billingRunLabel: formatRunNumber(invoice.billingRunNumber),
-    originRunLabel: formatRunNumber(invoice.originRunNumber),
+    billingRunLabel: invoice.billingRunNumber === null ? null : formatRunNumber(invoice.billingRunNumber),
+    originRunLabel: invoice.originRunNumber === null ? null : formatRunNumber(invoice.originRunNumber),
     lines,
     vatBreakdown,
     statusHistory: statusHistory.map((h) => withDates(h, ["at"])),
-    availableActions: availableInvoiceActions({ status: runStatus, type: runType }, invoice.status),
+    // a correction credit note has no review actions (it is posted or discarded: credits)
+    availableActions: runStatus && runType ? availableInvoiceActions({ status: runStatus, type: runType }, invoice.status) : [],
+    /** a posted invoice's credit notes and what remains uncredited (null for drafts and credit notes) */
+    credits,
     /** Why the invoice has no EN 16931 XML (its currency's minor unit), or null. */
     xmlProblem: en16931CurrencyProblem(invoice.currency),
   };
+}
+
+/** A correction credit note's lines, shaped like an invoice's (charge data from the credited line, if it still exists). */
+function correctionLines(db: Queryable, tenantId: string, creditNoteId: string) {
+  return queryRows<InvoiceLineRow>(
+    db,
+    sql`SELECT l.id::text AS id, l.description, coalesce(ch.code, '') AS "chargeCode", coalesce(ch.type::text, '') AS "chargeType",
+          ol.subscription_id AS "subscriptionId", s.name AS "subscriptionName", l.quantity::text AS quantity, l.unit_price::text AS "unitPrice",
+          l.amount::text AS amount, l.currency, l.vat_category AS "vatCategory", l.vat_rate::text AS "vatRate",
+          l.period_start::text AS "periodStart", l.period_end::text AS "periodEnd", coalesce(ol.items_count, 0) AS "itemsCount"
+        FROM credit_note_lines l
+        JOIN invoices n ON n.id = l.credit_note_id
+        JOIN invoices o ON o.id = n.corrects_invoice_id
+        LEFT JOIN invoice_lines ol ON ol.billing_run_id = o.origin_run_id AND ol.account_id = o.account_id AND ol.id = l.invoice_line_id
+        LEFT JOIN charges ch ON ch.id = ol.charge_id
+        LEFT JOIN subscriptions s ON s.id = ol.subscription_id
+        WHERE l.tenant_id = ${tenantId} AND l.credit_note_id = ${creditNoteId}::uuid
+        ORDER BY l.id`,
+  );
 }
 
 export type BulkResult = { invoiceId: string; number: string | null; outcome: "DONE" | "SKIPPED"; reason?: string };

@@ -138,6 +138,16 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
       )
     : [];
 
+  // Corrections: what credit notes issued from the run's posted invoices credit, per currency (drafts reserve, not counted).
+  const credited = await queryRows<{ currency: string; creditNotes: number; invoices: number; net: string; tax: string; gross: string }>(
+    db,
+    sql`SELECT n.currency::text AS currency, count(*)::int AS "creditNotes", count(DISTINCT n.corrects_invoice_id)::int AS invoices,
+          (-sum(n.net_total))::text AS net, (-sum(n.tax_total))::text AS tax, (-sum(n.gross_total))::text AS gross
+        FROM invoices o JOIN invoices n ON n.corrects_invoice_id = o.id AND n.tenant_id = o.tenant_id AND n.status = 'POSTED'
+        WHERE o.tenant_id = ${tenantId} AND o.billing_run_id = ${runId}::uuid AND o.status = 'POSTED'
+        GROUP BY n.currency ORDER BY n.currency`,
+  );
+
   // Tops are ranked per currency (EUR and USD amounts are not comparable): the first `top` of each, by currency.
   return {
     runId,
@@ -150,6 +160,8 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
     byChargeType,
     top: { accounts: topAccounts, subscriptions: topSubscriptions, charges: topCharges },
     invoiceSigns: signs,
+    /** posted credit notes correcting the run's invoices, per currency (positive amounts) */
+    credited,
     changeVsPrevious: {
       previousRun: previous ? { id: previous.id, number: previous.number, label: formatRunNumber(previous.number) } : null,
       rows: changes,

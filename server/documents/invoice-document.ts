@@ -92,6 +92,8 @@ export type InvoiceDocument = {
   vatAccounting: { currency: string; rate: string; taxTotal: string } | null;
   /** BT-25 / BT-26: the invoice a credit note corrects */
   precedingInvoice: { number: string; issueDate: string } | null;
+  /** why a correction credit note was issued (null otherwise) */
+  creditReason: string | null;
 };
 
 export const isDraftDocument = (doc: Pick<InvoiceDocument, "status" | "number">) =>
@@ -115,8 +117,13 @@ type HeaderRow = {
   tax_total: string;
   gross_total: string;
   buyer: PartySnapshot;
-  origin_run_id: string;
+  origin_run_id: string | null;
   account_id: string;
+  // a correction credit note's reference (optional: callers building documents by hand may leave them out)
+  corrects_invoice_id?: string | null;
+  credit_reason?: string | null;
+  preceding_number?: string | null;
+  preceding_date?: string | null;
   legal_name: string;
   address_line: string;
   city: string;
@@ -174,6 +181,7 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
                i.invoice_date::text AS invoice_date, i.due_date::text AS due_date,
                i.net_total::text AS net_total, i.tax_total::text AS tax_total, i.gross_total::text AS gross_total,
                i.buyer, i.origin_run_id, i.account_id,
+               i.corrects_invoice_id, i.credit_reason, o.number AS preceding_number, o.invoice_date::text AS preceding_date,
                t.legal_name, t.address_line, t.city, t.postal_code, t.country::text AS country, t.vat_id,
                t.iban, t.bic, t.payment_terms, t.email, t.contact_name, t.contact_phone, t.contact_email,
                t.electronic_address_scheme, t.electronic_address,
@@ -186,13 +194,22 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
             SELECT x.rate FROM exchange_rates x
              WHERE x.tenant_id = i.tenant_id AND x.currency = i.currency AND x.rate_date <= i.invoice_date
              ORDER BY x.rate_date DESC LIMIT 1) xr ON TRUE
+          LEFT JOIN invoices o ON o.id = i.corrects_invoice_id AND o.tenant_id = i.tenant_id
          WHERE i.tenant_id = ${tenantId} AND i.id = ${invoiceId}`,
   );
   if (!header) return null;
   const [lines, subtotals] = await Promise.all([
     queryRows<LineRow>(
       db,
-      sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
+      // a correction credit note's lines are its own (credit_note_lines); a run's invoice's are its run's for its account
+      header.corrects_invoice_id
+        ? sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
+                 vat_category, vat_rate::text AS vat_rate,
+                 period_start::text AS period_start, period_end::text AS period_end
+            FROM credit_note_lines
+           WHERE tenant_id = ${tenantId} AND credit_note_id = ${invoiceId}
+           ORDER BY id`
+        : sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
                  vat_category, vat_rate::text AS vat_rate,
                  period_start::text AS period_start, period_end::text AS period_end
             FROM invoice_lines
@@ -277,7 +294,9 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
     purchaseOrderReference: buyer.purchaseOrderReference ?? null,
     einvoiceFormat: buyer.einvoiceFormat ?? "NONE",
     vatAccounting: vatAccounting(header.vat_currency, header.vat_rate, taxTotal),
-    precedingInvoice: null,
+    precedingInvoice:
+      header.preceding_number && header.preceding_date ? { number: header.preceding_number, issueDate: header.preceding_date } : null,
+    creditReason: header.credit_reason ?? null,
   };
 }
 

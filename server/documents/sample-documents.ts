@@ -128,6 +128,7 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
       ? { ...options.vatAccounting, taxTotal: toXmlAmount(tax.times(options.vatAccounting.rate), options.vatAccounting.currency) }
       : null,
     precedingInvoice: options.precedingInvoice ?? null,
+    creditReason: null,
   };
 }
 

@@ -68,3 +68,27 @@ export async function recordInvoicesPosted(tx: Queryable, tenantId: string, runI
   );
   await tx.execute(notifySweepers);
 }
+
+/**
+ * credit_note.posted for a correction credit note, in the transaction that posts it. The payload is the posted credit
+ * note (immutable) and the invoice it corrects; the row names the original's billing run (the credit note has none).
+ */
+export async function recordCreditNotePosted(tx: Queryable, tenantId: string, creditNoteId: string): Promise<void> {
+  await tx.execute(
+    sql`INSERT INTO outbox_events (tenant_id, type, billing_run_id, source_id, data, pending)
+        SELECT ${tenantId}, 'credit_note.posted', o.billing_run_id, n.id,
+          jsonb_build_object(
+            'creditNoteId', n.id, 'number', n.number, 'type', n.type, 'currency', n.currency,
+            'netTotal', (-n.net_total)::text, 'taxTotal', (-n.tax_total)::text, 'grossTotal', (-n.gross_total)::text,
+            'issueDate', n.invoice_date::text, 'reason', n.credit_reason, 'accountExternalId', a.external_id,
+            'correctsInvoice', jsonb_build_object('invoiceId', o.id, 'number', o.number, 'issueDate', o.invoice_date::text),
+            'rebilledItems', (SELECT count(*) FROM rebilled_items x WHERE x.credit_note_id = n.id),
+            'xmlUrl', '/api/v1/invoices/' || n.id || '/xml', 'pdfUrl', '/api/v1/invoices/' || n.id || '/pdf'),
+          ${textArray([OUTBOX_CONSUMERS.webhooks])}
+        FROM invoices n
+        JOIN invoices o ON o.id = n.corrects_invoice_id AND o.tenant_id = n.tenant_id
+        JOIN customer_accounts a ON a.id = n.account_id
+        WHERE n.id = ${creditNoteId}::uuid AND n.tenant_id = ${tenantId} AND n.status = 'POSTED'`,
+  );
+  await tx.execute(notifySweepers);
+}

@@ -11,7 +11,13 @@ import { retryDelaySeconds } from "./retry-schedule";
 // and event; the sweeper (sweeper.ts) delivers them, woken when they are stored and when a retry is due. Every attempt
 // is recorded in webhook_deliveries and moves the message along the retry schedule (retry-schedule.ts).
 
-export const WEBHOOK_EVENT_TYPES = ["billing_run.drafts_ready", "billing_run.posted", "billing_run.failed", "invoice.posted"] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  "billing_run.drafts_ready",
+  "billing_run.posted",
+  "billing_run.failed",
+  "invoice.posted",
+  "credit_note.posted",
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export type WebhookMessage = {

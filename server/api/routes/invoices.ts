@@ -1,4 +1,6 @@
 import { invoiceIdInput } from "@/lib/billing-inputs";
+import { createCreditNoteInput } from "@/lib/credit-note-inputs";
+import { createCreditNote, discardCreditNote, postCreditNote } from "@/server/billing/credit-notes";
 import { getInvoice } from "@/server/billing/invoices";
 import { loadInvoiceFile } from "@/server/documents/invoice-file";
 import { notFound } from "@/server/errors";
@@ -36,3 +38,23 @@ const download = (kind: "PDF" | "XML") =>
 
 export const getInvoicePdf = download("PDF");
 export const getInvoiceXml = download("XML");
+
+/** POST /api/v1/invoices/{id}/credit-notes: a credit note correcting a posted invoice (201; Idempotency-Key recommended). */
+export const createInvoiceCreditNote = apiEndpoint({
+  permission: "operate",
+  body: createCreditNoteInput,
+  handle: async ({ db, tenantId, params, body, actor }) => ({
+    status: 201,
+    body: await createCreditNote(db, tenantId, idOf(params), body, actor),
+  }),
+});
+
+/** POST /api/v1/credit-notes/{id}/post and /discard: a draft correction credit note is posted or discarded. */
+export const postCorrectionCreditNote = apiEndpoint({
+  permission: "operate",
+  handle: async ({ db, tenantId, params, actor }) => ({ status: 200, body: await postCreditNote(db, tenantId, idOf(params), actor) }),
+});
+export const discardCorrectionCreditNote = apiEndpoint({
+  permission: "operate",
+  handle: async ({ db, tenantId, params, actor }) => ({ status: 200, body: await discardCreditNote(db, tenantId, idOf(params), actor) }),
+});

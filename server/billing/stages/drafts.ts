@@ -75,6 +75,7 @@ async function previousPostedInvoices(tx: Tx, run: RunRow, chunk: Chunk): Promis
     CROSS JOIN LATERAL (
       SELECT p.net_total FROM invoices p
       WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id = a.id AND p.currency = a.currency
+        AND p.corrects_invoice_id IS NULL -- a correction credit note is not the account's previous invoice
       ORDER BY p.posted_at DESC LIMIT 1) p
     WHERE ${chunkAccounts(run, chunk)}`);
   return sql`LEFT JOIN previous_invoice prev ON prev.account_id = t.account_id AND prev.currency = t.currency`;

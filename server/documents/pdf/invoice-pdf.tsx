@@ -100,6 +100,10 @@ export function InvoicePdf({
           <View>
             <Text style={s.title}>{title}</Text>
             <Text style={s.number}>{draft ? `${watermark} — not numbered` : `No. ${doc.number}`}</Text>
+            {doc.precedingInvoice ? (
+              <Text style={s.muted}>{`Credit note for ${doc.precedingInvoice.number} of ${formatDocumentDate(doc.precedingInvoice.issueDate, locale)}`}</Text>
+            ) : null}
+            {doc.creditReason ? <Text style={s.muted}>{`Reason: ${doc.creditReason}`}</Text> : null}
           </View>
         </View>
 

@@ -1,4 +1,6 @@
 import { bulkActionInput, invoiceIdInput, listInvoicesInput } from "@/lib/billing-inputs";
+import { createCreditNoteRequest, creditNoteIdInput } from "@/lib/credit-note-inputs";
+import { createCreditNote, discardCreditNote, postCreditNote } from "@/server/billing/credit-notes";
 import { bulkInvoiceAction, getInvoice, listInvoices } from "@/server/billing/invoices";
 import { createTRPCRouter, operatorProcedure, readProcedure } from "../init";
 
@@ -8,4 +10,13 @@ export const invoicesRouter = createTRPCRouter({
   bulkAction: operatorProcedure
     .input(bulkActionInput)
     .mutation(({ ctx, input }) => bulkInvoiceAction(ctx.db, ctx.tenantId, input, ctx.actor)),
+  createCreditNote: operatorProcedure
+    .input(createCreditNoteRequest)
+    .mutation(({ ctx, input: { invoiceId, ...rest } }) => createCreditNote(ctx.db, ctx.tenantId, invoiceId, rest, ctx.actor)),
+  postCreditNote: operatorProcedure
+    .input(creditNoteIdInput)
+    .mutation(({ ctx, input }) => postCreditNote(ctx.db, ctx.tenantId, input.id, ctx.actor)),
+  discardCreditNote: operatorProcedure
+    .input(creditNoteIdInput)
+    .mutation(({ ctx, input }) => discardCreditNote(ctx.db, ctx.tenantId, input.id, ctx.actor)),
 });

@@ -17,7 +17,7 @@ import { WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhook-retry-schedule";
 import { ShownOnce } from "./shown-once";
 
 // Mirrors WEBHOOK_EVENT_TYPES (server/webhooks/outgoing.ts); the server validates the list.
-const EVENT_TYPES = ["billing_run.drafts_ready", "billing_run.posted", "billing_run.failed", "invoice.posted"] as const;
+const EVENT_TYPES = ["billing_run.drafts_ready", "billing_run.posted", "billing_run.failed", "invoice.posted", "credit_note.posted"] as const;
 type EventType = (typeof EVENT_TYPES)[number];
 
 export function WebhookEndpointsCard() {

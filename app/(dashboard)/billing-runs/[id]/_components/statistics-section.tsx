@@ -250,7 +250,30 @@ function StatisticsReport({ stats }: { stats: RunStatistics }) {
         />
       </div>
 
+      <CreditedByCorrections credited={stats.credited ?? []} />
       <ChangeVsPrevious change={stats.changeVsPrevious} />
+    </div>
+  );
+}
+
+/** Credit notes issued from the run's posted invoices (corrections), per currency. */
+function CreditedByCorrections({ credited }: { credited: RunStatistics["credited"] }) {
+  if (!credited.length) return null;
+  return (
+    <div className="grid grid-cols-1 gap-2 rounded-lg border p-3" data-testid="run-credited">
+      <h3 className="text-sm font-medium">Credited by correction credit notes</h3>
+      <ul className="grid grid-cols-1 gap-1.5 text-sm">
+        {credited.map((c) => (
+          <li key={c.currency} className="flex flex-wrap items-baseline justify-between gap-2">
+            <span className="text-muted-foreground">
+              {c.creditNotes} credit note{c.creditNotes === 1 ? "" : "s"} on {c.invoices} invoice{c.invoices === 1 ? "" : "s"}
+            </span>
+            <span className="font-medium tabular-nums">
+              {formatMoney(c.gross, c.currency)} <span className="text-xs font-normal text-muted-foreground">({formatMoney(c.net, c.currency)} excl. VAT)</span>
+            </span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   ArrowLeftIcon,
   BanIcon,
+  FileMinusIcon,
   CheckCheckIcon,
   DownloadIcon,
   ExternalLinkIcon,
@@ -30,12 +31,14 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { errorDataOf, errorMessage } from "@/lib/error-data";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
 import { formatDecimal, formatMoney } from "@/lib/money";
 import { BulkActionDialog, bulkActionLabel } from "../../../../[id]/_components/bulk-action-dialog";
 import { BulkResultsDialog } from "../../../../[id]/_components/bulk-results-dialog";
 import { InvoiceStatusBadge, invoiceTypeLabel } from "../../../../[id]/_components/invoice-status";
 import type { BulkAction, BulkResult, InvoiceDetail } from "../../../../[id]/_components/types";
+import { CreditNoteDialog, type CreditNoteRequest } from "./credit-note-dialog";
 
 // The review actions in the order the page shows them; which ones apply is the server's answer (availableActions).
 const actionOrder: BulkAction[] = ["VALIDATE", "QUARANTINE", "REJECT", "CANCEL"];
@@ -54,6 +57,13 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const [pendingAction, setPendingAction] = useState<BulkAction | null>(null);
   const [result, setResult] = useState<{ action: BulkAction; data: BulkResult } | null>(null);
   const [previewRequested, setPreviewRequested] = useState(false);
+  const [creditOpen, setCreditOpen] = useState(false);
+  const [creditError, setCreditError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
+  const refresh = () =>
+    Promise.all([queryClient.invalidateQueries(trpc.invoices.pathFilter()), queryClient.invalidateQueries(trpc.billingRuns.pathFilter())]);
+  const createCredit = useMutation(trpc.invoices.createCreditNote.mutationOptions({ onSettled: refresh }));
+  const postCredit = useToastingMutation(trpc.invoices.postCreditNote.mutationOptions({ onSettled: refresh }), () => "Posting the credit note failed");
+  const discardCredit = useToastingMutation(trpc.invoices.discardCreditNote.mutationOptions({ onSettled: refresh }), () => "Discarding the draft failed");
   const bulk = useToastingMutation(
     trpc.invoices.bulkAction.mutationOptions({
       onSettled: () =>
@@ -104,6 +114,24 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const runOfInvoice = invoice.billingRunId ?? runId;
   const title = invoice.number ?? `Draft ${invoiceTypeLabel[invoice.type]?.toLowerCase() ?? "invoice"}`;
 
+  function issueCreditNote(request: CreditNoteRequest) {
+    setCreditError(null);
+    createCredit.mutate(
+      { invoiceId: invoice.id, ...request },
+      {
+        onSuccess: (note) => {
+          setCreditOpen(false);
+          toast.success(note.number ? `Credit note ${note.number} posted` : "Draft credit note saved", {
+            description: `${formatMoney(note.grossTotal, currency)} credited on ${invoice.number}`,
+          });
+          router.push(`/billing-runs/${runOfInvoice}/invoices/${note.id}`);
+        },
+        onError: (error) =>
+          setCreditError({ message: errorMessage(error), fields: Object.fromEntries(errorDataOf(error).issues.map((i) => [i.field, i.message])) }),
+      },
+    );
+  }
+
   function runAction(options: { reason?: string; items?: "REOPEN" | "CANCEL" }) {
     if (!pendingAction) return;
     const action = pendingAction;
@@ -147,6 +175,30 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
                 <ExternalLinkIcon aria-hidden /> PDF
               </a>
             </Button>
+          )}
+          {invoice.credits?.creditable && (
+            <Button variant="outline" onClick={() => setCreditOpen(true)} className="max-md:h-11" data-testid="issue-credit-note">
+              <FileMinusIcon aria-hidden /> Credit note
+            </Button>
+          )}
+          {invoice.correctsInvoice && status === "DRAFT" && (
+            <>
+              <Button
+                variant="outline"
+                className="text-destructive hover:text-destructive max-md:h-11"
+                disabled={discardCredit.isPending || postCredit.isPending}
+                onClick={() => discardCredit.mutate({ id: invoice.id }, { onSuccess: () => toast.success("Draft credit note discarded") })}
+              >
+                <BanIcon aria-hidden /> Discard
+              </Button>
+              <Button
+                className="max-md:h-11"
+                disabled={discardCredit.isPending || postCredit.isPending}
+                onClick={() => postCredit.mutate({ id: invoice.id }, { onSuccess: (note) => toast.success(`Credit note ${note.number} posted`) })}
+              >
+                <CheckCheckIcon aria-hidden /> Post credit note
+              </Button>
+            </>
           )}
           {actions.length > 0 && (
             <>
@@ -199,12 +251,26 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
         </div>
         <p className="text-muted-foreground">{invoice.accountName ?? invoice.buyer?.name}</p>
         <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
-          <span>
-            <span className="text-muted-foreground">Billing run </span>
-            <Link href={`/billing-runs/${runOfInvoice}`} className="font-medium underline underline-offset-4 max-md:inline-flex max-md:min-h-11 max-md:min-w-11 max-md:items-center">
-              {invoice.billingRunLabel}
-            </Link>
-          </span>
+          {invoice.billingRunLabel && (
+            <span>
+              <span className="text-muted-foreground">Billing run </span>
+              <Link href={`/billing-runs/${runOfInvoice}`} className="font-medium underline underline-offset-4 max-md:inline-flex max-md:min-h-11 max-md:min-w-11 max-md:items-center">
+                {invoice.billingRunLabel}
+              </Link>
+            </span>
+          )}
+          {invoice.correctsInvoice && (
+            <span data-testid="corrects-invoice">
+              <span className="text-muted-foreground">Credit note for </span>
+              <Link
+                href={`/billing-runs/${invoice.correctsInvoice.billingRunId}/invoices/${invoice.correctsInvoice.id}`}
+                className="font-medium underline underline-offset-4 max-md:inline-flex max-md:min-h-11 max-md:min-w-11 max-md:items-center"
+              >
+                {invoice.correctsInvoice.number}
+              </Link>
+              <span className="text-muted-foreground"> of {formatDate(invoice.correctsInvoice.invoiceDate)}</span>
+            </span>
+          )}
           {invoice.originRunId && invoice.originRunId !== invoice.billingRunId && (
             <span>
               <span className="text-muted-foreground">Quarantined from </span>
@@ -215,6 +281,17 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
           )}
         </div>
       </header>
+
+      {invoice.creditReason && (
+        <div role="note" className="rounded-lg border px-4 py-3 text-sm" data-testid="credit-reason">
+          <span className="font-medium">Reason for the credit note: </span>
+          {invoice.creditReason}
+        </div>
+      )}
+
+      {invoice.credits && (invoice.credits.creditNotes.length > 0 || !invoice.credits.creditable) && (
+        <CreditsCard credits={invoice.credits} currency={currency} grossTotal={invoice.grossTotal} runId={runOfInvoice} />
+      )}
 
       {invoice.reason && (
         <div
@@ -402,7 +479,59 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
         onConfirm={runAction}
       />
       <BulkResultsDialog result={result} onClose={() => setResult(null)} />
+      <CreditNoteDialog
+        open={creditOpen}
+        invoice={invoice}
+        pending={createCredit.isPending}
+        serverError={creditError}
+        onOpenChange={(open) => {
+          setCreditOpen(open);
+          if (!open) setCreditError(null);
+        }}
+        onSubmit={issueCreditNote}
+      />
     </div>
+  );
+}
+
+/** A posted invoice's corrections: credited (posted), reserved by drafts, remaining; each credit note linked. */
+function CreditsCard({
+  credits,
+  currency,
+  grossTotal,
+  runId,
+}: {
+  credits: NonNullable<InvoiceDetail["credits"]>;
+  currency: string;
+  grossTotal: string;
+  runId: string;
+}) {
+  return (
+    <Card data-testid="invoice-credits">
+      <CardHeader>
+        <CardTitle>Credit notes</CardTitle>
+      </CardHeader>
+      <CardContent className="grid grid-cols-1 gap-3 text-sm">
+        <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+          <TotalRow term="Invoiced" value={formatMoney(grossTotal, currency)} />
+          <TotalRow term="Credited" value={formatMoney(credits.posted.gross, currency)} />
+          <TotalRow term="In drafts" value={formatMoney(credits.drafts.gross, currency)} />
+          <TotalRow term="Remaining" value={formatMoney(credits.remaining.gross, currency)} strong />
+        </dl>
+        <ul className="grid divide-y">
+          {credits.creditNotes.map((note) => (
+            <li key={note.id}>
+              <Link href={`/billing-runs/${runId}/invoices/${note.id}`} className="flex min-h-11 flex-wrap items-center gap-x-3 gap-y-1 py-2 hover:bg-muted/50">
+                <span className="font-medium tabular-nums underline underline-offset-4">{note.number ?? "Draft credit note"}</span>
+                <InvoiceStatusBadge status={note.status as InvoiceDetail["status"]} />
+                <span className="min-w-0 flex-1 truncate text-muted-foreground">{note.reason}</span>
+                <span className="font-medium tabular-nums">{formatMoney(note.grossTotal, currency)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </CardContent>
+    </Card>
   );
 }
 
