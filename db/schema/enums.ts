@@ -7,6 +7,9 @@ export type MemberRole = (typeof memberRole)[number];
 export const chargeType = pgEnum("charge_type", ["ONE_SHOT", "RECURRING", "USAGE"]);
 // EN 16931 VAT category codes (UNCL5305 subset used by BT-151 / BT-118)
 export const vatCategory = pgEnum("vat_category", ["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]);
+// What a charge sells, for VAT (server/tax/tax-engine.ts), and who buys it.
+export const taxClass = pgEnum("tax_class", ["STANDARD", "REDUCED", "ZERO", "EXEMPT", "ELECTRONIC_SERVICE", "GOODS", "GOODS_REDUCED"]);
+export const customerType = pgEnum("customer_type", ["BUSINESS", "CONSUMER"]);
 export const ratedItemStatus = pgEnum("rated_item_status", ["OPEN", "BILLED", "CANCELED"]);
 
 export const billingRunType = pgEnum("billing_run_type", RUN_TYPES);

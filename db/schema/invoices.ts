@@ -88,6 +88,11 @@ export const invoiceLines = pgTable(
     currency: char("currency", { length: 3 }).notNull(),
     vatCategory: vatCategory("vat_category").notNull(),
     vatRate: numeric("vat_rate", { precision: 5, scale: 2 }).notNull(),
+    // determined per line (server/tax): VATEX code and text for categories without VAT; why the VAT could not be
+    // determined (the invoice is then REJECTED with it)
+    vatExemptionCode: text("vat_exemption_code"),
+    vatExemptionReason: text("vat_exemption_reason"),
+    taxError: text("tax_error"),
     periodStart: date("period_start", { mode: "string" }).notNull(),
     periodEnd: date("period_end", { mode: "string" }).notNull(),
     itemsCount: integer("items_count").notNull(),
@@ -109,6 +114,7 @@ export const invoiceTaxSubtotals = pgTable(
     taxableAmount: numeric("taxable_amount").notNull(),
     taxAmount: numeric("tax_amount").notNull(),
     exemptionReason: text("exemption_reason"),
+    exemptionReasonCode: text("exemption_reason_code"),
   },
   (t) => [uniqueIndex("invoice_tax_subtotals_uq").on(t.invoiceId, t.vatCategory, t.vatRate)],
 );

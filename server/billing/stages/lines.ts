@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db/client";
 import type { RunRow } from "../runs-core";
 import type { LineCountersDelta } from "../run-counters";
+import { loadTaxSeller, taxDeterminationSql } from "@/server/tax/builtin-engine";
 import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
 import { textArray, uuidArray } from "./sql-arrays";
 
@@ -48,14 +49,22 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   const subscription = run.groupBySubscription ? sql`NULLIF(g.sub_key, ${ZERO_UUID}::uuid)` : sql`NULL::uuid`;
   const description =
     run.dateAggregation === "DAY"
-      ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM-DD') || ')'`
+      ? sql`g.charge_label || ' (' || to_char(g.date_key, 'YYYY-MM-DD') || ')'`
       : run.dateAggregation === "MONTH"
-        ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM') || ')'`
-        : sql`ch.label`;
+        ? sql`g.charge_label || ' (' || to_char(g.date_key, 'YYYY-MM') || ')'`
+        : sql`g.charge_label`;
   const unitPrice = run.splitByUnitPrice ? sql`g.price_key` : sql`CASE WHEN g.min_price = g.max_price THEN g.min_price END`;
-  const vatBad = sql`((ch.vat_category = 'S' AND ch.vat_rate <= 0)
-      OR (ch.vat_category IN ('Z', 'E', 'AE', 'K', 'G', 'O') AND ch.vat_rate <> 0)
-      OR (ch.vat_category IN ('E', 'AE', 'K', 'G') AND ch.vat_exemption_reason IS NULL))`;
+  // VAT per line from the seller, the buyer and the charge's tax class (server/tax); a line whose VAT cannot be
+  // determined carries the reason (tax_error) and its invoice is REJECTED by the drafts stage.
+  const seller = await loadTaxSeller(tx, run.tenantId);
+  const linesWithVat = taxDeterminationSql(
+    seller,
+    run.tenantId,
+    run.invoiceDate,
+    sql`SELECT g.*, ch.label AS charge_label, a.country AS buyer_country, a.vat_id AS buyer_vat_id, a.customer_type,
+          ch.tax_class, ch.vat_rate AS charge_rate, ch.vat_exemption_code AS exemption_code, ch.vat_exemption_reason AS exemption_reason
+        FROM g JOIN charges ch ON ch.id = g.charge_id JOIN customer_accounts a ON a.id = g.account_id AND a.tenant_id = ${run.tenantId}`,
+  );
 
   // Rated items of the tenant may be corrected (ingest with onConflict=update) only between chunk transactions: the
   // correction takes this lock exclusively, so it never changes an item this statement has read but not yet claimed.
@@ -76,11 +85,11 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     -- The eligible items, narrow, once: aggregated into lines and claimed from the same copy. The failure details
     -- (item_detail, inlined) are read only for accounts that have a bad item.
     WITH item_detail AS NOT MATERIALIZED (
-      SELECT r.id, r.account_id, r.subscription_id, r.currency, a.currency AS acc_currency, ${vatBad} AS vat_bad, ch.code AS charge_code
+      SELECT r.id, r.account_id, r.subscription_id, r.currency, a.currency AS acc_currency
       ${eligibleItems}
     ),
     elig AS MATERIALIZED (
-      SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, (r.currency <> a.currency OR ${vatBad}) AS bad
+      SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, r.currency <> a.currency AS bad
       ${eligibleItems}
     ),
     grp AS MATERIALIZED (
@@ -96,13 +105,11 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     ),
     bad AS (
       SELECT e.account_id,
-        (array_agg(e.subscription_id) FILTER (WHERE e.currency <> e.acc_currency OR e.vat_bad))[1] AS subscription_id,
+        (array_agg(e.subscription_id) FILTER (WHERE e.currency <> e.acc_currency))[1] AS subscription_id,
         CASE
           WHEN min(e.currency) <> max(e.currency)
             THEN 'Mixed currencies in the rated items (' || string_agg(DISTINCT e.currency, ', ') || '); the account is billed in ' || min(e.acc_currency)
-          WHEN bool_or(e.currency <> e.acc_currency)
-            THEN 'Rated items are in ' || min(e.currency) || ' but the account is billed in ' || min(e.acc_currency)
-          ELSE 'Charge ' || string_agg(DISTINCT e.charge_code, ', ') FILTER (WHERE e.vat_bad) || ' has no valid VAT setting (category, rate or exemption reason)'
+          ELSE 'Rated items are in ' || min(e.currency) || ' but the account is billed in ' || min(e.acc_currency)
         END AS reason
       FROM item_detail e JOIN bad_acc b ON b.account_id = e.account_id
       GROUP BY e.account_id
@@ -125,11 +132,12 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     lines AS (
       INSERT INTO invoice_lines
         (id, tenant_id, billing_run_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
-         currency, vat_category, vat_rate, period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
+         currency, vat_category, vat_rate, vat_exemption_code, vat_exemption_reason, tax_error,
+         period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
       SELECT g.line_id, ${run.tenantId}, ${run.id}::uuid, g.account_id, ${subscription}, g.charge_id,
-        ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, ch.vat_category, ch.vat_rate,
-        g.period_start, g.period_end, g.items_count
-      FROM g JOIN charges ch ON ch.id = g.charge_id
+        ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, g.vat_category, g.vat_rate,
+        g.vat_exemption_code, g.vat_exemption_reason, g.tax_error, g.period_start, g.period_end, g.items_count
+      FROM (${linesWithVat}) g
       ORDER BY g.line_id -- index entries in key order touch far fewer pages than in hash order
       RETURNING account_id, currency, vat_category, vat_rate, amount
     ),
