@@ -3,6 +3,8 @@
 -- VAT breakdown rows.
 CREATE TYPE "public"."tax_class" AS ENUM('STANDARD', 'REDUCED', 'ZERO', 'EXEMPT', 'ELECTRONIC_SERVICE', 'GOODS', 'GOODS_REDUCED');--> statement-breakpoint
 CREATE TYPE "public"."customer_type" AS ENUM('BUSINESS', 'CONSUMER');--> statement-breakpoint
+CREATE TYPE "public"."line_kind" AS ENUM('CHARGE', 'CREDIT', 'DISCOUNT', 'REFUND');--> statement-breakpoint
+CREATE TYPE "public"."line_grouping" AS ENUM('AGGREGATE', 'PER_ITEM', 'PER_PRICE');--> statement-breakpoint
 CREATE TABLE "vat_rates" (
 	"tenant_id" text,
 	"country" char(2) NOT NULL,
@@ -99,4 +101,10 @@ UPDATE "charges" ch SET "tax_class" = (CASE
 ALTER TABLE "invoice_lines" ADD COLUMN "vat_exemption_code" text;--> statement-breakpoint
 ALTER TABLE "invoice_lines" ADD COLUMN "vat_exemption_reason" text;--> statement-breakpoint
 ALTER TABLE "invoice_lines" ADD COLUMN "tax_error" text;--> statement-breakpoint
-ALTER TABLE "invoice_tax_subtotals" ADD COLUMN "exemption_reason_code" text;
+ALTER TABLE "invoice_tax_subtotals" ADD COLUMN "exemption_reason_code" text;--> statement-breakpoint
+-- Lines that explain themselves: credits, discounts and refunds get lines of their own; a charge may ask for one line
+-- per item or per unit price.
+ALTER TABLE "rated_items" ADD COLUMN "kind" "line_kind";--> statement-breakpoint
+ALTER TABLE "charges" ADD COLUMN "line_grouping" "line_grouping" DEFAULT 'AGGREGATE' NOT NULL;--> statement-breakpoint
+ALTER TABLE "invoice_lines" ADD COLUMN "kind" "line_kind" DEFAULT 'CHARGE' NOT NULL;--> statement-breakpoint
+ALTER TABLE "invoice_lines" ADD COLUMN "item_description" text;

@@ -1,6 +1,6 @@
 import { boolean, integer, numeric, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
-import { chargeType, taxClass, vatCategory } from "./enums";
+import { chargeType, lineGrouping, taxClass, vatCategory } from "./enums";
 
 export const charges = pgTable(
   "charges",
@@ -20,6 +20,7 @@ export const charges = pgTable(
     taxClass: taxClass("tax_class").notNull().default("STANDARD"),
     // VATEX code (BT-121) of an EXEMPT charge
     vatExemptionCode: text("vat_exemption_code"),
+    lineGrouping: lineGrouping("line_grouping").notNull().default("AGGREGATE"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("charges_tenant_code_uq").on(t.tenantId, t.code), unique("charges_tenant_id_uq").on(t.tenantId, t.id)],

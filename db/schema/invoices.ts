@@ -14,7 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { invoiceStatus, invoiceType, vatCategory } from "./enums";
+import { invoiceStatus, invoiceType, lineKind, vatCategory } from "./enums";
 
 export type PartySnapshot = {
   name: string;
@@ -93,6 +93,9 @@ export const invoiceLines = pgTable(
     vatExemptionCode: text("vat_exemption_code"),
     vatExemptionReason: text("vat_exemption_reason"),
     taxError: text("tax_error"),
+    kind: lineKind("kind").notNull().default("CHARGE"),
+    // the items' own description when they all share it (per-item lines, credits)
+    itemDescription: text("item_description"),
     periodStart: date("period_start", { mode: "string" }).notNull(),
     periodEnd: date("period_end", { mode: "string" }).notNull(),
     itemsCount: integer("items_count").notNull(),

@@ -73,7 +73,7 @@ const cases: Case[] = [
   { name: "seller in the Canary Islands, domestic → IGIC (L)", seller: IC, buyer: ["IC", B, null], taxClass: "STANDARD", want: ["L", "7.00", null] },
   // undeterminable → error (the invoice is REJECTED), the line keeps the seller's domestic VAT
   { name: "no buyer country", seller: DE, buyer: [null, B, "DE123456789"], taxClass: "STANDARD", want: { error: /Buyer country missing/, category: "S", rate: "19.00" } },
-  { name: "business with a malformed VAT id", seller: DE, buyer: ["FR", B, "FR123"], taxClass: "STANDARD", want: { error: /VAT id FR123 does not have the format of a FR VAT id/, category: "S", rate: "19.00" } },
+  { name: "business with a malformed VAT id", seller: DE, buyer: ["FR", B, "FR123"], taxClass: "STANDARD", want: { error: /VAT id does not have the format of a FR VAT id/, category: "S", rate: "19.00" } },
   { name: "business VAT id of another country's format", seller: DE, buyer: ["NL", B, "DE123456789"], taxClass: "STANDARD", want: { error: /format of a NL VAT id/, category: "S", rate: "19.00" } },
   { name: "exempt charge without a reason", seller: DE, buyer: ["DE", B, null], taxClass: "EXEMPT", want: { error: /names no exemption reason/, category: "S", rate: "19.00" } },
   { name: "destination without a reduced rate (DK)", seller: DE_OSS, buyer: ["DK", C, null], taxClass: "GOODS_REDUCED", want: { error: /No reduced VAT rate for DK/, category: "S", rate: "19.00" } },

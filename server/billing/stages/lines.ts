@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db/client";
 import type { RunRow } from "../runs-core";
 import type { LineCountersDelta } from "../run-counters";
-import { loadTaxSeller, taxDeterminationSql } from "@/server/tax/builtin-engine";
+import { loadTaxSeller, taxDeterminationSql, vatIdStateSql } from "@/server/tax/builtin-engine";
 import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
 import { textArray, uuidArray } from "./sql-arrays";
 
@@ -40,30 +40,45 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     { name: "account_id", expr: sql`r.account_id` },
     ...(run.groupBySubscription ? [{ name: "sub_key", expr: sql`coalesce(r.subscription_id, ${ZERO_UUID}::uuid)` }] : []),
     { name: "charge_id", expr: sql`r.charge_id` },
-    ...(run.splitByUnitPrice ? [{ name: "price_key", expr: sql`r.unit_price` }] : []),
+    // credits, discounts and refunds are never netted into a charge's line; a charge may ask for a line per item or price
+    { name: "kind", expr: sql`coalesce(r.kind, (CASE WHEN r.amount < 0 THEN 'CREDIT' ELSE 'CHARGE' END)::line_kind)` },
+    { name: "item_key", expr: sql`CASE WHEN ch.line_grouping = 'PER_ITEM' THEN r.id END` },
+    {
+      name: "price_key",
+      expr: run.splitByUnitPrice ? sql`r.unit_price` : sql`CASE WHEN ch.line_grouping = 'PER_PRICE' THEN r.unit_price END`,
+    },
     ...(run.dateAggregation !== "NONE" ? [{ name: "date_key", expr: dateKey }] : []),
     { name: "currency", expr: sql`r.currency` },
   ];
   const keyColumns = sql.raw(keys.map((k) => k.name).join(", "));
   const keyValues = sql.join(keys.map((k) => sql`${k.expr} AS ${sql.raw(k.name)}`), sql`, `);
   const subscription = run.groupBySubscription ? sql`NULLIF(g.sub_key, ${ZERO_UUID}::uuid)` : sql`NULL::uuid`;
-  const description =
+  const chargeDescription =
     run.dateAggregation === "DAY"
-      ? sql`g.charge_label || ' (' || to_char(g.date_key, 'YYYY-MM-DD') || ')'`
+      ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM-DD') || ')'`
       : run.dateAggregation === "MONTH"
-        ? sql`g.charge_label || ' (' || to_char(g.date_key, 'YYYY-MM') || ')'`
-        : sql`g.charge_label`;
-  const unitPrice = run.splitByUnitPrice ? sql`g.price_key` : sql`CASE WHEN g.min_price = g.max_price THEN g.min_price END`;
+        ? sql`ch.label || ' (' || to_char(g.date_key, 'YYYY-MM') || ')'`
+        : sql`ch.label`;
+  // a credit says what it is (its items' own description, e.g. "Credit: service level SEATS"); a per-item line shows its item's
+  const description = sql`CASE
+      WHEN g.kind <> 'CHARGE' THEN coalesce(g.item_description, initcap(g.kind::text) || ': ' || ch.label)
+      WHEN g.item_key IS NOT NULL THEN ch.label || coalesce(': ' || g.item_description, '')
+      ELSE ${chargeDescription} END`;
+  // one price per line or none: never an average of different prices
+  const unitPrice = sql`coalesce(g.price_key, CASE WHEN g.min_price = g.max_price THEN g.min_price END)`;
   // VAT per line from the seller, the buyer and the charge's tax class (server/tax); a line whose VAT cannot be
   // determined carries the reason (tax_error) and its invoice is REJECTED by the drafts stage.
+  // The rules run once per distinct (buyer profile, charge) — a few hundred rows — and the lines join their answer: per
+  // line they cost ~13 µs (150,000 lines: +2 s), per profile nothing. The VAT id is checked once per account.
   const seller = await loadTaxSeller(tx, run.tenantId);
-  const linesWithVat = taxDeterminationSql(
+  const taxDetermined = taxDeterminationSql(
     seller,
     run.tenantId,
     run.invoiceDate,
-    sql`SELECT g.*, ch.label AS charge_label, a.country AS buyer_country, a.vat_id AS buyer_vat_id, a.customer_type,
+    sql`SELECT p.country_key, p.country AS buyer_country, p.customer_type, p.vat_state AS buyer_vat_state, ch.id AS charge_id,
           ch.tax_class, ch.vat_rate AS charge_rate, ch.vat_exemption_code AS exemption_code, ch.vat_exemption_reason AS exemption_reason
-        FROM g JOIN charges ch ON ch.id = g.charge_id JOIN customer_accounts a ON a.id = g.account_id AND a.tenant_id = ${run.tenantId}`,
+        FROM (SELECT DISTINCT country_key, country, customer_type, vat_state FROM tax_buyer) p
+        CROSS JOIN charges ch WHERE ch.tenant_id = ${run.tenantId}`,
   );
 
   // Rated items of the tenant may be corrected (ingest with onConflict=update) only between chunk transactions: the
@@ -89,14 +104,16 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       ${eligibleItems}
     ),
     elig AS MATERIALIZED (
-      SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, r.currency <> a.currency AS bad
+      SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, r.currency <> a.currency AS bad,
+        CASE WHEN ch.line_grouping = 'PER_ITEM' OR r.amount < 0 OR r.kind IS NOT NULL THEN r.description END AS item_desc
       ${eligibleItems}
     ),
     grp AS MATERIALIZED (
       SELECT ${keyColumns},
         sum(quantity) AS quantity, round(sum(amount), currency_exponent(currency)) AS amount,
         min(unit_price) AS min_price, max(unit_price) AS max_price,
-        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad
+        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad,
+        CASE WHEN count(item_desc) = count(*) AND min(item_desc) = max(item_desc) THEN min(item_desc) END AS item_description
       FROM elig
       GROUP BY ${keyColumns}
     ),
@@ -124,6 +141,12 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       SELECT account_id FROM bad_acc
       UNION SELECT f.account_id FROM run_failures f WHERE f.billing_run_id = ${run.id}::uuid AND f.step = 'LINES'
     ),
+    tax_buyer AS MATERIALIZED (
+      SELECT a.id AS account_id, coalesce(a.country::text, '') AS country_key, a.country, a.customer_type,
+        ${vatIdStateSql(sql`a.vat_id`, sql`a.country`)} AS vat_state
+      FROM customer_accounts a WHERE ${chunkAccounts(run, chunk)}
+    ),
+    tax AS MATERIALIZED (${taxDetermined}),
     g AS MATERIALIZED (
       SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, grp.*
       FROM grp WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = grp.account_id)
@@ -133,11 +156,14 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       INSERT INTO invoice_lines
         (id, tenant_id, billing_run_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
          currency, vat_category, vat_rate, vat_exemption_code, vat_exemption_reason, tax_error,
-         period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
+         kind, item_description, period_start, period_end, items_count) OVERRIDING SYSTEM VALUE
       SELECT g.line_id, ${run.tenantId}, ${run.id}::uuid, g.account_id, ${subscription}, g.charge_id,
-        ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, g.vat_category, g.vat_rate,
-        g.vat_exemption_code, g.vat_exemption_reason, g.tax_error, g.period_start, g.period_end, g.items_count
-      FROM (${linesWithVat}) g
+        ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, t.vat_category, t.vat_rate,
+        t.vat_exemption_code, t.vat_exemption_reason, t.tax_error, g.kind, g.item_description, g.period_start, g.period_end, g.items_count
+      FROM g JOIN charges ch ON ch.id = g.charge_id
+      JOIN tax_buyer tb ON tb.account_id = g.account_id
+      JOIN tax t ON t.charge_id = g.charge_id AND t.country_key = tb.country_key AND t.customer_type = tb.customer_type
+        AND t.buyer_vat_state = tb.vat_state
       ORDER BY g.line_id -- index entries in key order touch far fewer pages than in hash order
       RETURNING account_id, currency, vat_category, vat_rate, amount
     ),

@@ -232,7 +232,7 @@ function breakdownFromLines(doc: InvoiceDocument): DocumentVatBreakdown[] {
   const groups = new Map<string, DocumentVatBreakdown>();
   for (const l of doc.lines) {
     const key = `${l.vatCategory}|${plainDecimal(l.vatRate)}`;
-    const g = groups.get(key) ?? { vatCategory: l.vatCategory, vatRate: l.vatRate, taxableAmount: "0", taxAmount: "0", exemptionReason: null };
+    const g = groups.get(key) ?? { vatCategory: l.vatCategory, vatRate: l.vatRate, taxableAmount: "0", taxAmount: "0", exemptionReason: null, exemptionReasonCode: null };
     g.taxableAmount = new Decimal(g.taxableAmount).plus(toXmlAmount(l.amount, doc.currency)).toFixed();
     groups.set(key, g);
   }
@@ -240,7 +240,7 @@ function breakdownFromLines(doc: InvoiceDocument): DocumentVatBreakdown[] {
     g.taxAmount = toXmlAmount(new Decimal(g.taxableAmount).times(g.vatRate).div(100), doc.currency);
   }
   if (groups.size === 0) {
-    groups.set("Z", { vatCategory: "Z", vatRate: "0", taxableAmount: "0", taxAmount: "0", exemptionReason: null });
+    groups.set("Z", { vatCategory: "Z", vatRate: "0", taxableAmount: "0", taxAmount: "0", exemptionReason: null, exemptionReasonCode: null });
   }
   return [...groups.values()];
 }
