@@ -136,6 +136,21 @@ export function taxDeterminationSql(seller: TaxSeller, tenantId: string, taxDate
     ) t4`;
 }
 
+/**
+ * The tax class of a charge given only an EN 16931 category and rate (API clients that send no taxClass, and the
+ * migration of existing charges): Z → ZERO, E → EXEMPT, K / G → GOODS, S below the seller's standard rate → REDUCED,
+ * anything else STANDARD (AE, O, L, M were services whose category now follows the buyer).
+ */
+export function legacyTaxClassSql(tenantId: string, category: SQL, rate: SQL): SQL {
+  return sql`(CASE
+    WHEN ${category} = 'Z' THEN 'ZERO' WHEN ${category} = 'E' THEN 'EXEMPT' WHEN ${category} IN ('K', 'G') THEN 'GOODS'
+    WHEN ${category} = 'S' AND ${rate} < (
+      SELECT vr.rate FROM tenant_profiles tp JOIN vat_rates vr ON vr.country = tp.country AND vr.rate_type = 'STANDARD'
+      WHERE tp.tenant_id = ${tenantId} AND (vr.tenant_id = ${tenantId} OR vr.tenant_id IS NULL) AND vr.valid_from <= current_date
+      ORDER BY vr.tenant_id IS NULL, vr.valid_from DESC LIMIT 1) THEN 'REDUCED'
+    ELSE 'STANDARD' END)::tax_class`;
+}
+
 type DeterminationRow = {
   vat_category: VatCategoryCode;
   vat_rate: string;

@@ -40,6 +40,9 @@ async function setUp(): Promise<TestTenant> {
       (${t.tenantId}, 'EBOOK', 'E-book downloads', 'USAGE', 'S', 19, 'ELECTRONIC_SERVICE', NULL, NULL),
       (${t.tenantId}, 'BOOKS', 'Printed manuals', 'ONE_SHOT', 'S', 7, 'GOODS_REDUCED', NULL, NULL),
       (${t.tenantId}, 'COURSE', 'Training course', 'ONE_SHOT', 'E', 0, 'EXEMPT', 'VATEX-EU-132-1I', 'Exempt education service')`);
+  await db.execute(sql`
+    INSERT INTO charges (tenant_id, code, label, type, vat_category, vat_rate, tax_class, line_grouping)
+    VALUES (${t.tenantId}, 'SEATS', 'Seats', 'RECURRING', 'S', 19, 'STANDARD', 'PER_ITEM')`);
   const rows = sql.join(
     accounts.map(([ext, country, type, vatId]) => sql`(${ext}::text, ${country}::text, ${type}::text, ${vatId}::text)`),
     sql`, `,
@@ -67,6 +70,13 @@ async function setUp(): Promise<TestTenant> {
     ) AS x(n, code, description, quantity, unit_price, usage_date)
     JOIN charges ch ON ch.tenant_id = a.tenant_id AND ch.code = x.code
     WHERE a.tenant_id = ${t.tenantId}`);
+  // seats are billed one line per item (the charge asks for it), with each item's description
+  await db.execute(sql`
+    INSERT INTO rated_items (tenant_id, account_id, charge_id, description, quantity, unit_price, amount, currency, usage_date, external_id)
+    SELECT a.tenant_id, a.id, ch.id, x.description, 1, 10, 10, 'EUR', x.usage_date::date, 'SEAT-' || x.n
+    FROM customer_accounts a JOIN charges ch ON ch.tenant_id = a.tenant_id AND ch.code = 'SEATS'
+    CROSS JOIN (VALUES (1, 'alice@de-b2b.example', '2026-10-01'), (2, 'bob@de-b2b.example', '2026-10-02')) AS x(n, description, usage_date)
+    WHERE a.tenant_id = ${t.tenantId} AND a.external_id = 'DE-B2B'`);
   return t;
 }
 
@@ -130,8 +140,8 @@ describe("VAT through a run", () => {
     }
     // rounding once per rate differs from rounding per line here: the NL e-books (444 × 0.015 = 6.66 at 21 %) and the plan
     const de = invoices.find((i) => i.ext === "DE-B2B")!;
-    // plan 100.00 − credit 10.01 + e-books 6.66 at 19 % = 96.65 → 18.36; manuals 38.97 at 7 % → 2.73; course exempt
-    expect([de.net, de.tax]).toEqual(["585.62", "21.09"]);
+    // plan 100.00 − credit 10.01 + seats 20.00 + e-books 6.66 at 19 % = 116.65 → 22.16; manuals 38.97 at 7 % → 2.73
+    expect([de.net, de.tax]).toEqual(["605.62", "24.89"]);
 
     // the documents carry the VATEX codes and print each reason once
     const fr = await loadInvoiceDocument(database.db, t.tenantId, invoices.find((i) => i.ext === "FR-B2B")!.id);
@@ -147,6 +157,8 @@ describe("VAT through a run", () => {
     expect(deDoc!.lines.map((l) => `${l.kind} ${l.description}`)).toEqual([
       "CHARGE Pro plan",
       "CREDIT Credit: downtime 2026-10-12",
+      "CHARGE Seats: alice@de-b2b.example",
+      "CHARGE Seats: bob@de-b2b.example",
       "CHARGE E-book downloads",
       "CHARGE Printed manuals",
       "CHARGE Training course",

@@ -34,6 +34,12 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts(run, chunk)}
       JOIN charges ch ON ch.id = r.charge_id
       WHERE ${sql.join(where, sql` AND `)}`;
+  // Charges that ask for a line per item or per price: their keys are sorted on only when the tenant has such charges.
+  const [grouping] = await queryRows<{ perItem: boolean; perPrice: boolean }>(
+    tx,
+    sql`SELECT coalesce(bool_or(line_grouping = 'PER_ITEM'), false) AS "perItem", coalesce(bool_or(line_grouping = 'PER_PRICE'), false) AS "perPrice"
+        FROM charges WHERE tenant_id = ${run.tenantId}`,
+  );
   // The line's grouping keys; the optional ones are carried and sorted on only when the run's settings use them.
   const dateKey = run.dateAggregation === "DAY" ? sql`r.usage_date` : sql`date_trunc('month', r.usage_date)::date`;
   const keys: { name: string; expr: SQL }[] = [
@@ -42,11 +48,10 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     { name: "charge_id", expr: sql`r.charge_id` },
     // credits, discounts and refunds are never netted into a charge's line; a charge may ask for a line per item or price
     { name: "kind", expr: sql`coalesce(r.kind, (CASE WHEN r.amount < 0 THEN 'CREDIT' ELSE 'CHARGE' END)::line_kind)` },
-    { name: "item_key", expr: sql`CASE WHEN ch.line_grouping = 'PER_ITEM' THEN r.id END` },
-    {
-      name: "price_key",
-      expr: run.splitByUnitPrice ? sql`r.unit_price` : sql`CASE WHEN ch.line_grouping = 'PER_PRICE' THEN r.unit_price END`,
-    },
+    ...(grouping.perItem ? [{ name: "item_key", expr: sql`CASE WHEN ch.line_grouping = 'PER_ITEM' THEN r.id END` }] : []),
+    ...(run.splitByUnitPrice || grouping.perPrice
+      ? [{ name: "price_key", expr: run.splitByUnitPrice ? sql`r.unit_price` : sql`CASE WHEN ch.line_grouping = 'PER_PRICE' THEN r.unit_price END` }]
+      : []),
     ...(run.dateAggregation !== "NONE" ? [{ name: "date_key", expr: dateKey }] : []),
     { name: "currency", expr: sql`r.currency` },
   ];
@@ -62,10 +67,13 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   // a credit says what it is (its items' own description, e.g. "Credit: service level SEATS"); a per-item line shows its item's
   const description = sql`CASE
       WHEN g.kind <> 'CHARGE' THEN coalesce(g.item_description, initcap(g.kind::text) || ': ' || ch.label)
-      WHEN g.item_key IS NOT NULL THEN ch.label || coalesce(': ' || g.item_description, '')
+      ${grouping.perItem ? sql`WHEN g.item_key IS NOT NULL THEN ch.label || coalesce(': ' || g.item_description, '')` : sql``}
       ELSE ${chargeDescription} END`;
   // one price per line or none: never an average of different prices
-  const unitPrice = sql`coalesce(g.price_key, CASE WHEN g.min_price = g.max_price THEN g.min_price END)`;
+  const unitPrice =
+    run.splitByUnitPrice || grouping.perPrice
+      ? sql`coalesce(g.price_key, CASE WHEN g.min_price = g.max_price THEN g.min_price END)`
+      : sql`CASE WHEN g.min_price = g.max_price THEN g.min_price END`;
   // VAT per line from the seller, the buyer and the charge's tax class (server/tax); a line whose VAT cannot be
   // determined carries the reason (tax_error) and its invoice is REJECTED by the drafts stage.
   // The rules run once per distinct (buyer profile, charge) — a few hundred rows — and the lines join their answer: per
@@ -105,7 +113,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     ),
     elig AS MATERIALIZED (
       SELECT r.id, ${keyValues}, r.quantity, r.unit_price, r.amount, r.usage_date, r.currency <> a.currency AS bad,
-        CASE WHEN ch.line_grouping = 'PER_ITEM' OR r.amount < 0 OR r.kind IS NOT NULL THEN r.description END AS item_desc
+        CASE WHEN ${grouping.perItem ? sql`ch.line_grouping = 'PER_ITEM' OR ` : sql``}r.amount < 0 OR r.kind IS NOT NULL THEN r.description END AS item_desc
       ${eligibleItems}
     ),
     grp AS MATERIALIZED (
