@@ -1,6 +1,6 @@
 import { boolean, integer, numeric, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
-import { chargeType, vatCategory } from "./enums";
+import { chargeType, lineGrouping, taxClass, vatCategory } from "./enums";
 
 export const charges = pgTable(
   "charges",
@@ -15,6 +15,12 @@ export const charges = pgTable(
     vatCategory: vatCategory("vat_category").notNull().default("S"),
     vatRate: numeric("vat_rate", { precision: 5, scale: 2 }).notNull(),
     vatExemptionReason: text("vat_exemption_reason"),
+    // What the charge sells, for VAT: the line's category and rate are determined from it and the buyer (server/tax).
+    // vat_category / vat_rate stay the charge's own setting: the rate is used where the rate table has none.
+    taxClass: taxClass("tax_class").notNull().default("STANDARD"),
+    // VATEX code (BT-121) of an EXEMPT charge
+    vatExemptionCode: text("vat_exemption_code"),
+    lineGrouping: lineGrouping("line_grouping").notNull().default("AGGREGATE"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("charges_tenant_code_uq").on(t.tenantId, t.code), unique("charges_tenant_id_uq").on(t.tenantId, t.id)],

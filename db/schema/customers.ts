@@ -2,6 +2,7 @@ import { char, date, index, pgTable, text, timestamp, unique, uniqueIndex, uuid 
 import { einvoiceFormat } from "./enums";
 import { organization } from "./auth";
 import { billingCycles } from "./catalog";
+import { customerType } from "./enums";
 
 export const customerAccounts = pgTable(
   "customer_accounts",
@@ -18,6 +19,7 @@ export const customerAccounts = pgTable(
     postalCode: text("postal_code"),
     country: char("country", { length: 2 }),
     vatId: text("vat_id"),
+    customerType: customerType("customer_type").notNull().default("BUSINESS"),
     currency: char("currency", { length: 3 }).notNull(),
     language: text("language").notNull().default("en"),
     billingCycleId: uuid("billing_cycle_id").references(() => billingCycles.id),

@@ -7,6 +7,13 @@ export type MemberRole = (typeof memberRole)[number];
 export const chargeType = pgEnum("charge_type", ["ONE_SHOT", "RECURRING", "USAGE"]);
 // EN 16931 VAT category codes (UNCL5305 subset used by BT-151 / BT-118)
 export const vatCategory = pgEnum("vat_category", ["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]);
+// What a charge sells, for VAT (server/tax/tax-engine.ts), and who buys it.
+export const taxClass = pgEnum("tax_class", ["STANDARD", "REDUCED", "ZERO", "EXEMPT", "ELECTRONIC_SERVICE", "GOODS", "GOODS_REDUCED"]);
+export const customerType = pgEnum("customer_type", ["BUSINESS", "CONSUMER"]);
+// An invoice line's (and a rated item's) kind: credits, discounts and refunds are never netted into a charge's line.
+export const lineKind = pgEnum("line_kind", ["CHARGE", "CREDIT", "DISCOUNT", "REFUND"]);
+// How a charge's items become lines: aggregated (per the run's settings), one line per item, or per unit price.
+export const lineGrouping = pgEnum("line_grouping", ["AGGREGATE", "PER_ITEM", "PER_PRICE"]);
 export const ratedItemStatus = pgEnum("rated_item_status", ["OPEN", "BILLED", "CANCELED"]);
 
 export const billingRunType = pgEnum("billing_run_type", RUN_TYPES);

@@ -14,7 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { invoiceStatus, invoiceType, vatCategory } from "./enums";
+import { invoiceStatus, invoiceType, lineKind, vatCategory } from "./enums";
 
 export type PartySnapshot = {
   name: string;
@@ -97,6 +97,14 @@ export const invoiceLines = pgTable(
     currency: char("currency", { length: 3 }).notNull(),
     vatCategory: vatCategory("vat_category").notNull(),
     vatRate: numeric("vat_rate", { precision: 5, scale: 2 }).notNull(),
+    // determined per line (server/tax): VATEX code and text for categories without VAT; why the VAT could not be
+    // determined (the invoice is then REJECTED with it)
+    vatExemptionCode: text("vat_exemption_code"),
+    vatExemptionReason: text("vat_exemption_reason"),
+    taxError: text("tax_error"),
+    kind: lineKind("kind").notNull().default("CHARGE"),
+    // the items' own description when they all share it (per-item lines, credits)
+    itemDescription: text("item_description"),
     periodStart: date("period_start", { mode: "string" }).notNull(),
     periodEnd: date("period_end", { mode: "string" }).notNull(),
     itemsCount: integer("items_count").notNull(),
@@ -118,6 +126,7 @@ export const invoiceTaxSubtotals = pgTable(
     taxableAmount: numeric("taxable_amount").notNull(),
     taxAmount: numeric("tax_amount").notNull(),
     exemptionReason: text("exemption_reason"),
+    exemptionReasonCode: text("exemption_reason_code"),
   },
   (t) => [uniqueIndex("invoice_tax_subtotals_uq").on(t.invoiceId, t.vatCategory, t.vatRate)],
 );

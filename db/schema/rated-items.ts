@@ -1,6 +1,6 @@
 import { bigint, char, date, foreignKey, index, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customerAccounts } from "./customers";
-import { ratedItemStatus } from "./enums";
+import { lineKind, ratedItemStatus } from "./enums";
 
 // Priced usage / recurring / one-shot charges loaded by the tenant. Ingest is idempotent by external id.
 // Claims by billing runs live in rated_item_claims (append-only: a claim is an INSERT, not an UPDATE of items).
@@ -21,6 +21,8 @@ export const ratedItems = pgTable(
     externalId: text("external_id").notNull(),
     // OPEN (billable, unless claimed by a run) | BILLED (its invoice is posted) | CANCELED (never invoiced)
     status: ratedItemStatus("status").notNull().default("OPEN"),
+    // CREDIT / DISCOUNT / REFUND get invoice lines of their own; NULL: by sign (a negative amount is a CREDIT)
+    kind: lineKind("kind"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { char, date, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, char, date, numeric, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
 
 // Seller identity and per-tenant settings. One row per organization (tenant).
@@ -21,6 +21,12 @@ export const tenantProfiles = pgTable("tenant_profiles", {
   // Tokens: {YYYY} year of the invoice date, {SEQ:n} sequence zero-padded to n digits.
   invoiceNumberFormat: text("invoice_number_format").notNull().default("INV-{YYYY}-{SEQ:6}"),
   creditNoteNumberFormat: text("credit_note_number_format").notNull().default("CN-{YYYY}-{SEQ:6}"),
+  // VAT: registered for the One-Stop-Shop, and other member states where the tenant is registered for VAT itself
+  ossRegistered: boolean("oss_registered").notNull().default(false),
+  vatRegistrations: text("vat_registrations")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   notificationRecipients: text("notification_recipients")
     .array()
     .notNull()
@@ -51,4 +57,18 @@ export const exchangeRates = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.currency, t.rateDate] })],
+);
+
+// VAT rates by country, type and start date: shipped rows (tenant_id NULL, seeded from server/tax/eu-vat-data.ts) and a
+// tenant's own rows, which win over the shipped ones for their country and type. A row is valid until the next one.
+export const vatRates = pgTable(
+  "vat_rates",
+  {
+    tenantId: text("tenant_id").references(() => organization.id, { onDelete: "cascade" }),
+    country: char("country", { length: 2 }).notNull(),
+    rateType: text("rate_type").$type<"STANDARD" | "REDUCED">().notNull(),
+    rate: numeric("rate", { precision: 5, scale: 2 }).notNull(),
+    validFrom: date("valid_from", { mode: "string" }).notNull(),
+  },
+  (t) => [unique("vat_rates_uq").on(t.tenantId, t.country, t.rateType, t.validFrom).nullsNotDistinct()],
 );

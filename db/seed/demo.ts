@@ -6,11 +6,23 @@ import { seedTenantData } from "./generate";
 
 export const demoLogin = { email: "demo@billrun.local", password: "demo-password-2026" } as const;
 
-const realNames = [
-  "Zoë Ångström Consulting", "Łódź Logistics Sp. z o.o.", "Müller & Söhne GmbH", "Café Crème SARL",
-  "Nordlicht Analytics", "Olga Petrova (Ольга Петрова)", "Acme Widgets Inc.", "Soleil Énergie SAS",
-  "Van der Berg B.V.", "Hernández Diseño S.L.", "Bianchi Software S.r.l.", "Maple Leaf Robotics",
-];
+// The first accounts as real buyers across the EU and beyond, so the first run shows domestic VAT, reverse charge (FR,
+// NL, AT businesses), OSS (a consumer in France: e-services at 20 %), and exports (US, CA):
+// [account no., name, country, city, postal code, VAT id, customer type]
+const realBuyers = [
+  [1, "Café Crème SARL", "FR", "Paris", "75002", "FR40303265045", "BUSINESS"],
+  [2, "Van der Berg B.V.", "NL", "Amsterdam", "1012 AB", "NL859048396B01", "BUSINESS"],
+  [3, "Alpenblick Software GmbH", "AT", "Wien", "1010", "ATU33803701", "BUSINESS"],
+  [4, "Olga Petrova (Ольга Петрова)", "FR", "Lyon", "69001", null, "CONSUMER"],
+  [5, "Acme Widgets Inc.", "US", "Austin", "73301", null, "BUSINESS"],
+  [6, "Maple Leaf Robotics", "CA", "Toronto", "M5H 2N2", null, "BUSINESS"],
+  [7, "Müller & Söhne GmbH", "DE", "München", "80331", "DE811907980", "BUSINESS"],
+  [8, "Soleil Énergie SAS", "FR", "Marseille", "13001", "FR83404833048", "BUSINESS"],
+  [9, "Nordlicht Analytics B.V.", "NL", "Utrecht", "3511", "NL004495445B01", "BUSINESS"],
+  [10, "Hernández Diseño S.L.", "ES", "Madrid", "28013", "ESB12345674", "BUSINESS"],
+  [11, "Bianchi Software S.r.l.", "IT", "Milano", "20121", "IT00743110157", "BUSINESS"],
+  [12, "Zoë Ångström Consulting", "DE", "Hamburg", "20095", "DE129273398", "BUSINESS"],
+] as const;
 
 /**
  * Demo tenant for the embedded default: created once, on first start.
@@ -40,11 +52,18 @@ export async function ensureDemoData(db: Queryable): Promise<typeof demoLogin | 
     });
     await createUserWithMembership(tx, { ...demoLogin, name: "Demo Operator", tenantId, role: "owner" });
     await seedTenantData(tx, { tenantId, billingCycleId, accounts: 50, items: 3000, tag: "DEMO", creditEvery: 53 });
-    const names = sql.join(realNames.map((name, i) => sql`(${i + 1}, ${name})`), sql`, `);
+    const buyers = sql.join(
+      realBuyers.map(([n, name, country, city, zip, vatId, type]) => sql`(${n}::int, ${name}::text, ${country}::text, ${city}::text, ${zip}::text, ${vatId}::text, ${type}::text)`),
+      sql`, `,
+    );
     await tx.execute(sql`
-      UPDATE customer_accounts a SET name = v.name
-      FROM (VALUES ${names}) AS v(n, name)
+      UPDATE customer_accounts a SET name = v.name, country = v.country, city = v.city, postal_code = v.zip, vat_id = v.vat_id,
+        customer_type = v.type::customer_type
+      FROM (VALUES ${buyers}) AS v(n, name, country, city, zip, vat_id, type)
       WHERE a.tenant_id = ${tenantId} AND a.external_id = 'DEMO-ACC-' || lpad(v.n::text, 7, '0')`);
+    // The demo seller is in the One-Stop-Shop and sells electronically supplied services (API calls, storage).
+    await tx.execute(sql`UPDATE tenant_profiles SET oss_registered = true WHERE tenant_id = ${tenantId}`);
+    await tx.execute(sql`UPDATE charges SET tax_class = 'ELECTRONIC_SERVICE' WHERE tenant_id = ${tenantId} AND code IN ('API-CALLS', 'STORAGE')`);
     // One account with bad data: no address and an item in another currency → a per-account failure.
     await tx.execute(sql`
       UPDATE customer_accounts SET name = 'Broken Data Ltd', address_line = NULL, city = NULL, postal_code = NULL

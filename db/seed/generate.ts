@@ -18,26 +18,28 @@ export type SeedOptions = {
   parallel?: number;
 };
 
+// [country, currency, city, postal code, VAT id prefix, digits after it, suffix]: ids in the country's format
+// (server/tax/vat-id-formats.ts), e.g. DE100000001, FR12100000001, NL100000001B01, IT00100000001.
 const countries = [
-  ["DE", "EUR", "Berlin", "10115", "DE"],
-  ["FR", "EUR", "Paris", "75001", "FR"],
-  ["NL", "EUR", "Amsterdam", "1011", "NL"],
-  ["ES", "EUR", "Madrid", "28001", "ES"],
-  ["IT", "EUR", "Milano", "20121", "IT"],
-  ["US", "USD", "Austin", "73301", null],
-  ["CA", "USD", "Toronto", "M5H", null],
+  ["DE", "EUR", "Berlin", "10115", "DE", 9, ""],
+  ["FR", "EUR", "Paris", "75001", "FR12", 9, ""],
+  ["NL", "EUR", "Amsterdam", "1011", "NL", 9, "B01"],
+  ["ES", "EUR", "Madrid", "28001", "ES", 9, ""],
+  ["IT", "EUR", "Milano", "20121", "IT", 11, ""],
+  ["US", "USD", "Austin", "73301", null, 0, ""],
+  ["CA", "USD", "Toronto", "M5H", null, 0, ""],
 ] as const;
 
-/** Standard charges of a SaaS catalog; VAT categories per EN 16931. */
+/** Standard charges of a SaaS catalog; VAT per tax class (server/tax), the category and rate as the charge's own setting. */
 export async function seedCharges(db: Queryable, tenantId: string) {
   await db.execute(sql`
-    INSERT INTO charges (tenant_id, code, label, type, vat_category, vat_rate, vat_exemption_reason) VALUES
-      (${tenantId}, 'PLAN-PRO', 'Pro plan (monthly)', 'RECURRING', 'S', 19.00, NULL),
-      (${tenantId}, 'SEATS', 'Additional seats', 'RECURRING', 'S', 19.00, NULL),
-      (${tenantId}, 'API-CALLS', 'API calls (per 1,000)', 'USAGE', 'S', 19.00, NULL),
-      (${tenantId}, 'STORAGE', 'Storage (GB-month)', 'USAGE', 'S', 19.00, NULL),
-      (${tenantId}, 'SETUP', 'Onboarding and setup', 'ONE_SHOT', 'S', 19.00, NULL),
-      (${tenantId}, 'TRAINING', 'Training course', 'ONE_SHOT', 'E', 0.00, 'Exempt education service')
+    INSERT INTO charges (tenant_id, code, label, type, vat_category, vat_rate, vat_exemption_reason, tax_class, vat_exemption_code) VALUES
+      (${tenantId}, 'PLAN-PRO', 'Pro plan (monthly)', 'RECURRING', 'S', 19.00, NULL, 'STANDARD', NULL),
+      (${tenantId}, 'SEATS', 'Additional seats', 'RECURRING', 'S', 19.00, NULL, 'STANDARD', NULL),
+      (${tenantId}, 'API-CALLS', 'API calls (per 1,000)', 'USAGE', 'S', 19.00, NULL, 'STANDARD', NULL),
+      (${tenantId}, 'STORAGE', 'Storage (GB-month)', 'USAGE', 'S', 19.00, NULL, 'STANDARD', NULL),
+      (${tenantId}, 'SETUP', 'Onboarding and setup', 'ONE_SHOT', 'S', 19.00, NULL, 'STANDARD', NULL),
+      (${tenantId}, 'TRAINING', 'Training course', 'ONE_SHOT', 'E', 0.00, 'Exempt education service', 'EXEMPT', 'VATEX-EU-132-1I')
     ON CONFLICT (tenant_id, code) DO NOTHING`);
 }
 
@@ -51,7 +53,10 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
   const days = options.days ?? 45;
   const creditEvery = options.creditEvery ?? 0;
   const countryRows = sql.join(
-    countries.map(([c, cur, city, zip, vat], i) => sql`(${i}::int, ${c}::text, ${cur}::text, ${city}::text, ${zip}::text, ${vat}::text)`),
+    countries.map(
+      ([c, cur, city, zip, vat, digits, suffix], i) =>
+        sql`(${i}::int, ${c}::text, ${cur}::text, ${city}::text, ${zip}::text, ${vat}::text, ${digits}::int, ${suffix}::text)`,
+    ),
     sql`, `,
   );
   await seedCharges(db, options.tenantId);
@@ -61,10 +66,10 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
     SELECT ${options.tenantId}, ${tag}::text || '-ACC-' || lpad(g::text, 7, '0'),
       'Customer ' || ${tag}::text || ' ' || g, 'billing+' || lower(${tag}::text) || g || '@example.com',
       g || ' Market Street', k.city, k.zip, k.country,
-      CASE WHEN k.vat_prefix IS NULL THEN NULL ELSE k.vat_prefix || lpad((100000000 + g)::text, 9, '0') END,
+      CASE WHEN k.vat_prefix IS NULL THEN NULL ELSE k.vat_prefix || lpad((100000000 + g)::text, k.vat_digits, '0') || k.vat_suffix END,
       k.currency, 'en', ${options.billingCycleId}::uuid
     FROM generate_series(1, ${options.accounts}::int) g
-    JOIN (VALUES ${countryRows}) AS k(i, country, currency, city, zip, vat_prefix) ON k.i = g % ${countries.length}::int`);
+    JOIN (VALUES ${countryRows}) AS k(i, country, currency, city, zip, vat_prefix, vat_digits, vat_suffix) ON k.i = g % ${countries.length}::int`);
   await db.execute(sql`
     INSERT INTO subscriptions (tenant_id, account_id, external_id, name, start_date)
     SELECT a.tenant_id, a.id, replace(a.external_id, '-ACC-', '-SUB-'), 'Pro subscription', ${from}::date - 90

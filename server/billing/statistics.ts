@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
+import type { VatCategoryCode } from "@/server/documents/invoice-document";
+import { vatCategoryLabel } from "@/server/documents/labels";
 import { formatRunNumber } from "./run-list";
 import { loadRun } from "./runs-core";
 
@@ -57,6 +59,28 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
     sql`WITH s AS (${scope})
         SELECT s.currency, ch.type AS "chargeType", sum(s.amount)::text AS net, count(*)::int AS lines
         FROM s JOIN charges ch ON ch.id = s.charge_id GROUP BY s.currency, ch.type ORDER BY s.currency, ch.type`,
+  );
+  // VAT per category, rate and buyer country (what an OSS or EC sales list return needs), rounded like the invoices:
+  // once per account, category and rate.
+  const vatByCategoryAndCountry = await queryRows<{
+    currency: string;
+    vatCategory: VatCategoryCode;
+    vatRate: string;
+    country: string | null;
+    accounts: number;
+    net: string;
+    tax: string;
+  }>(
+    db,
+    sql`WITH s AS (${scope}), bd AS (
+          SELECT account_id, currency, vat_category, vat_rate, sum(amount) AS net,
+            round(sum(amount) * vat_rate / 100, currency_exponent(currency)) AS tax
+          FROM s GROUP BY account_id, currency, vat_category, vat_rate)
+        SELECT bd.currency, bd.vat_category AS "vatCategory", bd.vat_rate::text AS "vatRate", a.country::text AS country,
+          count(*)::int AS accounts, sum(bd.net)::text AS net, sum(bd.tax)::text AS tax
+        FROM bd JOIN customer_accounts a ON a.id = bd.account_id AND a.tenant_id = ${tenantId}
+        GROUP BY bd.currency, bd.vat_category, bd.vat_rate, a.country
+        ORDER BY bd.currency, bd.vat_category, a.country NULLS FIRST, bd.vat_rate`,
   );
   const topAccounts = await queryRows<{ accountId: string; accountName: string; currency: string; net: string }>(
     db,
@@ -158,6 +182,7 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
     },
     amounts,
     byChargeType,
+    vatByCategoryAndCountry: vatByCategoryAndCountry.map((r) => ({ ...r, label: vatCategoryLabel(r.vatCategory, r.vatRate) })),
     top: { accounts: topAccounts, subscriptions: topSubscriptions, charges: topCharges },
     invoiceSigns: signs,
     /** posted credit notes correcting the run's invoices, per currency (positive amounts) */

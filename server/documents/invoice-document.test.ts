@@ -38,8 +38,8 @@ describe("toInvoiceDocument", () => {
   it("shows credit notes with positive amounts (EN 16931 convention)", () => {
     const doc = toInvoiceDocument(
       header,
-      [{ description: "Refund", quantity: "1", unit_price: "-100.00", amount: "-100.00", vat_category: "S", vat_rate: "19.00", period_start: "2026-10-01", period_end: "2026-10-31" }],
-      [{ vat_category: "S", vat_rate: "19.00", taxable_amount: "-100.00", tax_amount: "-19.00", exemption_reason: null }],
+      [{ description: "Refund", quantity: "1", unit_price: "-100.00", amount: "-100.00", vat_category: "S", vat_rate: "19.00", period_start: "2026-10-01", period_end: "2026-10-31", vat_exemption_code: null, kind: "CREDIT", item_description: null }],
+      [{ vat_category: "S", vat_rate: "19.00", taxable_amount: "-100.00", tax_amount: "-19.00", exemption_reason: null, exemption_reason_code: null }],
     );
     expect([doc.netTotal, doc.taxTotal, doc.grossTotal]).toEqual(["100.00", "19.00", "119.00"]);
     expect(doc.lines[0]).toMatchObject({ amount: "100.00", unitPrice: "100.00", quantity: "1" });

@@ -51,6 +51,12 @@ export type DocumentLine = {
   vatRate: string;
   periodStart: string;
   periodEnd: string;
+  /** VATEX code (BT-121) of a line without VAT */
+  exemptionReasonCode: string | null;
+  /** credits, discounts and refunds are lines of their own, never netted into a charge's line */
+  kind: "CHARGE" | "CREDIT" | "DISCOUNT" | "REFUND";
+  /** the rated item's own description, when the line stands for one item or all its items share it */
+  itemDescription: string | null;
 };
 
 export type DocumentVatBreakdown = {
@@ -59,6 +65,8 @@ export type DocumentVatBreakdown = {
   taxableAmount: string;
   taxAmount: string;
   exemptionReason: string | null;
+  /** VATEX code (BT-121) */
+  exemptionReasonCode: string | null;
 };
 
 /**
@@ -153,6 +161,9 @@ type LineRow = {
   vat_rate: string;
   period_start: string;
   period_end: string;
+  vat_exemption_code: string | null;
+  kind: DocumentLine["kind"];
+  item_description: string | null;
 };
 
 type SubtotalRow = {
@@ -161,6 +172,7 @@ type SubtotalRow = {
   taxable_amount: string;
   tax_amount: string;
   exemption_reason: string | null;
+  exemption_reason_code: string | null;
 };
 
 /** The documents of these invoices of the tenant (ids of other tenants or missing invoices are left out). */
@@ -201,25 +213,29 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
   const [lines, subtotals] = await Promise.all([
     queryRows<LineRow>(
       db,
-      // a correction credit note's lines are its own (credit_note_lines); a run's invoice's are its run's for its account
+      // a correction credit note's lines are its own (credit_note_lines); a run's invoice's are its run's for its account,
+      // by charge type (subscriptions, usage, one-time), charge, charges before credits, period
       header.corrects_invoice_id
         ? sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
                  vat_category, vat_rate::text AS vat_rate,
-                 period_start::text AS period_start, period_end::text AS period_end
+                 period_start::text AS period_start, period_end::text AS period_end, NULL::text AS vat_exemption_code,
+                 'CHARGE' AS kind, NULL::text AS item_description
             FROM credit_note_lines
            WHERE tenant_id = ${tenantId} AND credit_note_id = ${invoiceId}
            ORDER BY id`
-        : sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
-                 vat_category, vat_rate::text AS vat_rate,
-                 period_start::text AS period_start, period_end::text AS period_end
-            FROM invoice_lines
-           WHERE tenant_id = ${tenantId} AND billing_run_id = ${header.origin_run_id} AND account_id = ${header.account_id}
-           ORDER BY id`,
+        : sql`SELECT l.description, l.quantity::text AS quantity, l.unit_price::text AS unit_price, l.amount::text AS amount,
+                 l.vat_category, l.vat_rate::text AS vat_rate,
+                 l.period_start::text AS period_start, l.period_end::text AS period_end, l.vat_exemption_code,
+                 l.kind, l.item_description
+            FROM invoice_lines l LEFT JOIN charges ch ON ch.id = l.charge_id AND ch.tenant_id = l.tenant_id
+           WHERE l.tenant_id = ${tenantId} AND l.billing_run_id = ${header.origin_run_id} AND l.account_id = ${header.account_id}
+           ORDER BY CASE ch.type WHEN 'RECURRING' THEN 1 WHEN 'USAGE' THEN 2 ELSE 3 END, ch.label, ch.code,
+             l.kind = 'CHARGE' DESC, l.kind, l.period_start, l.id`,
     ),
     queryRows<SubtotalRow>(
       db,
       sql`SELECT vat_category, vat_rate::text AS vat_rate, taxable_amount::text AS taxable_amount,
-                 tax_amount::text AS tax_amount, exemption_reason
+                 tax_amount::text AS tax_amount, exemption_reason, exemption_reason_code
             FROM invoice_tax_subtotals
            WHERE tenant_id = ${tenantId} AND invoice_id = ${invoiceId}
            ORDER BY vat_category, vat_rate`,
@@ -279,6 +295,9 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
       vatRate: l.vat_rate,
       periodStart: l.period_start,
       periodEnd: l.period_end,
+      exemptionReasonCode: l.vat_exemption_code,
+      kind: l.kind,
+      itemDescription: l.item_description,
     })),
     vatBreakdown: subtotals.map((s) => ({
       vatCategory: s.vat_category,
@@ -286,6 +305,7 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
       taxableAmount: sign(s.taxable_amount),
       taxAmount: sign(s.tax_amount),
       exemptionReason: s.exemption_reason,
+      exemptionReasonCode: s.exemption_reason_code,
     })),
     netTotal: sign(header.net_total),
     taxTotal,

@@ -15,6 +15,8 @@ export type SampleLine = {
   vatRate?: string;
   periodStart?: string;
   periodEnd?: string;
+  kind?: DocumentLine["kind"];
+  itemDescription?: string | null;
 };
 
 export type SampleOptions = {
@@ -33,6 +35,8 @@ export type SampleOptions = {
   /** VAT accounting currency and rate (document currency → accounting currency); the tax total is converted */
   vatAccounting?: { currency: string; rate: string } | null;
   precedingInvoice?: InvoiceDocument["precedingInvoice"];
+  /** VATEX codes per category (BT-121) */
+  exemptionReasonCodes?: Partial<Record<VatCategoryCode, string>>;
 };
 
 export const sampleSeller: InvoiceDocument["seller"] = {
@@ -84,6 +88,9 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
     vatRate: l.vatRate ?? (l.vatCategory && l.vatCategory !== "S" ? "0" : "19"),
     periodStart: l.periodStart ?? "2026-10-01",
     periodEnd: l.periodEnd ?? "2026-10-31",
+    exemptionReasonCode: options.exemptionReasonCodes?.[l.vatCategory ?? "S"] ?? null,
+    kind: l.kind ?? (new Decimal(l.unitPrice).isNegative() ? "CREDIT" : "CHARGE"),
+    itemDescription: l.itemDescription ?? null,
   }));
   const groups = new Map<string, DocumentVatBreakdown>();
   for (const l of lines) {
@@ -94,6 +101,7 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
       taxableAmount: "0",
       taxAmount: "0",
       exemptionReason: options.exemptionReasons?.[l.vatCategory] ?? null,
+      exemptionReasonCode: options.exemptionReasonCodes?.[l.vatCategory] ?? null,
     };
     g.taxableAmount = new Decimal(g.taxableAmount).plus(l.amount).toFixed();
     groups.set(key, g);

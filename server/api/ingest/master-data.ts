@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { badRequest, type FieldIssue } from "@/server/errors";
+import { legacyTaxClassSql } from "@/server/tax/builtin-engine";
 import {
   upsertAccountsInput,
   upsertChargesInput,
@@ -44,6 +45,7 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
     postal_code: a.postalCode ?? null,
     country: a.country ?? null,
     vat_id: a.vatId ?? null,
+    customer_type: a.customerType,
     currency: a.currency,
     language: a.language,
     billing_cycle_id: a.billingCycleId ?? null,
@@ -58,7 +60,7 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
     sql`WITH input AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(i int, external_id text, name text, email text,
             address_line text, city text, postal_code text, country text, vat_id text, currency text, language text,
-            billing_cycle_id uuid, eas text, ea text, buyer_reference text, po text, einvoice_format einvoice_format)
+            billing_cycle_id uuid, eas text, ea text, buyer_reference text, po text, einvoice_format einvoice_format, customer_type customer_type)
         ), bad AS (
           SELECT i, billing_cycle_id::text AS value FROM input r
           WHERE billing_cycle_id IS NOT NULL
@@ -66,9 +68,9 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
         ), up AS (
           INSERT INTO customer_accounts AS t (tenant_id, external_id, name, email, address_line, city, postal_code, country, vat_id,
             currency, language, billing_cycle_id, electronic_address_scheme, electronic_address, buyer_reference,
-            purchase_order_reference, einvoice_format)
+            purchase_order_reference, einvoice_format, customer_type)
           SELECT ${tenantId}, external_id, name, email, address_line, city, postal_code, country, vat_id, currency, language,
-            billing_cycle_id, eas, ea, buyer_reference, po, einvoice_format
+            billing_cycle_id, eas, ea, buyer_reference, po, einvoice_format, customer_type
           FROM input WHERE NOT EXISTS (SELECT 1 FROM bad) ORDER BY external_id
           ON CONFLICT (tenant_id, external_id) DO UPDATE SET name = excluded.name, email = excluded.email,
             address_line = excluded.address_line, city = excluded.city, postal_code = excluded.postal_code,
@@ -76,7 +78,7 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
             billing_cycle_id = excluded.billing_cycle_id, electronic_address_scheme = excluded.electronic_address_scheme,
             electronic_address = excluded.electronic_address, buyer_reference = excluded.buyer_reference,
             purchase_order_reference = excluded.purchase_order_reference, einvoice_format = excluded.einvoice_format,
-            updated_at = now()
+            customer_type = excluded.customer_type, updated_at = now()
           RETURNING (xmax = 0) AS created
         )
         ${summary}`,
@@ -141,18 +143,26 @@ export async function upsertCharges(db: Queryable, tenantId: string, rawInput: U
     vat_category: c.vatCategory,
     vat_rate: c.vatRate,
     reason: c.vatExemptionReason ?? null,
+    tax_class: c.taxClass ?? null,
+    vatex: c.vatExemptionCode ?? null,
+    line_grouping: c.lineGrouping,
   }));
   const [counts] = await queryRows<Counts>(
     db,
     sql`WITH input AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-            AS r(i int, code text, label text, type charge_type, vat_category vat_category, vat_rate numeric, reason text)
+            AS r(i int, code text, label text, type charge_type, vat_category vat_category, vat_rate numeric, reason text,
+              tax_class tax_class, vatex text, line_grouping line_grouping)
         ), bad AS (SELECT 0 AS i, '' AS value WHERE false),
         up AS (
-          INSERT INTO charges (tenant_id, code, label, type, vat_category, vat_rate, vat_exemption_reason)
-          SELECT ${tenantId}, code, label, type, vat_category, vat_rate, reason FROM input ORDER BY code
+          INSERT INTO charges (tenant_id, code, label, type, vat_category, vat_rate, vat_exemption_reason, tax_class, vat_exemption_code,
+            line_grouping)
+          SELECT ${tenantId}, code, label, type, vat_category, vat_rate, reason,
+            coalesce(tax_class, ${legacyTaxClassSql(tenantId, sql`vat_category`, sql`vat_rate`)}), vatex, line_grouping
+          FROM input ORDER BY code
           ON CONFLICT (tenant_id, code) DO UPDATE SET label = excluded.label, type = excluded.type,
-            vat_category = excluded.vat_category, vat_rate = excluded.vat_rate, vat_exemption_reason = excluded.vat_exemption_reason
+            vat_category = excluded.vat_category, vat_rate = excluded.vat_rate, vat_exemption_reason = excluded.vat_exemption_reason,
+            tax_class = excluded.tax_class, vat_exemption_code = excluded.vat_exemption_code, line_grouping = excluded.line_grouping
           RETURNING (xmax = 0) AS created
         )
         ${summary}`,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { chargeType, vatCategory } from "@/db/schema/enums";
+import { chargeType, customerType, lineGrouping, taxClass, vatCategory } from "@/db/schema/enums";
 import { countryCode, currencyCode, documentReference, easCode, einvoiceFormatInput, isoDate } from "@/lib/billing-inputs";
 import { currencyExponent } from "@/lib/money";
 
@@ -81,6 +81,8 @@ export const accountInput = z
     postalCode: text(30).optional(),
     country: country.optional(),
     vatId: text(40).optional(),
+    /** VAT: a business buyer with a VAT id in another member state is reverse-charged; consumers may be taxed under OSS */
+    customerType: z.enum(customerType.enumValues, { error: `must be one of ${customerType.enumValues.join(", ")}` }).default("BUSINESS"),
     currency,
     language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag such as en or de-CH").default("en"),
     billingCycleId: z.uuid("must be a UUID").optional(),
@@ -129,9 +131,16 @@ export const chargeInput = z
     vatCategory: z.enum(vatCategory.enumValues, { error: `must be one of ${vatCategory.enumValues.join(", ")}` }).default("S"),
     vatRate: z.string({ error: "must be a decimal string, e.g. \"19.00\"" }).regex(/^\d{1,3}(\.\d{1,2})?$/, "must be a percentage such as \"19.00\""),
     vatExemptionReason: text(300).optional(),
+    /** what the charge sells, for VAT; each line's category and rate follow from it and the buyer (default: from vatCategory) */
+    taxClass: z.enum(taxClass.enumValues, { error: `must be one of ${taxClass.enumValues.join(", ")}` }).optional(),
+    vatExemptionCode: z.string().regex(/^VATEX-[A-Z0-9-]{1,30}$/, "must be a VATEX code such as VATEX-EU-132-1I").optional(),
+    lineGrouping: z.enum(lineGrouping.enumValues, { error: `must be one of ${lineGrouping.enumValues.join(", ")}` }).default("AGGREGATE"),
   })
   .strict()
   .superRefine((v, ctx) => {
+    if (v.taxClass === "EXEMPT" && !v.vatExemptionReason && !v.vatExemptionCode) {
+      ctx.addIssue({ code: "custom", path: ["vatExemptionCode"], message: "an EXEMPT charge needs vatExemptionCode or vatExemptionReason" });
+    }
     const rate = Number(v.vatRate); // comparison with 0/100 only, never arithmetic on money
     if (rate > 100) ctx.addIssue({ code: "custom", path: ["vatRate"], message: "must be at most 100" });
     if (v.vatCategory === "S" && rate === 0) ctx.addIssue({ code: "custom", path: ["vatRate"], message: "standard rate (S) must be above 0" });

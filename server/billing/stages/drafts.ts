@@ -129,13 +129,15 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
     WITH bd AS MATERIALIZED (
       SELECT l.account_id, l.vat_category, l.vat_rate, min(l.currency) AS currency, sum(l.amount) AS taxable,
         round(sum(l.amount) * l.vat_rate / 100, currency_exponent(min(l.currency))) AS tax, count(*) AS n,
-        max(ch.vat_exemption_reason) AS exemption_reason
-      FROM invoice_lines l JOIN charges ch ON ch.id = l.charge_id
+        max(l.vat_exemption_reason) AS exemption_reason, max(l.vat_exemption_code) AS exemption_reason_code,
+        string_agg(DISTINCT l.tax_error, '; ') AS tax_error
+      FROM invoice_lines l
       WHERE ${pending}
       GROUP BY l.account_id, l.vat_category, l.vat_rate
     ),
     t AS (
-      SELECT bd.account_id, min(bd.currency) AS currency, sum(bd.taxable) AS net, sum(bd.tax) AS tax, sum(bd.n)::int AS lines
+      SELECT bd.account_id, min(bd.currency) AS currency, sum(bd.taxable) AS net, sum(bd.tax) AS tax, sum(bd.n)::int AS lines,
+        string_agg(DISTINCT bd.tax_error, '; ') AS tax_error
       FROM bd
       GROUP BY bd.account_id
     ),
@@ -144,8 +146,9 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
         invoice_date, due_date, net_total, tax_total, gross_total, lines_count, buyer)
       SELECT ${run.tenantId}, ${run.id}::uuid, ${run.id}::uuid, t.account_id,
         (CASE WHEN t.net < 0 THEN 'CREDIT_NOTE' ELSE 'INVOICE' END)::invoice_type,
-        (CASE WHEN ${einvoice.missing} <> '' THEN 'REJECTED' ELSE coalesce(${verdict.status}, 'DRAFT') END)::invoice_status,
-        NULLIF(concat_ws('; ', ${verdict.reason}, CASE WHEN ${einvoice.missing} <> '' THEN ${einvoiceMissingReason(einvoice.missing)} END), ''),
+        -- VAT that could not be determined (server/tax) or missing e-invoice data rejects the invoice, whatever the rules say
+        (CASE WHEN t.tax_error IS NOT NULL OR ${einvoice.missing} <> '' THEN 'REJECTED' ELSE coalesce(${verdict.status}, 'DRAFT') END)::invoice_status,
+        NULLIF(concat_ws('; ', t.tax_error, ${verdict.reason}, CASE WHEN ${einvoice.missing} <> '' THEN ${einvoiceMissingReason(einvoice.missing)} END), ''),
         t.currency,
         ${run.invoiceDate}::date, ${run.invoiceDate}::date
           + coalesce((SELECT rc.due_date_delay_days FROM billing_cycles rc WHERE rc.id = ${run.billingCycleId}::uuid), ac.due_date_delay_days, 30),
@@ -163,8 +166,9 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
       RETURNING id, account_id, type, status, reason
     ),
     subtotals AS (
-      INSERT INTO invoice_tax_subtotals (invoice_id, tenant_id, vat_category, vat_rate, taxable_amount, tax_amount, exemption_reason)
-      SELECT ins.id, ${run.tenantId}, bd.vat_category, bd.vat_rate, bd.taxable, bd.tax, bd.exemption_reason
+      INSERT INTO invoice_tax_subtotals (invoice_id, tenant_id, vat_category, vat_rate, taxable_amount, tax_amount, exemption_reason,
+        exemption_reason_code)
+      SELECT ins.id, ${run.tenantId}, bd.vat_category, bd.vat_rate, bd.taxable, bd.tax, bd.exemption_reason, bd.exemption_reason_code
       FROM ins JOIN bd ON bd.account_id = ins.account_id
       RETURNING 1
     ),

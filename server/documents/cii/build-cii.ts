@@ -190,7 +190,7 @@ export function buildCiiXml(doc: InvoiceDocument): string {
             );
           w.leaf("ram:BasisAmount", f.money(t.taxableAmount));
           w.leaf("ram:CategoryCode", t.vatCategory);
-          if (exemption) w.leaf("ram:ExemptionReasonCode", exemption.code);
+          if (exemption) w.leaf("ram:ExemptionReasonCode", t.exemptionReasonCode ?? exemption.code);
           if (t.vatCategory !== "O")
             w.leaf("ram:RateApplicablePercent", plainDecimal(t.vatRate));
         });

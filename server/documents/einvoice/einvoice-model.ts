@@ -174,6 +174,7 @@ function breakdownFromLines(doc: InvoiceDocument): DocumentVatBreakdown[] {
       taxableAmount: "0",
       taxAmount: "0",
       exemptionReason: null,
+      exemptionReasonCode: null,
     };
     g.taxableAmount = new Decimal(g.taxableAmount)
       .plus(toXmlAmount(l.amount, doc.currency))
@@ -193,6 +194,7 @@ function breakdownFromLines(doc: InvoiceDocument): DocumentVatBreakdown[] {
       taxableAmount: "0",
       taxAmount: "0",
       exemptionReason: null,
+      exemptionReasonCode: null,
     });
   }
   return [...groups.values()];

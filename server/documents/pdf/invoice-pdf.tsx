@@ -1,7 +1,7 @@
 import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
 import { formatDecimal, formatMoney, formatUnitPrice } from "@/lib/money";
 import { isDraftDocument, type InvoiceDocument, type VatCategoryCode } from "../invoice-document";
-import { formatDocumentDate, vatCategoryLabel } from "../labels";
+import { formatDocumentDate, vatBreakdownText } from "../labels";
 
 const INK = "#1f2937";
 const MUTED = "#6b7280";
@@ -164,7 +164,7 @@ export function InvoicePdf({
             </View>
             {doc.vatBreakdown.map((b, i) => (
               <View key={i} style={s.row}>
-                <Text style={s.vCat}>{b.exemptionReason ? `${vatCategoryLabel(b.vatCategory)} — ${b.exemptionReason}` : vatCategoryLabel(b.vatCategory)}</Text>
+                <Text style={s.vCat}>{vatBreakdownText(b, [doc.seller.country, doc.buyer.country], doc.invoiceDate)}</Text>
                 <Text style={s.vNum}>{vatRateLabel(b.vatCategory, b.vatRate, locale)}</Text>
                 <Text style={s.vNum}>{money(b.taxableAmount)}</Text>
                 <Text style={s.vNum}>{money(b.taxAmount)}</Text>

@@ -173,6 +173,7 @@ export function buildUblXml(
           b.vatRate,
           b.exemptionReason,
           true,
+          b.exemptionReasonCode,
         );
       });
     }
@@ -259,6 +260,8 @@ function taxCategory(
   rate: string,
   reason: string | null,
   withExemption: boolean,
+  /** the VATEX code the tax determination stored (BT-121); the category's default otherwise */
+  reasonCode: string | null = null,
 ) {
   w.group(tag, () => {
     w.leaf("cbc:ID", category);
@@ -267,7 +270,7 @@ function taxCategory(
     else if (withExemption) w.leaf("cbc:Percent", "0");
     const exemption = EXEMPTION[category];
     if (withExemption && exemption) {
-      w.leaf("cbc:TaxExemptionReasonCode", exemption.code);
+      w.leaf("cbc:TaxExemptionReasonCode", reasonCode ?? exemption.code);
       w.leaf("cbc:TaxExemptionReason", reason?.trim() || exemption.text);
     }
     w.group("cac:TaxScheme", () => w.leaf("cbc:ID", "VAT"));

@@ -147,6 +147,8 @@ function StatisticsReport({ stats }: { stats: RunStatistics }) {
         </Table>
       </div>
 
+      <VatByCategoryAndCountry rows={stats.vatByCategoryAndCountry} />
+
       {currencies.length > 1 && (
         <div role="radiogroup" aria-label="Currency of the charts" className="flex flex-wrap gap-2">
           {currencies.map((c) => (
@@ -274,6 +276,39 @@ function CreditedByCorrections({ credited }: { credited: RunStatistics["credited
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+function VatByCategoryAndCountry({ rows }: { rows: RunStatistics["vatByCategoryAndCountry"] }) {
+  if (rows.length === 0) return null;
+  return (
+    <div className="overflow-x-auto rounded-lg border" data-testid="stats-vat-by-category">
+      <Table>
+        <caption className="px-3 pt-2 text-left text-sm font-medium">VAT by category and buyer country</caption>
+        <TableHeader className="bg-muted/40">
+          <TableRow className="hover:bg-transparent">
+            <TableHead>VAT</TableHead>
+            <TableHead>Country</TableHead>
+            <TableHead className="text-right">Accounts</TableHead>
+            <TableHead className="text-right">Excl. tax</TableHead>
+            <TableHead className="text-right">Tax</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((r) => (
+            <TableRow key={`${r.currency}-${r.vatCategory}-${r.vatRate}-${r.country}`}>
+              <TableCell className="font-medium whitespace-nowrap">
+                {r.label} <span className="text-muted-foreground tabular-nums">{r.vatCategory} {r.vatRate} %</span>
+              </TableCell>
+              <TableCell>{r.country ?? "—"}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatCount(r.accounts)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatMoney(r.net, r.currency)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatMoney(r.tax, r.currency)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
     </div>
   );
 }
