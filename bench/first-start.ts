@@ -45,14 +45,14 @@ try {
   // The server is not listening yet: retry the first navigation until it answers.
   for (;;) {
     try {
-      await page.goto(`${baseURL}/login`, { timeout: 300_000 });
+      await page.goto(`${baseURL}/login`, { timeout: 900_000 });
       break;
     } catch (error) {
       if (!/ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|interrupted by another navigation/.test(String(error))) throw error;
       await page.waitForTimeout(200);
     }
   }
-  await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 300_000 });
+  await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 900_000 });
   // Shown is not usable: the page counts once React has hydrated it (the dev-only "Fill in the demo login" works).
   const email = page.getByLabel("E-mail");
   while ((await email.inputValue()) === "") {
@@ -62,7 +62,7 @@ try {
   const login = seconds();
   log(`login page usable after ${login} s`);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Billing runs" }).waitFor({ timeout: 300_000 });
+  await page.getByRole("heading", { name: "Billing runs" }).waitFor({ timeout: 900_000 });
   const dashboard = seconds();
   log(`dashboard shown after ${dashboard} s`);
   console.log(JSON.stringify({ login_s: login, dashboard_s: dashboard, total_s: dashboard }));
