@@ -54,6 +54,8 @@ export const billingRuns = pgTable(
     skipZeroAmount: boolean("skip_zero_amount").notNull().default(false),
     emailInvoices: boolean("email_invoices").notNull().default(false),
     description: text("description").notNull(),
+    // printed on every document of the run (set when the run is created)
+    memo: text("memo"),
     disabled: boolean("disabled").notNull().default(false),
     status: billingRunStatus("status").notNull().default("NEW"),
     // The step that failed, retried by Process when status is FAILED.

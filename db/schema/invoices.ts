@@ -52,6 +52,8 @@ export const invoices = pgTable(
     grossTotal: numeric("gross_total").notNull(),
     linesCount: integer("lines_count").notNull().default(0),
     buyer: jsonb("buyer").$type<PartySnapshot>().notNull(),
+    // shown on the document; editable while the invoice is not posted
+    memo: text("memo"),
     postedAt: timestamp("posted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { char, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
+import { bytea } from "./documents";
 
 // Seller identity and per-tenant settings. One row per organization (tenant).
 export const tenantProfiles = pgTable("tenant_profiles", {
@@ -25,6 +26,13 @@ export const tenantProfiles = pgTable("tenant_profiles", {
     .array()
     .notNull()
     .default(sql`'{}'::text[]`),
+  // PDF footer and letterhead (db/migrations/0018_documents_i18n.sql checks the logo's size and type)
+  tradeRegister: text("trade_register"),
+  managingDirectors: text("managing_directors"),
+  logo: bytea("logo"),
+  logoMimeType: text("logo_mime_type"),
+  // the language of documents for accounts without one of their own (server/documents/i18n/languages.ts)
+  defaultLanguage: text("default_language").notNull().default("en"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -25,6 +25,12 @@ const header = {
   bic: null,
   payment_terms: "30 days",
   email: "billing@seller.example",
+  trade_register: null,
+  managing_directors: null,
+  logo_data_uri: null,
+  language: "fr",
+  customer_number: "C-7",
+  memo: null,
 };
 
 describe("toInvoiceDocument", () => {
@@ -44,6 +50,11 @@ describe("toInvoiceDocument", () => {
   it("keeps invoice amounts as stored", () => {
     const doc = toInvoiceDocument({ ...header, type: "INVOICE", net_total: "100.00" }, [], []);
     expect(doc.netTotal).toBe("100.00");
+  });
+
+  it("writes the document in the account's language, in English when the stored one is not a document language", () => {
+    expect(toInvoiceDocument(header, [], [])).toMatchObject({ language: "fr", customerNumber: "C-7" });
+    expect(toInvoiceDocument({ ...header, language: "pt" }, [], []).language).toBe("en");
   });
 });
 

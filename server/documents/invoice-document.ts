@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema/invoices";
 import { negateAmount } from "@/lib/money";
+import { DEFAULT_DOCUMENT_LANGUAGE, isDocumentLanguage, type DocumentLanguage } from "./i18n/languages";
 
 /** EN 16931 VAT category codes (UNCL5305 subset), as stored in the vat_category enum. */
 export type VatCategoryCode = "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
@@ -22,6 +23,11 @@ export type DocumentSeller = {
   /** BT-34 (EAS scheme + id) */
   electronicAddressScheme: string | null;
   electronicAddress: string | null;
+  /** PDF footer: e.g. "Amtsgericht Berlin-Charlottenburg HRB 123456" */
+  tradeRegister: string | null;
+  managingDirectors: string | null;
+  /** data URI of the tenant's PNG or JPEG logo */
+  logo: string | null;
 };
 
 export type DocumentBuyer = {
@@ -77,6 +83,18 @@ export type InvoiceDocument = {
   netTotal: string;
   taxTotal: string;
   grossTotal: string;
+  /** the buyer's language: labels, dates, numbers and country names of the PDF, e-mail and XML notes */
+  language: DocumentLanguage;
+  /** the run's memo and the invoice's own, one paragraph each */
+  memo: string | null;
+  /** the account's external id */
+  customerNumber: string | null;
+  // filled by the e-invoice data branch (i17-xml); null until then
+  buyerReference: string | null;
+  purchaseOrderReference: string | null;
+  // filled by the credit-note branch (i17-credit) for a credit note that corrects an invoice (BT-25 / BT-26)
+  precedingInvoice: { number: string; issueDate: string } | null;
+  creditReason: string | null;
 };
 
 export const isDraftDocument = (doc: Pick<InvoiceDocument, "status" | "number">) =>
@@ -112,6 +130,12 @@ type HeaderRow = {
   bic: string | null;
   payment_terms: string;
   email: string | null;
+  trade_register: string | null;
+  managing_directors: string | null;
+  logo_data_uri: string | null;
+  language: string | null;
+  customer_number: string | null;
+  memo: string | null;
 };
 
 type LineRow = {
@@ -152,9 +176,15 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
                i.net_total::text AS net_total, i.tax_total::text AS tax_total, i.gross_total::text AS gross_total,
                i.buyer, i.origin_run_id, i.account_id,
                t.legal_name, t.address_line, t.city, t.postal_code, t.country::text AS country, t.vat_id,
-               t.iban, t.bic, t.payment_terms, t.email
+               t.iban, t.bic, t.payment_terms, t.email, t.trade_register, t.managing_directors,
+               CASE WHEN t.logo IS NOT NULL THEN 'data:' || t.logo_mime_type || ';base64,' || translate(encode(t.logo, 'base64'), chr(10), '') END
+                 AS logo_data_uri,
+               coalesce(a.language, t.default_language) AS language, a.external_id AS customer_number,
+               nullif(concat_ws(chr(10) || chr(10), r.memo, i.memo), '') AS memo
           FROM invoices i
           JOIN tenant_profiles t ON t.tenant_id = i.tenant_id
+          LEFT JOIN customer_accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id
+          LEFT JOIN billing_runs r ON r.tenant_id = i.tenant_id AND r.id = i.origin_run_id
          WHERE i.tenant_id = ${tenantId} AND i.id = ${invoiceId}`,
   );
   if (!header) return null;
@@ -206,6 +236,9 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
       email: header.email,
       electronicAddressScheme: sellerEndpoint?.scheme ?? null,
       electronicAddress: sellerEndpoint?.id ?? null,
+      tradeRegister: header.trade_register,
+      managingDirectors: header.managing_directors,
+      logo: header.logo_data_uri,
     },
     buyer: {
       name: buyer.name,
@@ -239,6 +272,13 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
     netTotal: sign(header.net_total),
     taxTotal: sign(header.tax_total),
     grossTotal: sign(header.gross_total),
+    language: isDocumentLanguage(header.language) ? header.language : DEFAULT_DOCUMENT_LANGUAGE,
+    memo: header.memo,
+    customerNumber: header.customer_number,
+    buyerReference: null,
+    purchaseOrderReference: null,
+    precedingInvoice: null,
+    creditReason: null,
   };
 }
 

@@ -27,6 +27,12 @@ export type SampleOptions = {
   seller?: Partial<InvoiceDocument["seller"]>;
   lines?: SampleLine[];
   exemptionReasons?: Partial<Record<VatCategoryCode, string>>;
+  language?: InvoiceDocument["language"];
+  memo?: string | null;
+  customerNumber?: string | null;
+  buyerReference?: string | null;
+  purchaseOrderReference?: string | null;
+  precedingInvoice?: InvoiceDocument["precedingInvoice"];
 };
 
 export const sampleSeller: InvoiceDocument["seller"] = {
@@ -42,6 +48,9 @@ export const sampleSeller: InvoiceDocument["seller"] = {
   email: "billing@billrun.example",
   electronicAddressScheme: "9930",
   electronicAddress: "DE123456789",
+  tradeRegister: "Amtsgericht Berlin-Charlottenburg HRB 123456 B",
+  managingDirectors: "Erika Mustermann, Max Mustermann",
+  logo: null,
 };
 
 export const sampleBuyer: InvoiceDocument["buyer"] = {
@@ -112,6 +121,13 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
     netTotal: toXmlAmount(net, currency),
     taxTotal: toXmlAmount(tax, currency),
     grossTotal: toXmlAmount(net.plus(tax), currency),
+    language: options.language ?? "en",
+    memo: options.memo ?? null,
+    customerNumber: options.customerNumber !== undefined ? options.customerNumber : "CUST-0042",
+    buyerReference: options.buyerReference ?? null,
+    purchaseOrderReference: options.purchaseOrderReference ?? null,
+    precedingInvoice: options.precedingInvoice ?? null,
+    creditReason: null,
   };
 }
 
