@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput } from "@/lib/billing-inputs";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, saveInvoiceMemoInput } from "@/lib/billing-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -206,6 +206,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/invoices/{id}": {
         get: getOperation({ operationId: "getInvoice", summary: "Get an invoice with lines, VAT breakdown and status history", tag: "Invoices", parameters: [idParameter], response: looseObject }),
       },
+      "/api/v1/invoices/{id}/memo": {
+        post: postOperation({
+          operationId: "saveInvoiceMemo",
+          summary: "Set or clear the invoice's memo (printed on its PDF after the run's memo); only before the invoice is posted",
+          tag: "Invoices",
+          path: true,
+          body: ref("InvoiceMemoBody"),
+          status: 200,
+          response: { type: "object", required: ["id", "memo"], properties: { id: { type: "string", format: "uuid" }, memo: { type: ["string", "null"] } } },
+          errors: [400, 404, 409],
+        }),
+      },
       "/api/v1/invoices/{id}/pdf": {
         get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
       },
@@ -299,6 +311,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         CreateRunInput: schemaOf(createRunInput),
         CancelRunBody: withoutProperty(schemaOf(cancelRunInput), "id"),
         BulkActionBody: withoutProperty(schemaOf(bulkActionInput), "runId"),
+        InvoiceMemoBody: withoutProperty(schemaOf(saveInvoiceMemoInput), "id"),
         WebhookRunInput: schemaOf(webhookRunInput),
         UpsertResult: intObject(["received", "created", "updated"]),
         IngestResult: {

@@ -97,6 +97,9 @@ export type InvoiceDetail = InvoiceListRow & {
   billingRunNumber: number;
   originRunId: string;
   originRunNumber: number;
+  /** the invoice's own memo; the run's memo is printed before it */
+  memo: string | null;
+  runMemo: string | null;
 };
 /** The invoice's current run, for the actions the invoice allows (not part of the answer). */
 type InvoiceRunState = { runStatus: RunStatus; runType: RunType };
@@ -136,7 +139,7 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
           i.gross_total::text AS "grossTotal", i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate",
           i.lines_count AS "linesCount", i.buyer, ${iso("i.posted_at")} AS "postedAt", ${iso("i.created_at")} AS "createdAt",
           i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber",
-          br.status AS "runStatus", br.type AS "runType"
+          br.status AS "runStatus", br.type AS "runType", i.memo, ori.memo AS "runMemo"
         FROM invoices i
         JOIN customer_accounts a ON a.id = i.account_id
         JOIN billing_runs br ON br.id = i.billing_run_id

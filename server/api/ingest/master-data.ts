@@ -45,7 +45,7 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
     country: a.country ?? null,
     vat_id: a.vatId ?? null,
     currency: a.currency,
-    language: a.language,
+    language: a.language ?? null,
     billing_cycle_id: a.billingCycleId ?? null,
     eas: a.electronicAddressScheme ?? null,
     ea: a.electronicAddress ?? null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { documentLanguageSchema } from "@/server/documents/i18n/languages";
 import { chargeType, vatCategory } from "@/db/schema/enums";
 import { countryCode, currencyCode, isoDate } from "@/lib/billing-inputs";
 import { currencyExponent } from "@/lib/money";
@@ -82,7 +83,8 @@ export const accountInput = z
     country: country.optional(),
     vatId: text(40).optional(),
     currency,
-    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag such as en or de-CH").default("en"),
+    /** the language of the account's invoices, credit notes and e-mails; omitted: the tenant's default language */
+    language: documentLanguageSchema.optional(),
     billingCycleId: z.uuid("must be a UUID").optional(),
     electronicAddressScheme: z.string().regex(/^\d{4}$/, "must be a 4-digit EAS code, e.g. 0208").optional(),
     electronicAddress: text(200).optional(),

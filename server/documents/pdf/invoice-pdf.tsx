@@ -31,9 +31,7 @@ export function createStyles(fontFamily: string[]) {
     party: { width: "48%" },
     label: { fontSize: 7, color: MUTED, textTransform: "uppercase", marginBottom: 3, letterSpacing: 0.5 },
     strong: { fontWeight: 700 },
-    detailRow: { flexDirection: "row", marginBottom: 1 },
-    detailLabel: { width: "45%", color: MUTED },
-    detailValue: { width: "55%" },
+    detailRow: { marginBottom: 1 },
     meta: { flexDirection: "row", borderTopWidth: 1, borderBottomWidth: 1, borderColor: RULE, paddingVertical: 6, marginBottom: 14 },
     metaCell: { flexGrow: 1, flexBasis: 0, paddingRight: 4 },
     tableHeader: { flexDirection: "row", backgroundColor: "#f3f4f6", borderBottomWidth: 1, borderColor: RULE, paddingVertical: 4, fontWeight: 700 },
@@ -106,10 +104,9 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
             {/* eslint-disable-next-line jsx-a11y/alt-text -- react-pdf's Image is a PDF image object, it takes no alt text */}
             {doc.seller.logo ? <Image style={s.logo} src={doc.seller.logo} /> : null}
             <Text style={s.sellerName}>{doc.seller.legalName}</Text>
-            <Text style={s.muted}>{doc.seller.addressLine}</Text>
-            <Text style={s.muted}>{`${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`}</Text>
-            <Text style={s.muted}>{t("document.vatId", { vatId: doc.seller.vatId })}</Text>
-            {doc.seller.email ? <Text style={s.muted}>{doc.seller.email}</Text> : null}
+            <Text style={s.muted}>
+              {lines(doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`, t("document.vatId", { vatId: doc.seller.vatId }), doc.seller.email)}
+            </Text>
           </View>
           <View>
             <Text style={s.title}>{title}</Text>
@@ -127,10 +124,14 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
           <View style={s.party}>
             <Text style={s.label}>{t(credit ? "document.creditedTo" : "document.billTo")}</Text>
             <Text style={s.strong}>{doc.buyer.name}</Text>
-            {doc.buyer.addressLine ? <Text>{doc.buyer.addressLine}</Text> : null}
-            {doc.buyer.postalCode || doc.buyer.city ? <Text>{[doc.buyer.postalCode, doc.buyer.city].filter(Boolean).join(" ")}</Text> : null}
-            {doc.buyer.country ? <Text>{f.country(doc.buyer.country)}</Text> : null}
-            {doc.buyer.vatId ? <Text>{t("document.vatId", { vatId: doc.buyer.vatId })}</Text> : null}
+            <Text>
+              {lines(
+                doc.buyer.addressLine,
+                [doc.buyer.postalCode, doc.buyer.city].filter(Boolean).join(" "),
+                doc.buyer.country ? f.country(doc.buyer.country) : null,
+                doc.buyer.vatId ? t("document.vatId", { vatId: doc.buyer.vatId }) : null,
+              )}
+            </Text>
           </View>
           <View style={s.party}>
             <Text style={s.label}>{t("document.details")}</Text>
@@ -218,9 +219,13 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
                     ? t("payment.request", { amount: money(doc.grossTotal), dueDate: f.date(doc.dueDate) })
                     : t("payment.requestWithReference", { amount: money(doc.grossTotal), dueDate: f.date(doc.dueDate), reference: doc.number! })}
                 </Text>
-                {doc.seller.iban ? <Text style={s.note}>{`${t("payment.iban")} ${formatIban(doc.seller.iban)}${doc.seller.bic ? ` · ${t("payment.bic")} ${doc.seller.bic}` : ""}`}</Text> : null}
-                {!draft ? <Text>{`${t("payment.reference")}: ${doc.number}`}</Text> : null}
-                {doc.seller.paymentTerms.trim() ? <Text style={s.note}>{doc.seller.paymentTerms}</Text> : null}
+                <Text style={s.note}>
+                  {lines(
+                    doc.seller.iban ? `${t("payment.iban")} ${formatIban(doc.seller.iban)}${doc.seller.bic ? ` · ${t("payment.bic")} ${doc.seller.bic}` : ""}` : null,
+                    draft ? null : `${t("payment.reference")}: ${doc.number}`,
+                    doc.seller.paymentTerms.trim(),
+                  )}
+                </Text>
               </>
             )}
           </View>
@@ -228,25 +233,24 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
         </View>
 
         <View style={s.footer} fixed>
-          <View style={s.footerColumn}>
-            <Text>{doc.seller.legalName}</Text>
-            <Text>{doc.seller.addressLine}</Text>
-            <Text>{`${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`}</Text>
-          </View>
-          <View style={s.footerColumn}>
-            <Text>{t("document.vatId", { vatId: doc.seller.vatId })}</Text>
-            {doc.seller.tradeRegister ? <Text>{t("footer.register", { register: doc.seller.tradeRegister })}</Text> : null}
-            {doc.seller.managingDirectors ? <Text>{t("footer.managingDirectors", { names: doc.seller.managingDirectors })}</Text> : null}
-          </View>
-          <View style={s.footerRight}>
-            {doc.seller.email ? <Text>{doc.seller.email}</Text> : null}
-            <Text>{draft ? watermark : doc.number}</Text>
-            {pageNumbers === "single" ? (
-              <Text>{t("footer.page", { page: "1", pages: "1" })}</Text>
-            ) : (
-              <Text render={({ pageNumber, totalPages }) => t("footer.page", { page: String(pageNumber), pages: String(totalPages) })} />
+          <Text style={s.footerColumn}>{lines(doc.seller.legalName, doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`)}</Text>
+          <Text style={s.footerColumn}>
+            {lines(
+              t("document.vatId", { vatId: doc.seller.vatId }),
+              doc.seller.tradeRegister ? t("footer.register", { register: doc.seller.tradeRegister }) : null,
+              doc.seller.managingDirectors ? t("footer.managingDirectors", { names: doc.seller.managingDirectors }) : null,
             )}
-          </View>
+          </Text>
+          {pageNumbers === "single" ? (
+            <Text style={s.footerRight}>{lines(doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: "1", pages: "1" }))}</Text>
+          ) : (
+            <Text
+              style={s.footerRight}
+              render={({ pageNumber, totalPages }) =>
+                lines(doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: String(pageNumber), pages: String(totalPages) }))
+              }
+            />
+          )}
         </View>
       </Page>
     </Document>
@@ -268,12 +272,15 @@ function MetaCell({ s, label, value }: { s: Styles; label: string; value: string
 function Detail({ s, label, value }: { s: Styles; label: string; value: string | null }) {
   if (!value) return null;
   return (
-    <View style={s.detailRow}>
-      <Text style={s.detailLabel}>{label}</Text>
-      <Text style={s.detailValue}>{value}</Text>
-    </View>
+    <Text style={s.detailRow}>
+      <Text style={s.muted}>{label}</Text>
+      {`  ${value}`}
+    </Text>
   );
 }
+
+/** The non-empty lines as one text (one text box lays out faster than one per line). */
+const lines = (...parts: Array<string | null | undefined>) => parts.filter(Boolean).join("\n");
 
 function PaymentQrCode({ s, payload, caption }: { s: Styles; payload: string; caption: string }) {
   const { size, path } = qrCodePath(payload);
