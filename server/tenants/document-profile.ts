@@ -99,7 +99,7 @@ export async function uploadLogo(db: Queryable, tenantId: string, input: z.outpu
   }
   const actual = imageType(bytes);
   if (actual !== input.mimeType) {
-    throw badRequest(actual ? `The file is a ${actual}, not a ${input.mimeType}` : "The logo must be a PNG or JPEG image", [
+    throw badRequest(actual ? `The file is a ${TYPE_NAME[actual]}, not a ${TYPE_NAME[input.mimeType]}` : "The logo must be a PNG or JPEG image", [
       { field: "data", message: actual ? `is ${actual}, declared ${input.mimeType}` : "is not a PNG or JPEG image" },
     ]);
   }
@@ -117,6 +117,7 @@ export async function removeLogo(db: Queryable, tenantId: string) {
   return getDocumentProfile(db, tenantId);
 }
 
+const TYPE_NAME: Record<LogoType, string> = { "image/png": "PNG", "image/jpeg": "JPEG" };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function imageType(bytes: Buffer): LogoType | null {
