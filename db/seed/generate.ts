@@ -54,10 +54,6 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
     countries.map(([c, cur, city, zip, vat], i) => sql`(${i}::int, ${c}::text, ${cur}::text, ${city}::text, ${zip}::text, ${vat}::text)`),
     sql`, `,
   );
-  // accounts get their country's language where documents are written in it, English elsewhere
-  const languageByCountry = sql.raw(
-    `CASE k.country WHEN 'DE' THEN 'de' WHEN 'AT' THEN 'de' WHEN 'FR' THEN 'fr' WHEN 'BE' THEN 'fr' WHEN 'ES' THEN 'es' WHEN 'IT' THEN 'it' WHEN 'NL' THEN 'nl' ELSE 'en' END`,
-  );
   await seedCharges(db, options.tenantId);
   await db.execute(sql`
     INSERT INTO customer_accounts (tenant_id, external_id, name, email, address_line, city, postal_code, country,
@@ -66,7 +62,7 @@ export async function seedTenantData(db: Queryable, options: SeedOptions) {
       'Customer ' || ${tag}::text || ' ' || g, 'billing+' || lower(${tag}::text) || g || '@example.com',
       g || ' Market Street', k.city, k.zip, k.country,
       CASE WHEN k.vat_prefix IS NULL THEN NULL ELSE k.vat_prefix || lpad((100000000 + g)::text, 9, '0') END,
-      k.currency, ${languageByCountry}, ${options.billingCycleId}::uuid
+      k.currency, 'en', ${options.billingCycleId}::uuid
     FROM generate_series(1, ${options.accounts}::int) g
     JOIN (VALUES ${countryRows}) AS k(i, country, currency, city, zip, vat_prefix) ON k.i = g % ${countries.length}::int`);
   await db.execute(sql`
