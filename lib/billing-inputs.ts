@@ -75,6 +75,8 @@ export const runFilterInput = z
   })
   .strict();
 
+export const MEMO_MAX = 1000;
+
 export const createRunInput = z
   .object({
     type: z.enum(["CYCLE", "EXCEPTIONAL"]),
@@ -92,6 +94,8 @@ export const createRunInput = z
     description: z.string().trim().min(1).max(500).optional(),
     buyerReference: documentReference.optional().describe("BT-10 for every invoice of this run, over the subscription's and the account's"),
     purchaseOrderReference: documentReference.optional().describe("BT-13 for every invoice of this run (e.g. the buyer's PO for this period)"),
+    /** printed on every invoice and credit note of the run */
+    memo: z.string().trim().min(1, "must not be empty").max(MEMO_MAX, `at most ${MEMO_MAX} characters`).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.type === "CYCLE" && !v.billingCycleId) {
@@ -141,6 +145,18 @@ export const listInvoicesInput = z.object({
 export type ListInvoicesInput = z.input<typeof listInvoicesInput>;
 
 export const invoiceIdInput = z.object({ id: uuid });
+/** an invoice's own memo (empty: none), editable until it is posted */
+export const saveInvoiceMemoInput = z
+  .object({
+    id: uuid,
+    memo: z
+      .string()
+      .trim()
+      .max(MEMO_MAX, `at most ${MEMO_MAX} characters`)
+      .nullable()
+      .transform((memo) => memo || null),
+  })
+  .strict();
 
 export const bulkActionInput = z
   .object({

@@ -57,6 +57,8 @@ export const billingRuns = pgTable(
     // BT-10 / BT-13 for every invoice of this run (e.g. the buyer's PO for this period), over subscription and account
     buyerReference: text("buyer_reference"),
     purchaseOrderReference: text("purchase_order_reference"),
+    // printed on every document of the run (set when the run is created)
+    memo: text("memo"),
     disabled: boolean("disabled").notNull().default(false),
     status: billingRunStatus("status").notNull().default("NEW"),
     // The step that failed, retried by Process when status is FAILED.

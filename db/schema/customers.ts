@@ -21,7 +21,8 @@ export const customerAccounts = pgTable(
     vatId: text("vat_id"),
     customerType: customerType("customer_type").notNull().default("BUSINESS"),
     currency: char("currency", { length: 3 }).notNull(),
-    language: text("language").notNull().default("en"),
+    // the documents' language; null: the tenant's default language
+    language: text("language"),
     billingCycleId: uuid("billing_cycle_id").references(() => billingCycles.id),
     // Peppol electronic address (BT-49), scheme + id, e.g. 0208 / 0123456789
     electronicAddressScheme: text("electronic_address_scheme"),

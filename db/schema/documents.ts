@@ -4,7 +4,7 @@ import { billingRuns } from "./billing-runs";
 import { documentKind, emailStatus } from "./enums";
 import { invoices } from "./invoices";
 
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 // Stored documents of posted invoices: written once, never changed (trigger in migrations).
 export const documents = pgTable(

@@ -57,6 +57,8 @@ export const invoices = pgTable(
     grossTotal: numeric("gross_total").notNull(),
     linesCount: integer("lines_count").notNull().default(0),
     buyer: jsonb("buyer").$type<PartySnapshot>().notNull(),
+    // shown on the document; editable while the invoice is not posted
+    memo: text("memo"),
     postedAt: timestamp("posted_at", { withTimezone: true }),
     // a credit note issued from a posted invoice (db/schema/credit-notes.ts): the invoice it corrects and why
     correctsInvoiceId: uuid("corrects_invoice_id"),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, char, date, numeric, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
+import { bytea } from "./documents";
 
 // Seller identity and per-tenant settings. One row per organization (tenant).
 export const tenantProfiles = pgTable("tenant_profiles", {
@@ -39,6 +40,13 @@ export const tenantProfiles = pgTable("tenant_profiles", {
   electronicAddress: text("electronic_address"),
   // the currency VAT is accounted in (BT-6); null: the tenant's default currency
   vatAccountingCurrency: char("vat_accounting_currency", { length: 3 }),
+  // PDF footer and letterhead (db/migrations/0018_documents_i18n.sql checks the logo's size and type)
+  tradeRegister: text("trade_register"),
+  managingDirectors: text("managing_directors"),
+  logo: bytea("logo"),
+  logoMimeType: text("logo_mime_type"),
+  // the language of documents for accounts without one of their own (server/documents/i18n/languages.ts)
+  defaultLanguage: text("default_language").notNull().default("en"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

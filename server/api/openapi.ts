@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, saveDescriptionInput } from "@/lib/billing-inputs";
+import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, saveDescriptionInput, saveInvoiceMemoInput } from "@/lib/billing-inputs";
 import { executionLogInput, runFailuresInput } from "@/server/billing/run-activity";
 import { runDocumentsInput } from "@/server/documents/run-documents";
 import { listOutboxInput } from "@/server/notifications/outbox";
@@ -341,6 +341,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/credit-notes/{id}/discard": {
         post: postOperation({ operationId: "discardCreditNote", summary: "Discard a draft correction credit note, freeing the amounts it reserved", tag: "Invoices", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
       },
+      "/api/v1/invoices/{id}/memo": {
+        post: postOperation({
+          operationId: "saveInvoiceMemo",
+          summary: "Set or clear the invoice's memo (printed on its PDF after the run's memo); only before the invoice is posted",
+          tag: "Invoices",
+          path: true,
+          body: ref("InvoiceMemoBody"),
+          status: 200,
+          response: { type: "object", required: ["id", "memo"], properties: { id: { type: "string", format: "uuid" }, memo: { type: ["string", "null"] } } },
+          errors: [400, 404, 409],
+        }),
+      },
       "/api/v1/invoices/{id}/pdf": {
         get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
       },
@@ -469,6 +481,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             rebilledItems: { type: "integer", description: "rated items released for the next run (correct and re-bill)" },
           },
         },
+        InvoiceMemoBody: withoutProperty(schemaOf(saveInvoiceMemoInput), "id"),
         WebhookRunInput: schemaOf(webhookRunInput),
         UpsertResult: intObject(["received", "created", "updated"]),
         IngestResult: {

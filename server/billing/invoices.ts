@@ -102,6 +102,9 @@ export type InvoiceDetail = InvoiceListRow & {
   /** a correction credit note: the invoice it corrects and why */
   correctsInvoice: { id: string; number: string; invoiceDate: string; billingRunId: string } | null;
   creditReason: string | null;
+  /** the invoice's own memo; the run's memo is printed before it */
+  memo: string | null;
+  runMemo: string | null;
 };
 /** The invoice's current run, for the actions the invoice allows (not part of the answer). */
 type InvoiceRunState = { runStatus: RunStatus | null; runType: RunType | null };
@@ -143,7 +146,7 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
           i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber",
           br.status AS "runStatus", br.type AS "runType", i.credit_reason AS "creditReason",
           CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'number', o.number, 'invoiceDate', o.invoice_date::text,
-            'billingRunId', o.billing_run_id) END AS "correctsInvoice"
+            'billingRunId', o.billing_run_id) END AS "correctsInvoice", i.memo, ori.memo AS "runMemo"
         FROM invoices i
         JOIN customer_accounts a ON a.id = i.account_id
         LEFT JOIN billing_runs br ON br.id = i.billing_run_id

@@ -86,12 +86,12 @@ export async function createRun(db: Db, tenantId: string, rawInput: CreateRunInp
     const [row] = await queryRows<{ id: string; number: number }>(
       tx,
       sql`INSERT INTO billing_runs (tenant_id, number, type, billing_cycle_id, filter, invoice_date, cutoff_date, mode, on_reject,
-            group_by_subscription, split_by_unit_price, date_aggregation, skip_zero_amount, email_invoices, description,
+            group_by_subscription, split_by_unit_price, date_aggregation, skip_zero_amount, email_invoices, description, memo,
             initiator_type, initiator_user_id, initiator_api_key_id, source_run_id, buyer_reference, purchase_order_reference)
           VALUES (${tenantId}, ${number}, ${input.type}::billing_run_type, ${input.type === "CYCLE" ? input.billingCycleId! : null}::uuid,
             ${filter ? JSON.stringify(filter) : null}::jsonb, ${input.invoiceDate}::date, ${input.cutoffDate}::date,
             ${input.mode}::billing_run_mode, ${input.onReject}::on_reject_action, ${input.groupBySubscription}, ${input.splitByUnitPrice},
-            ${input.dateAggregation}::date_aggregation, ${input.skipZeroAmount}, ${input.emailInvoices}, ${description},
+            ${input.dateAggregation}::date_aggregation, ${input.skipZeroAmount}, ${input.emailInvoices}, ${description}, ${input.memo ?? null},
             ${actor.type}::initiator_type, ${actor.type === "USER" ? actor.userId : null}, ${actor.type === "API_KEY" ? actor.apiKeyId : null}::uuid,
             ${extra.sourceRunId ?? null}::uuid, ${input.buyerReference ?? null}, ${input.purchaseOrderReference ?? null})
           RETURNING id, number`,
@@ -118,6 +118,7 @@ export type RunDetail = {
   skipZeroAmount: boolean;
   emailInvoices: boolean;
   description: string;
+  memo: string | null;
   disabled: boolean;
   failedStep: StepKind | null;
   errorSummary: string | null;
@@ -146,7 +147,7 @@ export async function getRun(db: Queryable, tenantId: string, runId: string) {
           c.name AS "cycleName", b.filter, b.invoice_date::text AS "invoiceDate", b.cutoff_date::text AS "cutoffDate",
           b.group_by_subscription AS "groupBySubscription", b.split_by_unit_price AS "splitByUnitPrice",
           b.date_aggregation AS "dateAggregation", b.skip_zero_amount AS "skipZeroAmount", b.email_invoices AS "emailInvoices",
-          b.description, b.disabled, b.failed_step AS "failedStep", b.error_summary AS "errorSummary",
+          b.description, b.memo, b.disabled, b.failed_step AS "failedStep", b.error_summary AS "errorSummary",
           b.source_run_id AS "sourceRunId", src.number AS "sourceRunNumber",
           q.id AS "quarantineRunId", q.number AS "quarantineRunNumber",
           b.initiator_type AS "initiatorType", u.name AS "initiatorName",

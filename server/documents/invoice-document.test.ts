@@ -32,6 +32,12 @@ const header = {
   electronic_address: "12345678900011",
   vat_currency: null,
   vat_rate: null,
+  trade_register: null,
+  managing_directors: null,
+  logo_data_uri: null,
+  language: "fr",
+  customer_number: "C-7",
+  memo: null,
 };
 
 describe("toInvoiceDocument", () => {
@@ -67,6 +73,11 @@ describe("toInvoiceDocument", () => {
       [],
     );
     expect(doc).toMatchObject({ buyerReference: "04011000-1", purchaseOrderReference: "PO-7", einvoiceFormat: "XRECHNUNG" });
+  });
+
+  it("writes the document in the account's language, in English when the stored one is not a document language", () => {
+    expect(toInvoiceDocument(header, [], [])).toMatchObject({ language: "fr", customerNumber: "C-7" });
+    expect(toInvoiceDocument({ ...header, language: "pt" }, [], []).language).toBe("en");
   });
 });
 

@@ -3,6 +3,7 @@ import { queryRows, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema/invoices";
 import Decimal from "decimal.js";
 import { negateAmount, roundToMinorUnit } from "@/lib/money";
+import { DEFAULT_DOCUMENT_LANGUAGE, isDocumentLanguage, type DocumentLanguage } from "./i18n/languages";
 
 /** EN 16931 VAT category codes (UNCL5305 subset), as stored in the vat_category enum. */
 export type VatCategoryCode = "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
@@ -27,6 +28,11 @@ export type DocumentSeller = {
   contactName: string | null;
   contactPhone: string | null;
   contactEmail: string | null;
+  /** PDF footer: e.g. "Amtsgericht Berlin-Charlottenburg HRB 123456" */
+  tradeRegister: string | null;
+  managingDirectors: string | null;
+  /** data URI of the tenant's PNG or JPEG logo */
+  logo: string | null;
 };
 
 export type DocumentBuyer = {
@@ -102,6 +108,12 @@ export type InvoiceDocument = {
   precedingInvoice: { number: string; issueDate: string } | null;
   /** why a correction credit note was issued (null otherwise) */
   creditReason: string | null;
+  /** the buyer's language: labels, dates, numbers and country names of the PDF, e-mail and XML notes */
+  language: DocumentLanguage;
+  /** the run's memo and the invoice's own, one paragraph each */
+  memo: string | null;
+  /** the account's external id */
+  customerNumber: string | null;
 };
 
 export const isDraftDocument = (doc: Pick<InvoiceDocument, "status" | "number">) =>
@@ -150,6 +162,12 @@ type HeaderRow = {
   /** set when the invoice currency differs from the VAT accounting currency */
   vat_currency: string | null;
   vat_rate: string | null;
+  trade_register: string | null;
+  managing_directors: string | null;
+  logo_data_uri: string | null;
+  language: string | null;
+  customer_number: string | null;
+  memo: string | null;
 };
 
 type LineRow = {
@@ -196,7 +214,11 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
                i.corrects_invoice_id, i.credit_reason, o.number AS preceding_number, o.invoice_date::text AS preceding_date,
                t.legal_name, t.address_line, t.city, t.postal_code, t.country::text AS country, t.vat_id,
                t.iban, t.bic, t.payment_terms, t.email, t.contact_name, t.contact_phone, t.contact_email,
-               t.electronic_address_scheme, t.electronic_address,
+               t.electronic_address_scheme, t.electronic_address, t.trade_register, t.managing_directors,
+               CASE WHEN t.logo IS NOT NULL THEN 'data:' || t.logo_mime_type || ';base64,' || translate(encode(t.logo, 'base64'), chr(10), '') END
+                 AS logo_data_uri,
+               coalesce(a.language, t.default_language) AS language, a.external_id AS customer_number,
+               nullif(concat_ws(chr(10) || chr(10), r.memo, i.memo), '') AS memo,
                CASE WHEN vc.currency <> i.currency THEN vc.currency END AS vat_currency,
                CASE WHEN vc.currency <> i.currency THEN xr.rate::text END AS vat_rate
           FROM invoices i
@@ -207,6 +229,8 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
              WHERE x.tenant_id = i.tenant_id AND x.currency = i.currency AND x.rate_date <= i.invoice_date
              ORDER BY x.rate_date DESC LIMIT 1) xr ON TRUE
           LEFT JOIN invoices o ON o.id = i.corrects_invoice_id AND o.tenant_id = i.tenant_id
+          LEFT JOIN customer_accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id
+          LEFT JOIN billing_runs r ON r.tenant_id = i.tenant_id AND r.id = i.origin_run_id
          WHERE i.tenant_id = ${tenantId} AND i.id = ${invoiceId}`,
   );
   if (!header) return null;
@@ -273,6 +297,9 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
       contactName: header.contact_name,
       contactPhone: header.contact_phone,
       contactEmail: header.contact_email,
+      tradeRegister: header.trade_register,
+      managingDirectors: header.managing_directors,
+      logo: header.logo_data_uri,
     },
     buyer: {
       name: buyer.name,
@@ -317,6 +344,9 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
     precedingInvoice:
       header.preceding_number && header.preceding_date ? { number: header.preceding_number, issueDate: header.preceding_date } : null,
     creditReason: header.credit_reason ?? null,
+    language: isDocumentLanguage(header.language) ? header.language : DEFAULT_DOCUMENT_LANGUAGE,
+    memo: header.memo,
+    customerNumber: header.customer_number,
   };
 }
 

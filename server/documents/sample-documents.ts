@@ -37,6 +37,9 @@ export type SampleOptions = {
   precedingInvoice?: InvoiceDocument["precedingInvoice"];
   /** VATEX codes per category (BT-121) */
   exemptionReasonCodes?: Partial<Record<VatCategoryCode, string>>;
+  language?: InvoiceDocument["language"];
+  memo?: string | null;
+  customerNumber?: string | null;
 };
 
 export const sampleSeller: InvoiceDocument["seller"] = {
@@ -55,6 +58,9 @@ export const sampleSeller: InvoiceDocument["seller"] = {
   contactName: "Accounts receivable",
   contactPhone: "+49 30 1234567",
   contactEmail: "billing@billrun.example",
+  tradeRegister: "Amtsgericht Berlin-Charlottenburg HRB 123456 B",
+  managingDirectors: "Erika Mustermann, Max Mustermann",
+  logo: null,
 };
 
 export const sampleBuyer: InvoiceDocument["buyer"] = {
@@ -135,6 +141,9 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
     vatAccounting: options.vatAccounting
       ? { ...options.vatAccounting, taxTotal: toXmlAmount(tax.times(options.vatAccounting.rate), options.vatAccounting.currency) }
       : null,
+    language: options.language ?? "en",
+    memo: options.memo ?? null,
+    customerNumber: options.customerNumber !== undefined ? options.customerNumber : "CUST-0042",
     precedingInvoice: options.precedingInvoice ?? null,
     creditReason: null,
   };

@@ -47,7 +47,7 @@ export async function upsertAccounts(db: Queryable, tenantId: string, rawInput: 
     vat_id: a.vatId ?? null,
     customer_type: a.customerType,
     currency: a.currency,
-    language: a.language,
+    language: a.language ?? null,
     billing_cycle_id: a.billingCycleId ?? null,
     eas: a.electronicAddressScheme ?? null,
     ea: a.electronicAddress ?? null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { documentLanguageSchema } from "@/server/documents/i18n/languages";
 import { chargeType, customerType, lineGrouping, taxClass, vatCategory } from "@/db/schema/enums";
 import { countryCode, currencyCode, documentReference, easCode, einvoiceFormatInput, isoDate } from "@/lib/billing-inputs";
 import { currencyExponent } from "@/lib/money";
@@ -84,7 +85,8 @@ export const accountInput = z
     /** VAT: a business buyer with a VAT id in another member state is reverse-charged; consumers may be taxed under OSS */
     customerType: z.enum(customerType.enumValues, { error: `must be one of ${customerType.enumValues.join(", ")}` }).default("BUSINESS"),
     currency,
-    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, "must be a language tag such as en or de-CH").default("en"),
+    /** the language of the account's invoices, credit notes and e-mails; omitted: the tenant's default language */
+    language: documentLanguageSchema.optional(),
     billingCycleId: z.uuid("must be a UUID").optional(),
     electronicAddressScheme: easCode.optional(),
     electronicAddress: text(200).optional(),

@@ -1,6 +1,7 @@
-import { invoiceIdInput } from "@/lib/billing-inputs";
+import { invoiceIdInput, saveInvoiceMemoInput } from "@/lib/billing-inputs";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
 import { createCreditNote, discardCreditNote, postCreditNote } from "@/server/billing/credit-notes";
+import { saveInvoiceMemo } from "@/server/billing/invoice-memo";
 import { getInvoice } from "@/server/billing/invoices";
 import { loadInvoiceFile } from "@/server/documents/invoice-file";
 import { notFound } from "@/server/errors";
@@ -13,6 +14,16 @@ const idOf = (params: Record<string, string>) => invoiceIdInput.parse({ id: para
 export const getInvoiceById = apiEndpoint({
   permission: "read",
   handle: async ({ db, tenantId, params }) => ({ status: 200, body: await getInvoice(db, tenantId, idOf(params)) }),
+});
+
+/** POST /api/v1/invoices/{id}/memo: the invoice's own memo, until it is posted (409 after). */
+export const saveInvoiceMemoEndpoint = apiEndpoint({
+  permission: "operate",
+  body: saveInvoiceMemoInput.omit({ id: true }),
+  handle: async ({ db, tenantId, params, body }) => {
+    const input = saveInvoiceMemoInput.parse({ ...body, id: params.id });
+    return { status: 200, body: await saveInvoiceMemo(db, tenantId, input) };
+  },
 });
 
 /**

@@ -1,12 +1,13 @@
-import { Document, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
-import { formatDecimal, formatMoney, formatUnitPrice } from "@/lib/money";
-import { isDraftDocument, type InvoiceDocument, type VatCategoryCode } from "../invoice-document";
-import { formatDocumentDate, vatBreakdownText } from "../labels";
+import { Document, Image, Page, Path, StyleSheet, Svg, Text, View } from "@react-pdf/renderer";
+import { epcQrPayload, qrCodePath } from "../epc-qr";
+import { documentFormat, documentText, type DocumentFormat, type DocumentLanguage, type MessageKey } from "../i18n";
+import { isDraftDocument, type DocumentVatBreakdown, type InvoiceDocument } from "../invoice-document";
 
 const INK = "#1f2937";
 const MUTED = "#6b7280";
 const RULE = "#d1d5db";
 const ACCENT = "#1d4ed8";
+const QR_SIZE = 84;
 
 /**
  * No OpenType shaping (ligatures, contextual forms, kerning): invoice text needs none of it, shaping was about a fifth
@@ -18,18 +19,21 @@ const NO_SHAPING = Object.fromEntries(
 
 export function createStyles(fontFamily: string[]) {
   return StyleSheet.create({
-    page: { paddingTop: 40, paddingBottom: 56, paddingHorizontal: 40, fontSize: 9, color: INK, fontFamily, fontFeatureSettings: NO_SHAPING },
+    page: { paddingTop: 40, paddingBottom: 84, paddingHorizontal: 40, fontSize: 9, color: INK, fontFamily, fontFeatureSettings: NO_SHAPING },
     header: { flexDirection: "row", justifyContent: "space-between", marginBottom: 20 },
+    logo: { maxWidth: 160, maxHeight: 48, marginBottom: 6, objectFit: "contain", objectPosition: "left" },
     sellerName: { fontSize: 14, fontWeight: 700 },
     title: { fontSize: 18, fontWeight: 700, color: ACCENT, textAlign: "right" },
     number: { fontSize: 11, textAlign: "right", marginTop: 2 },
+    rightNote: { textAlign: "right", marginTop: 2, maxWidth: 240 },
     muted: { color: MUTED },
     parties: { flexDirection: "row", justifyContent: "space-between", marginBottom: 16 },
     party: { width: "48%" },
     label: { fontSize: 7, color: MUTED, textTransform: "uppercase", marginBottom: 3, letterSpacing: 0.5 },
     strong: { fontWeight: 700 },
+    detailRow: { marginBottom: 1 },
     meta: { flexDirection: "row", borderTopWidth: 1, borderBottomWidth: 1, borderColor: RULE, paddingVertical: 6, marginBottom: 14 },
-    metaCell: { flexGrow: 1 },
+    metaCell: { flexGrow: 1, flexBasis: 0, paddingRight: 4 },
     tableHeader: { flexDirection: "row", backgroundColor: "#f3f4f6", borderBottomWidth: 1, borderColor: RULE, paddingVertical: 4, fontWeight: 700 },
     row: { flexDirection: "row", borderBottomWidth: 0.5, borderColor: RULE, paddingVertical: 3 },
     cDesc: { width: "31%", paddingHorizontal: 3 },
@@ -39,15 +43,20 @@ export function createStyles(fontFamily: string[]) {
     cVat: { width: "8%", paddingHorizontal: 3, textAlign: "right" },
     cAmount: { width: "16%", paddingHorizontal: 3, textAlign: "right" },
     summary: { flexDirection: "row", justifyContent: "space-between", marginTop: 14 },
-    vatTable: { width: "55%" },
-    vCat: { width: "40%", paddingHorizontal: 3 },
-    vNum: { width: "20%", paddingHorizontal: 3, textAlign: "right" },
+    vatSummary: { width: "55%" },
+    vatRow: { paddingVertical: 2, borderBottomWidth: 0.5, borderColor: RULE },
     totals: { width: "40%" },
     totalRow: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 2 },
     grandTotal: { flexDirection: "row", justifyContent: "space-between", borderTopWidth: 1, borderColor: INK, marginTop: 3, paddingTop: 4, fontSize: 11, fontWeight: 700 },
-    payment: { marginTop: 18, padding: 8, borderWidth: 0.5, borderColor: RULE },
-    note: { marginTop: 6, color: MUTED },
-    footer: { position: "absolute", bottom: 24, left: 40, right: 40, flexDirection: "row", justifyContent: "space-between", fontSize: 7, color: MUTED },
+    memo: { marginTop: 14 },
+    payment: { marginTop: 14, padding: 8, borderWidth: 0.5, borderColor: RULE, flexDirection: "row", justifyContent: "space-between" },
+    paymentText: { flexGrow: 1, flexBasis: 0, paddingRight: 10 },
+    qr: { width: QR_SIZE, alignItems: "center" },
+    qrCaption: { fontSize: 6.5, color: MUTED, textAlign: "center", marginTop: 2 },
+    note: { marginTop: 4, color: MUTED },
+    footer: { position: "absolute", bottom: 24, left: 40, right: 40, flexDirection: "row", justifyContent: "space-between", fontSize: 7, color: MUTED, borderTopWidth: 0.5, borderColor: RULE, paddingTop: 5 },
+    footerColumn: { width: "32%" },
+    footerRight: { width: "32%", textAlign: "right" },
     watermark: { position: "absolute", top: 330, left: 70, transform: "rotate(-45deg)" },
     watermarkText: { fontSize: 130, fontWeight: 700, color: "#dc2626", opacity: 0.14, letterSpacing: 8 },
   });
@@ -61,27 +70,28 @@ type Styles = ReturnType<typeof createStyles>;
  */
 export type PageNumbering = "single" | "dynamic";
 
-export function InvoicePdf({
-  doc,
-  fontFamily,
-  locale = "en",
-  pageNumbers = "dynamic",
-}: {
-  doc: InvoiceDocument;
-  fontFamily: string[];
-  locale?: string;
-  pageNumbers?: PageNumbering;
-}) {
+/** Categories whose legal note comes from the catalogue (in the document's language) rather than the stored reason. */
+const NOTED_CATEGORIES = { AE: "vat.note.AE", K: "vat.note.K", G: "vat.note.G", O: "vat.note.O" } as const satisfies Partial<
+  Record<DocumentVatBreakdown["vatCategory"], MessageKey>
+>;
+
+export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: InvoiceDocument; fontFamily: string[]; pageNumbers?: PageNumbering }) {
   const s = createStyles(fontFamily);
-  const money = (v: string) => formatMoney(v, doc.currency, locale);
+  const lang = doc.language;
+  const f = documentFormat(lang);
+  const t = (key: MessageKey, params?: Record<string, string>) => (documentText as TextFn)(lang, key, params);
+  const money = (v: string) => f.money(v, doc.currency);
   const draft = isDraftDocument(doc);
   const credit = doc.type === "CREDIT_NOTE";
-  const title = credit ? "Credit note" : "Invoice";
-  const watermark = doc.status === "CANCELED" ? "CANCELED" : "DRAFT";
-  const reverseCharge = doc.vatBreakdown.some((b) => b.vatCategory === "AE");
+  const title = t(credit ? "document.creditNote" : "document.invoice");
+  const watermark = t(doc.status === "CANCELED" ? "document.status.CANCELED" : "document.status.DRAFT");
+  const period = servicePeriod(doc, f);
+  const qr = epcQrPayload(doc);
+  const notes = vatNotes(doc, lang);
+  const sellerCountry = f.country(doc.seller.country);
 
   return (
-    <Document title={`${title} ${doc.number ?? "DRAFT"}`} author={doc.seller.legalName} creator="Billrun" producer="Billrun">
+    <Document title={`${title} ${doc.number ?? watermark}`} author={doc.seller.legalName} creator="Billrun" producer="Billrun" language={f.locale}>
       <Page size="A4" style={s.page}>
         {draft ? (
           <View fixed style={s.watermark}>
@@ -91,125 +101,164 @@ export function InvoicePdf({
 
         <View style={s.header}>
           <View>
+            {/* eslint-disable-next-line jsx-a11y/alt-text -- react-pdf's Image is a PDF image object, it takes no alt text */}
+            {doc.seller.logo ? <Image style={s.logo} src={doc.seller.logo} /> : null}
             <Text style={s.sellerName}>{doc.seller.legalName}</Text>
-            <Text style={s.muted}>{doc.seller.addressLine}</Text>
-            <Text style={s.muted}>{`${doc.seller.postalCode} ${doc.seller.city}, ${doc.seller.country}`}</Text>
-            <Text style={s.muted}>{`VAT ID ${doc.seller.vatId}`}</Text>
-            {doc.seller.email ? <Text style={s.muted}>{doc.seller.email}</Text> : null}
+            <Text style={s.muted}>
+              {lines(doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`, t("document.vatId", { vatId: doc.seller.vatId }), doc.seller.email)}
+            </Text>
           </View>
           <View>
             <Text style={s.title}>{title}</Text>
-            <Text style={s.number}>{draft ? `${watermark} — not numbered` : `No. ${doc.number}`}</Text>
-            {doc.precedingInvoice ? (
-              <Text style={s.muted}>{`Credit note for ${doc.precedingInvoice.number} of ${formatDocumentDate(doc.precedingInvoice.issueDate, locale)}`}</Text>
+            <Text style={s.number}>{draft ? t("document.notNumbered", { status: watermark }) : t("document.number", { number: doc.number! })}</Text>
+            {credit && doc.precedingInvoice ? (
+              <Text style={s.rightNote}>
+                {t("document.creditNoteFor", { number: doc.precedingInvoice.number, date: f.date(doc.precedingInvoice.issueDate) })}
+              </Text>
             ) : null}
-            {doc.creditReason ? <Text style={s.muted}>{`Reason: ${doc.creditReason}`}</Text> : null}
+            {credit && doc.creditReason ? <Text style={[s.rightNote, s.muted]}>{t("document.creditReason", { reason: doc.creditReason })}</Text> : null}
           </View>
         </View>
 
         <View style={s.parties}>
           <View style={s.party}>
-            <Text style={s.label}>{credit ? "Credited to" : "Bill to"}</Text>
+            <Text style={s.label}>{t(credit ? "document.creditedTo" : "document.billTo")}</Text>
             <Text style={s.strong}>{doc.buyer.name}</Text>
-            {doc.buyer.addressLine ? <Text>{doc.buyer.addressLine}</Text> : null}
-            {doc.buyer.postalCode || doc.buyer.city ? (
-              <Text>{[doc.buyer.postalCode, doc.buyer.city].filter(Boolean).join(" ")}</Text>
-            ) : null}
-            {doc.buyer.country ? <Text>{doc.buyer.country}</Text> : null}
-            {doc.buyer.vatId ? <Text>{`VAT ID ${doc.buyer.vatId}`}</Text> : null}
+            <Text>
+              {lines(
+                doc.buyer.addressLine,
+                [doc.buyer.postalCode, doc.buyer.city].filter(Boolean).join(" "),
+                doc.buyer.country ? f.country(doc.buyer.country) : null,
+                doc.buyer.vatId ? t("document.vatId", { vatId: doc.buyer.vatId }) : null,
+              )}
+            </Text>
           </View>
           <View style={s.party}>
-            <Text style={s.label}>Payment details</Text>
-            {doc.seller.iban ? <Text>{`IBAN ${formatIban(doc.seller.iban)}`}</Text> : null}
-            {doc.seller.bic ? <Text>{`BIC ${doc.seller.bic}`}</Text> : null}
-            {!draft ? <Text>{`Reference ${doc.number}`}</Text> : null}
+            <Text style={s.label}>{t("document.details")}</Text>
+            <Detail s={s} label={t("document.customerNumber")} value={doc.customerNumber} />
+            <Detail s={s} label={t("document.email")} value={doc.buyer.email} />
+            <Detail s={s} label={t("document.buyerReference")} value={doc.buyerReference} />
+            <Detail s={s} label={t("document.purchaseOrder")} value={doc.purchaseOrderReference} />
           </View>
         </View>
 
         <View style={s.meta}>
-          <MetaCell s={s} label={credit ? "Credit note date" : "Invoice date"} value={formatDocumentDate(doc.invoiceDate, locale)} />
-          {!credit ? <MetaCell s={s} label="Due date" value={formatDocumentDate(doc.dueDate, locale)} /> : null}
-          <MetaCell s={s} label="Currency" value={doc.currency} />
-          <MetaCell s={s} label={credit ? "Total credited" : "Amount due"} value={money(doc.grossTotal)} />
+          <MetaCell s={s} label={t(credit ? "document.creditNoteDate" : "document.invoiceDate")} value={f.date(doc.invoiceDate)} />
+          {period ? <MetaCell s={s} label={t("document.servicePeriod")} value={period} /> : null}
+          {!credit ? <MetaCell s={s} label={t("document.dueDate")} value={f.date(doc.dueDate)} /> : null}
+          <MetaCell s={s} label={t(credit ? "document.totalCredited" : "document.amountDue")} value={money(doc.grossTotal)} />
         </View>
 
         <View>
           <View style={s.tableHeader} fixed>
-            <Text style={s.cDesc}>Description</Text>
-            <Text style={s.cPeriod}>Period</Text>
-            <Text style={s.cQty}>Qty</Text>
-            <Text style={s.cPrice}>Unit price</Text>
-            <Text style={s.cVat}>VAT %</Text>
-            <Text style={s.cAmount}>Amount</Text>
+            <Text style={s.cDesc}>{t("lines.description")}</Text>
+            <Text style={s.cPeriod}>{t("lines.period")}</Text>
+            <Text style={s.cQty}>{t("lines.quantity")}</Text>
+            <Text style={s.cPrice}>{t("lines.unitPrice")}</Text>
+            <Text style={s.cVat}>{t("lines.vatRate")}</Text>
+            <Text style={s.cAmount}>{t("lines.amount")}</Text>
           </View>
           {doc.lines.map((line, i) => (
             <View key={i} style={s.row} wrap={false}>
               <Text style={s.cDesc}>{line.description}</Text>
-              <Text style={s.cPeriod}>{line.periodStart === line.periodEnd ? line.periodStart : `${line.periodStart} – ${line.periodEnd}`}</Text>
-              <Text style={s.cQty}>{formatDecimal(line.quantity, locale)}</Text>
-              <Text style={s.cPrice}>{line.unitPrice === null ? "" : formatUnitPrice(line.unitPrice, doc.currency, locale)}</Text>
-              <Text style={s.cVat}>{vatRateLabel(line.vatCategory, line.vatRate, locale)}</Text>
+              <Text style={s.cPeriod}>{f.period(line.periodStart, line.periodEnd)}</Text>
+              <Text style={s.cQty}>{f.decimal(line.quantity)}</Text>
+              <Text style={s.cPrice}>{line.unitPrice === null ? "" : f.unitPrice(line.unitPrice, doc.currency)}</Text>
+              <Text style={s.cVat}>{line.vatCategory === "O" ? "—" : f.rate(line.vatRate)}</Text>
               <Text style={s.cAmount}>{money(line.amount)}</Text>
             </View>
           ))}
         </View>
 
         <View style={s.summary} wrap={false}>
-          <View style={s.vatTable}>
-            <View style={s.tableHeader}>
-              <Text style={s.vCat}>VAT</Text>
-              <Text style={s.vNum}>Rate</Text>
-              <Text style={s.vNum}>Taxable</Text>
-              <Text style={s.vNum}>VAT amount</Text>
-            </View>
+          <View style={s.vatSummary}>
+            <Text style={s.label}>{t("vat.summary")}</Text>
             {doc.vatBreakdown.map((b, i) => (
-              <View key={i} style={s.row}>
-                <Text style={s.vCat}>{vatBreakdownText(b, [doc.seller.country, doc.buyer.country], doc.invoiceDate)}</Text>
-                <Text style={s.vNum}>{vatRateLabel(b.vatCategory, b.vatRate, locale)}</Text>
-                <Text style={s.vNum}>{money(b.taxableAmount)}</Text>
-                <Text style={s.vNum}>{money(b.taxAmount)}</Text>
-              </View>
+              <Text key={i} style={s.vatRow}>
+                {vatSummaryLine(b, lang, f, doc.currency)}
+              </Text>
+            ))}
+            {notes.map((note, i) => (
+              <Text key={i} style={s.note}>
+                {note}
+              </Text>
             ))}
           </View>
           <View style={s.totals}>
             <View style={s.totalRow}>
-              <Text>Total excl. VAT</Text>
+              <Text>{t("totals.net")}</Text>
               <Text>{money(doc.netTotal)}</Text>
             </View>
             <View style={s.totalRow}>
-              <Text>VAT</Text>
+              <Text>{t("totals.vat")}</Text>
               <Text>{money(doc.taxTotal)}</Text>
             </View>
             <View style={s.grandTotal}>
-              <Text>{credit ? "Total credited" : "Total"}</Text>
+              <Text>{t(credit ? "document.totalCredited" : "totals.gross")}</Text>
               <Text>{money(doc.grossTotal)}</Text>
             </View>
           </View>
         </View>
 
+        {doc.memo ? (
+          <View style={s.memo} wrap={false}>
+            <Text style={s.label}>{t("document.memo")}</Text>
+            <Text>{doc.memo}</Text>
+          </View>
+        ) : null}
+
         <View style={s.payment} wrap={false}>
-          <Text style={s.label}>Payment terms</Text>
-          <Text>{credit ? "This credit note will be refunded or offset against open invoices." : doc.seller.paymentTerms}</Text>
-          {!credit && doc.seller.iban ? (
-            <Text style={s.note}>
-              {`Please transfer ${money(doc.grossTotal)} by ${formatDocumentDate(doc.dueDate, locale)} to IBAN ${formatIban(doc.seller.iban)}${doc.seller.bic ? ` (BIC ${doc.seller.bic})` : ""}${draft ? "" : `, reference ${doc.number}`}.`}
-            </Text>
-          ) : null}
-          {reverseCharge ? <Text style={s.note}>Reverse charge: VAT is to be accounted for by the recipient.</Text> : null}
+          <View style={s.paymentText}>
+            <Text style={s.label}>{t("payment.title")}</Text>
+            {credit ? (
+              <Text>{t("payment.creditNote")}</Text>
+            ) : (
+              <>
+                <Text style={s.strong}>
+                  {draft
+                    ? t("payment.request", { amount: money(doc.grossTotal), dueDate: f.date(doc.dueDate) })
+                    : t("payment.requestWithReference", { amount: money(doc.grossTotal), dueDate: f.date(doc.dueDate), reference: doc.number! })}
+                </Text>
+                <Text style={s.note}>
+                  {lines(
+                    doc.seller.iban ? `${t("payment.iban")} ${formatIban(doc.seller.iban)}${doc.seller.bic ? ` · ${t("payment.bic")} ${doc.seller.bic}` : ""}` : null,
+                    draft ? null : `${t("payment.reference")}: ${doc.number}`,
+                    doc.seller.paymentTerms.trim(),
+                  )}
+                </Text>
+              </>
+            )}
+          </View>
+          {qr ? <PaymentQrCode s={s} payload={qr} caption={t("payment.scanToPay")} /> : null}
         </View>
 
         <View style={s.footer} fixed>
-          <Text>{`${doc.seller.legalName} · VAT ID ${doc.seller.vatId}${draft ? ` · ${watermark}` : ` · ${doc.number}`}`}</Text>
+          <Text style={s.footerColumn}>{lines(doc.seller.legalName, doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`)}</Text>
+          <Text style={s.footerColumn}>
+            {lines(
+              t("document.vatId", { vatId: doc.seller.vatId }),
+              doc.seller.tradeRegister ? t("footer.register", { register: doc.seller.tradeRegister }) : null,
+              doc.seller.managingDirectors ? t("footer.managingDirectors", { names: doc.seller.managingDirectors }) : null,
+            )}
+          </Text>
           {pageNumbers === "single" ? (
-            <Text>Page 1 of 1</Text>
+            <Text style={s.footerRight}>{lines(doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: "1", pages: "1" }))}</Text>
           ) : (
-            <Text render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
+            <Text
+              style={s.footerRight}
+              render={({ pageNumber, totalPages }) =>
+                lines(doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: String(pageNumber), pages: String(totalPages) }))
+              }
+            />
           )}
         </View>
       </Page>
     </Document>
   );
 }
+
+// documentText's params are typed per key; the template's small wrapper passes them through untyped
+type TextFn = (language: DocumentLanguage, key: MessageKey, params?: Record<string, string>) => string;
 
 function MetaCell({ s, label, value }: { s: Styles; label: string; value: string }) {
   return (
@@ -220,8 +269,64 @@ function MetaCell({ s, label, value }: { s: Styles; label: string; value: string
   );
 }
 
-function vatRateLabel(category: VatCategoryCode, rate: string, locale: string): string {
-  return category === "O" ? "—" : `${formatDecimal(rate, locale, 2)}%`;
+function Detail({ s, label, value }: { s: Styles; label: string; value: string | null }) {
+  if (!value) return null;
+  return (
+    <Text style={s.detailRow}>
+      <Text style={s.muted}>{label}</Text>
+      {`  ${value}`}
+    </Text>
+  );
+}
+
+/** The non-empty lines as one text (one text box lays out faster than one per line). */
+const lines = (...parts: Array<string | null | undefined>) => parts.filter(Boolean).join("\n");
+
+function PaymentQrCode({ s, payload, caption }: { s: Styles; payload: string; caption: string }) {
+  const { size, path } = qrCodePath(payload);
+  const quiet = 2; // modules of white border around the code (the box's padding adds to it)
+  const box = size + 2 * quiet;
+  return (
+    <View style={s.qr}>
+      <Svg width={QR_SIZE} height={QR_SIZE} viewBox={`${-quiet} ${-quiet} ${box} ${box}`}>
+        <Path d={path} fill="#000000" />
+      </Svg>
+      <Text style={s.qrCaption}>{caption}</Text>
+    </View>
+  );
+}
+
+/** "VAT 19 % on €1,000.00 = €190.00"; categories without VAT: "Reverse charge: €500.00". */
+export function vatSummaryLine(b: DocumentVatBreakdown, language: DocumentLanguage, f: DocumentFormat, currency: string): string {
+  const category = documentText(language, `vat.category.${b.vatCategory}`);
+  const base = f.money(b.taxableAmount, currency);
+  if (b.vatCategory === "S" || b.vatCategory === "L" || b.vatCategory === "M") {
+    return documentText(language, "vat.rated", { category, rate: f.rate(b.vatRate), base, tax: f.money(b.taxAmount, currency) });
+  }
+  return documentText(language, "vat.untaxed", { category, base });
+}
+
+/** The legal notes of the document's VAT categories: catalogue texts for AE, K, G, O; the stored reason otherwise. */
+function vatNotes(doc: InvoiceDocument, language: DocumentLanguage): string[] {
+  const notes = new Set<string>();
+  for (const b of doc.vatBreakdown) {
+    const key = NOTED_CATEGORIES[b.vatCategory as keyof typeof NOTED_CATEGORIES];
+    if (key) notes.add(documentText(language, key));
+    else if (b.exemptionReason) notes.add(b.exemptionReason);
+  }
+  return [...notes];
+}
+
+/** From the first line's start to the last line's end; null without lines. */
+function servicePeriod(doc: InvoiceDocument, f: DocumentFormat): string | null {
+  if (doc.lines.length === 0) return null;
+  let start = doc.lines[0].periodStart;
+  let end = doc.lines[0].periodEnd;
+  for (const l of doc.lines) {
+    if (l.periodStart < start) start = l.periodStart;
+    if (l.periodEnd > end) end = l.periodEnd;
+  }
+  return f.period(start, end);
 }
 
 function formatIban(iban: string): string {

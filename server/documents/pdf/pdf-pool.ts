@@ -21,7 +21,8 @@ import { runtime } from "@/server/runtime";
  */
 
 export type PdfRenderer = {
-  render(doc: InvoiceDocument, locale?: string): Promise<Buffer>;
+  /** in the document's language (doc.language) */
+  render(doc: InvoiceDocument): Promise<Buffer>;
   /** number of worker threads; 0 = in-process */
   readonly workers: number;
   close(): Promise<void>;
@@ -40,10 +41,10 @@ export function createInProcessRenderer(): PdfRenderer {
   let chain: Promise<unknown> = Promise.resolve();
   return {
     workers: 0,
-    render(doc, locale) {
+    render(doc) {
       const result = chain.then(async () => {
         await yieldToEventLoop();
-        return renderInvoicePdf(doc, locale);
+        return renderInvoicePdf(doc);
       });
       chain = result.catch(() => undefined);
       return result;
@@ -54,7 +55,7 @@ export function createInProcessRenderer(): PdfRenderer {
   };
 }
 
-type Pending = { id: number; doc: InvoiceDocument; locale?: string; resolve: (b: Buffer) => void; reject: (e: Error) => void };
+type Pending = { id: number; doc: InvoiceDocument; resolve: (b: Buffer) => void; reject: (e: Error) => void };
 type Slot = { worker: Worker; busy: Pending | null };
 type WorkerMessage = { ready?: true; id?: number; pdf?: Uint8Array; error?: string };
 
@@ -82,7 +83,7 @@ export async function createPdfPool(options: PdfPoolOptions = {}): Promise<PdfRe
       if (slot.busy || queue.length === 0) continue;
       const job = queue.shift()!;
       slot.busy = job;
-      slot.worker.postMessage({ id: job.id, doc: job.doc, locale: job.locale });
+      slot.worker.postMessage({ id: job.id, doc: job.doc });
     }
   };
 
@@ -119,10 +120,10 @@ export async function createPdfPool(options: PdfPoolOptions = {}): Promise<PdfRe
 
   return {
     workers: size,
-    render(doc, locale) {
+    render(doc) {
       if (closed) return Promise.reject(new Error("PDF pool is closed"));
       return new Promise<Buffer>((resolve, reject) => {
-        queue.push({ id: nextId++, doc, locale, resolve, reject });
+        queue.push({ id: nextId++, doc, resolve, reject });
         dispatch();
       });
     },

@@ -19,12 +19,12 @@ export function pdfPageCount(pdf: Buffer): number {
  * layout pass for dynamic page numbers (~20 % of the time); if the result has more pages after all, it is rendered
  * again with real page numbers.
  */
-export async function renderInvoicePdf(doc: InvoiceDocument, locale = "en"): Promise<Buffer> {
+export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const fontFamily = registerPdfFonts();
   await primePdfFonts(fontFamily);
   if (doc.lines.length <= SINGLE_PAGE_MAX_LINES) {
-    const pdf = await renderToBuffer(<InvoicePdf doc={doc} fontFamily={fontFamily} locale={locale} pageNumbers="single" />);
+    const pdf = await renderToBuffer(<InvoicePdf doc={doc} fontFamily={fontFamily} pageNumbers="single" />);
     if (pdfPageCount(pdf) === 1) return pdf;
   }
-  return renderToBuffer(<InvoicePdf doc={doc} fontFamily={fontFamily} locale={locale} pageNumbers="dynamic" />);
+  return renderToBuffer(<InvoicePdf doc={doc} fontFamily={fontFamily} pageNumbers="dynamic" />);
 }

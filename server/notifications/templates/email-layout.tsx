@@ -4,9 +4,9 @@ import type { ReactNode } from "react";
 export const emailColors = { ink: "#111827", muted: "#6b7280", rule: "#e5e7eb", accent: "#1d4ed8", danger: "#b91c1c", ok: "#15803d" };
 
 /** Shared frame of every Billrun e-mail. */
-export function EmailLayout({ preview, footer, children }: { preview: string; footer: string; children: ReactNode }) {
+export function EmailLayout({ preview, footer, children, lang = "en" }: { preview: string; footer: string; children: ReactNode; lang?: string }) {
   return (
-    <Html lang="en">
+    <Html lang={lang}>
       <Head />
       <Preview>{preview}</Preview>
       <Body style={{ backgroundColor: "#f3f4f6", fontFamily: "Helvetica, Arial, sans-serif", color: emailColors.ink, margin: 0 }}>

@@ -22,6 +22,14 @@ import {
   setExchangeRate,
   updateEinvoiceProfile,
 } from "@/server/tenants/einvoice-settings";
+import {
+  documentProfileInput,
+  getDocumentProfile,
+  logoInput,
+  removeLogo,
+  saveDocumentProfile,
+  uploadLogo,
+} from "@/server/tenants/document-profile";
 import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
 
 // Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
@@ -36,6 +44,12 @@ export const settingsRouter = createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listWebhookSecrets(ctx.db, ctx.tenantId)),
     rotate: adminProcedure.input(rotateWebhookSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, ctx.tenantId, input)),
     revoke: adminProcedure.input(webhookSecretIdInput).mutation(({ ctx, input }) => revokeWebhookSecret(ctx.db, ctx.tenantId, input)),
+  }),
+  documentProfile: createTRPCRouter({
+    get: readProcedure.query(({ ctx }) => getDocumentProfile(ctx.db, ctx.tenantId)),
+    save: adminProcedure.input(documentProfileInput).mutation(({ ctx, input }) => saveDocumentProfile(ctx.db, ctx.tenantId, input)),
+    uploadLogo: adminProcedure.input(logoInput).mutation(({ ctx, input }) => uploadLogo(ctx.db, ctx.tenantId, input)),
+    removeLogo: adminProcedure.mutation(({ ctx }) => removeLogo(ctx.db, ctx.tenantId)),
   }),
   webhookEndpoints: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listEndpoints(ctx.db, ctx.tenantId)),
