@@ -9,3 +9,4 @@ export * from "./invoices";
 export * from "./documents";
 export * from "./integrations";
 export * from "./outbox";
+export * from "./review";

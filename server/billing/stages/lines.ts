@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db/client";
 import type { RunRow } from "../runs-core";
 import type { LineCountersDelta } from "../run-counters";
+import { notOnHold } from "../holds";
 import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
 import { textArray, uuidArray } from "./sql-arrays";
 
@@ -28,6 +29,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   if (f.accountIds?.length) where.push(sql`r.account_id = ANY(${uuidArray(f.accountIds)})`);
   if (f.subscriptionIds?.length) where.push(sql`r.subscription_id = ANY(${uuidArray(f.subscriptionIds)})`);
   if (f.chargeTypes?.length) where.push(sql`ch.type::text = ANY(${textArray(f.chargeTypes)})`);
+  where.push(notOnHold(sql`r.account_id`)); // accounts on hold are skipped: their items stay OPEN (holds.ts)
 
   const eligibleItems = sql`FROM rated_items r
       JOIN customer_accounts a ON a.id = r.account_id AND ${chunkAccounts(run, chunk)}
