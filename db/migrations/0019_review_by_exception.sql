@@ -114,3 +114,7 @@ CREATE TABLE "billing_schedules" (
 --> statement-breakpoint
 ALTER TABLE "billing_schedules" ADD CONSTRAINT "billing_schedules_tenant_id_organization_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "billing_schedules" ADD CONSTRAINT "billing_schedules_billing_cycle_id_billing_cycles_id_fk" FOREIGN KEY ("billing_cycle_id") REFERENCES "public"."billing_cycles"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
+-- approver: an operator who may also approve runs waiting for approval (four eyes)
+ALTER TABLE "member" DROP CONSTRAINT "member_role_check";--> statement-breakpoint
+ALTER TABLE "member" ADD CONSTRAINT "member_role_check" CHECK ("role" IN ('owner', 'admin', 'approver', 'operator', 'viewer'));
