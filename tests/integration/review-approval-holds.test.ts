@@ -5,8 +5,21 @@ import { queryRows } from "@/db/client";
 import type { MemberRole } from "@/db/schema/enums";
 import { approveRun, postDueApprovedRuns } from "@/server/billing/approvals";
 import { createUserWithMembership } from "@/server/tenants/create-tenant";
-import { callerFor } from "@/tests/support/factories";
+import {
+  approveBillingRun,
+  getReviewRules,
+  listAccountHolds,
+  listAuditLog,
+  listRunApprovals,
+  placeAccountHold,
+  releaseAccountHold,
+  saveApprovalPolicyEndpoint,
+  saveReviewRules,
+  sendBackBillingRun,
+} from "@/server/api/routes/review";
+import { callerFor, seedSmallTenant } from "@/tests/support/factories";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
+import { call, jsonRequest, tenantWithKey } from "./api-support";
 import { cycleRun, newTenant, runState, waitForInlineJobs, type TestTenant } from "./billing-support";
 
 // Approval before posting (four eyes) and account holds.
@@ -50,14 +63,17 @@ describe("approval before posting", () => {
     const t = await newTenant(database.db, { accounts: 3, items: 60 });
     await t.caller.review.approvalPolicy.save({ mode: "ALWAYS" });
     const runId = await draftsReady(t);
-    const asked = await t.caller.billingRuns.process({ id: runId });
+    // an approver asks to post: the run waits; neither the requester nor the run's creator may approve it
+    const requester = await colleague(t, "approver", "Rita Requester");
+    const asked = await requester.caller.billingRuns.process({ id: runId });
     expect(asked).toMatchObject({ started: false, status: "AWAITING_APPROVAL" });
     expect((await runState(database.db, runId)).status).toBe("AWAITING_APPROVAL");
     expect((await t.caller.billingRuns.get({ id: runId })).availableActions).toEqual(expect.arrayContaining(["APPROVE", "SEND_BACK", "CANCEL"]));
     // nothing posts meanwhile: Process and Post are refused
     await expect(t.caller.billingRuns.process({ id: runId })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/awaiting approval/) });
 
-    await expect(t.caller.review.approvals.approve({ id: runId })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/four eyes/) });
+    await expect(requester.caller.review.approvals.approve({ id: runId })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/You asked to post/) });
+    await expect(t.caller.review.approvals.approve({ id: runId })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/You created/) });
     const operator = await colleague(t, "operator", "Olive Operator");
     await expect(operator.caller.review.approvals.approve({ id: runId })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const { id: apiKeyId } = await t.caller.settings.apiKeys.create({ name: "ci", role: "admin" });
@@ -73,13 +89,13 @@ describe("approval before posting", () => {
     await waitForInlineJobs();
     expect((await runState(database.db, runId)).status).toBe("POSTED");
     expect(await decisions(runId)).toEqual([
-      { decision: "REQUESTED", user_id: t.userId, comment: expect.stringMatching(/approval needed/) },
+      { decision: "REQUESTED", user_id: requester.userId, comment: expect.stringMatching(/approval needed/) },
       { decision: "APPROVED", user_id: approver.userId, comment: "checked the suspects" },
     ]);
     const audit = await t.caller.review.audit.list({ entityType: "run", entityId: runId });
     expect(audit.rows.map((r) => r.action)).toEqual(expect.arrayContaining(["run.approval.requested", "run.approval.approved"]));
     expect(audit.rows.find((r) => r.action === "run.approval.approved")).toMatchObject({ actorId: approver.userId, before: { status: "AWAITING_APPROVAL" }, after: { status: "POSTING" } });
-  });
+  }, 120_000);
 
   it("ABOVE: only runs above the invoice count wait; send back needs a comment; a timed post runs once unless held", async () => {
     const t = await newTenant(database.db, { accounts: 3, items: 60 });
@@ -110,7 +126,7 @@ describe("approval before posting", () => {
     await waitForInlineJobs();
     expect((await runState(database.db, big)).status).toBe("POSTED");
     expect((await decisions(big)).map((d) => d.decision)).toEqual(["REQUESTED", "SENT_BACK", "REQUESTED", "APPROVED", "AUTO_POSTED"]);
-  });
+  }, 120_000);
 
   it("the audit log is append-only", async () => {
     const t = await newTenant(database.db, { accounts: 1, items: 0 });
@@ -173,5 +189,46 @@ describe("account holds", () => {
     await expect(t.caller.review.holds.release({ id: again.id })).rejects.toMatchObject({ code: "CONFLICT" });
     const audit = await t.caller.review.audit.list({ entityType: "hold" });
     expect(audit.rows.map((r) => r.action)).toEqual(["hold.release", "hold.place", "hold.place"]);
-  });
+  }, 120_000);
+});
+
+describe("REST v1", () => {
+  it("rules, approval policy, holds and the audit log over the API; an API key cannot approve", async () => {
+    const t = await tenantWithKey(database.db, "admin");
+    const rules = await call(getReviewRules, database.db, jsonRequest("GET", "/api/v1/review-rules", { key: t.key }));
+    expect(rules.status).toBe(200);
+    expect(rules.body.rules.map((r: { kind: string }) => r.kind)).toContain("USAGE_CHANGE_PERCENT");
+    const bad = await call(saveReviewRules, database.db, jsonRequest("POST", "/api/v1/review-rules", { key: t.key, body: { rules: [{ kind: "AMOUNT_ABOVE", severity: "SUSPECT" }] } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe("rules.0.threshold");
+    const policy = await call(saveApprovalPolicyEndpoint, database.db, jsonRequest("POST", "/api/v1/approval-policy", { key: t.key, body: { mode: "ALWAYS" } }));
+    expect(policy.body).toEqual({ mode: "ALWAYS", grossAbove: null, invoiceCountAbove: null });
+
+    await seedSmallTenant(database.db, t, { accounts: 2, items: 20 });
+    const caller = callerFor(database.db, t);
+    const run = await caller.billingRuns.create(cycleRun(t.billingCycleId));
+    await caller.billingRuns.process({ id: run.id });
+    await waitForInlineJobs();
+    await caller.billingRuns.process({ id: run.id });
+    const approve = await call(approveBillingRun, database.db, jsonRequest("POST", `/api/v1/billing-runs/${run.id}/approve`, { key: t.key, body: {} }), { id: run.id });
+    expect(approve.status).toBe(403);
+    expect(approve.body.detail).toMatch(/API keys cannot approve/);
+    const sentBack = await call(sendBackBillingRun, database.db, jsonRequest("POST", `/api/v1/billing-runs/${run.id}/send-back`, { key: t.key, body: { comment: "not this month" } }), { id: run.id });
+    expect(sentBack.body).toEqual({ status: "DRAFTS_READY" });
+    const approvals = await call(listRunApprovals, database.db, jsonRequest("GET", `/api/v1/billing-runs/${run.id}/approvals`, { key: t.key }), { id: run.id });
+    expect(approvals.body.rows.map((r: { decision: string }) => r.decision)).toEqual(["REQUESTED", "SENT_BACK"]);
+
+    const [account] = await queryRows<{ id: string }>(database.db, sql`SELECT id FROM customer_accounts WHERE tenant_id = ${t.tenantId} LIMIT 1`);
+    const placed = await call(placeAccountHold, database.db, jsonRequest("POST", "/api/v1/account-holds", { key: t.key, body: { accountId: account.id, reason: "dispute" } }));
+    expect(placed.status).toBe(201);
+    const held = await call(listAccountHolds, database.db, jsonRequest("GET", "/api/v1/account-holds?active=true", { key: t.key }));
+    expect(held.body.rows.map((h: { id: string }) => h.id)).toEqual([placed.body.id]);
+    const released = await call(releaseAccountHold, database.db, jsonRequest("POST", `/api/v1/account-holds/${placed.body.id}/release`, { key: t.key }), { id: placed.body.id });
+    expect(released.status).toBe(200);
+    const audit = await call(listAuditLog, database.db, jsonRequest("GET", "/api/v1/audit-log?entityType=hold", { key: t.key }));
+    expect(audit.body.rows.map((r: { action: string; actorType: string }) => [r.action, r.actorType])).toEqual([
+      ["hold.release", "API_KEY"],
+      ["hold.place", "API_KEY"],
+    ]);
+  }, 120_000);
 });
