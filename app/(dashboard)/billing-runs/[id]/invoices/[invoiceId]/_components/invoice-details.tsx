@@ -36,6 +36,7 @@ import { BulkActionDialog, bulkActionLabel } from "../../../../[id]/_components/
 import { BulkResultsDialog } from "../../../../[id]/_components/bulk-results-dialog";
 import { InvoiceStatusBadge, invoiceTypeLabel } from "../../../../[id]/_components/invoice-status";
 import type { BulkAction, BulkResult, InvoiceDetail } from "../../../../[id]/_components/types";
+import { InvoiceReviewCard } from "./invoice-review-card";
 
 // The review actions in the order the page shows them; which ones apply is the server's answer (availableActions).
 const actionOrder: BulkAction[] = ["VALIDATE", "QUARANTINE", "REJECT", "CANCEL"];
@@ -317,6 +318,7 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
       </Card>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <InvoiceReviewCard invoice={invoice} />
         <Card>
           <CardHeader>
             <CardTitle>VAT breakdown</CardTitle>
