@@ -8,6 +8,7 @@ import {
   INVOICE_TYPES,
   ITEMS_MODES,
   ON_REJECT_ACTIONS,
+  RULE_KINDS,
   RUN_MODES,
 } from "./billing-values";
 import { countryProblem, currencyProblem } from "./iso-codes";
@@ -130,6 +131,8 @@ export const invoiceFilterFields = {
   currency: currencyCode.optional(),
   number: z.string().trim().max(100).optional(),
   hasReason: z.boolean().optional(),
+  // invoices with a finding of this rule (server/billing/findings.ts)
+  rule: z.enum(RULE_KINDS).optional(),
 };
 export const invoiceFilterInput = z.object(invoiceFilterFields).strict();
 export type InvoiceFilter = z.infer<typeof invoiceFilterInput>;

@@ -7,6 +7,7 @@ export const RUN_STATUSES = [
   "LINES_CREATED",
   "CREATING_INVOICES",
   "DRAFTS_READY",
+  "AWAITING_APPROVAL",
   "POSTING",
   "POSTED",
   "FAILED",
@@ -33,3 +34,17 @@ export const INVOICE_ACTIONS = ["VALIDATE", "REJECT", "QUARANTINE", "CANCEL"] as
 export type InvoiceAction = (typeof INVOICE_ACTIONS)[number];
 /** What happens to the rated items of canceled invoices or runs: billable again, or canceled for good. */
 export const ITEMS_MODES = ["REOPEN", "CANCEL"] as const;
+
+/** Validation rules (Settings → Review rules); each match is stored as an explained finding on the invoice. */
+export const RULE_KINDS = [
+  "AMOUNT_ABOVE",
+  "ZERO_AMOUNT",
+  "CHANGE_PERCENT",
+  "MISSING_BUYER_DATA",
+  "USAGE_CHANGE_PERCENT",
+  "FIRST_INVOICE",
+  "CREDIT_NOTE",
+] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+export const RULE_SEVERITIES = ["SUSPECT", "REJECTED"] as const;
+export type RuleSeverity = (typeof RULE_SEVERITIES)[number];

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  char,
   date,
   index,
   integer,
@@ -79,6 +80,11 @@ export const billingRuns = pgTable(
     // The totals of the run's lines, kept up to date by the chunks that add or remove lines (see run-counters.ts);
     // `totals` shows them until the run has invoices.
     lineTotals: jsonb("line_totals").$type<RunTotals>().notNull().default(sql`'{}'::jsonb`),
+  // approval before posting (server/billing/approvals.ts): who asked to post (cannot approve), optional timed auto-post
+  postRequestedByUserId: text("post_requested_by_user_id"),
+  autoPostAt: timestamp("auto_post_at", { withTimezone: true }),
+  // the schedule period (YYYY-MM) a scheduled run was created for; unique per cycle
+  scheduledPeriod: text("scheduled_period"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -87,6 +93,7 @@ export const billingRuns = pgTable(
     // at most one quarantine run per source run
     uniqueIndex("billing_runs_quarantine_source_uq").on(t.sourceRunId).where(sql`type = 'QUARANTINE'`),
     index("billing_runs_tenant_created_idx").on(t.tenantId, t.createdAt),
+    uniqueIndex("billing_runs_cycle_period_uq").on(t.billingCycleId, t.scheduledPeriod).where(sql`scheduled_period IS NOT NULL`),
   ],
 );
 
@@ -182,6 +189,8 @@ export const validationRules = pgTable("validation_rules", {
   kind: ruleKind("kind").notNull(),
   severity: ruleSeverity("severity").notNull(),
   threshold: numeric("threshold"),
+  // AMOUNT_ABOVE per currency (null: any currency without a rule of its own)
+  currency: char("currency", { length: 3 }),
   reason: text("reason").notNull(),
   enabled: boolean("enabled").notNull().default(true),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

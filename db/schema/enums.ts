@@ -1,7 +1,8 @@
 import { pgEnum } from "drizzle-orm/pg-core";
-import { INVOICE_STATUSES, INVOICE_TYPES, RUN_STATUSES, RUN_TYPES } from "@/lib/billing-values";
+import { INVOICE_STATUSES, INVOICE_TYPES, RULE_KINDS, RUN_STATUSES, RUN_TYPES } from "@/lib/billing-values";
 
-export const memberRole = ["owner", "admin", "operator", "viewer"] as const;
+// approver: an operator who may also approve runs waiting for approval before posting (four eyes); admins and owners may too
+export const memberRole = ["owner", "admin", "approver", "operator", "viewer"] as const;
 export type MemberRole = (typeof memberRole)[number];
 
 export const chargeType = pgEnum("charge_type", ["ONE_SHOT", "RECURRING", "USAGE"]);
@@ -29,7 +30,7 @@ export const jobStatus = pgEnum("job_status", ["RUNNING", "SUCCEEDED", "FAILED"]
 export const invoiceType = pgEnum("invoice_type", INVOICE_TYPES);
 export const invoiceStatus = pgEnum("invoice_status", INVOICE_STATUSES);
 export const ruleSeverity = pgEnum("rule_severity", ["SUSPECT", "REJECTED"]);
-export const ruleKind = pgEnum("rule_kind", ["AMOUNT_ABOVE", "ZERO_AMOUNT", "CHANGE_PERCENT", "MISSING_BUYER_DATA"]);
+export const ruleKind = pgEnum("rule_kind", RULE_KINDS);
 
 export const einvoiceFormat = pgEnum("einvoice_format", ["NONE", "PEPPOL", "XRECHNUNG", "FACTURX"]);
 

@@ -10,3 +10,4 @@ export * from "./documents";
 export * from "./integrations";
 export * from "./outbox";
 export * from "./credit-notes";
+export * from "./review";

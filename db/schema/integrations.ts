@@ -136,19 +136,21 @@ export const idempotencyKeys = pgTable(
   (t) => [uniqueIndex("idempotency_keys_pk").on(t.tenantId, t.key)],
 );
 
+// Append-only (0019: a trigger refuses UPDATE, DELETE and TRUNCATE); no foreign key, so deleting a tenant keeps its log.
 export const auditLog = pgTable(
   "audit_log",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id").notNull(),
+    // USER | API_KEY | SYSTEM; actor_id is the user's or the API key's id
     actorType: text("actor_type").notNull(),
     actorId: text("actor_id"),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),
     entityId: text("entity_id"),
     data: jsonb("data"),
+    before: jsonb("before"),
+    after: jsonb("after"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("audit_log_tenant_at_idx").on(t.tenantId, t.at)],

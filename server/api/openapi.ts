@@ -5,6 +5,7 @@ import { runDocumentsInput } from "@/server/documents/run-documents";
 import { listOutboxInput } from "@/server/notifications/outbox";
 import { exchangeRateInput } from "@/server/tenants/einvoice-settings";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
+import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -127,6 +128,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "Billing runs", description: "Create, process, post and cancel billing runs; their failures, executions, statistics and documents" },
       { name: "Invoices", description: "A run's invoices, bulk review actions, and each invoice's data, PDF and XML" },
       { name: "E-mail outbox", description: "The e-mails the tenant sent (or kept without a provider), with their status" },
+      { name: "Review", description: "Validation rules and their findings, approval before posting, account holds and the audit log" },
       { name: "Webhooks", description: "Signed incoming webhooks that start runs, and this document" },
     ],
     paths: {
@@ -359,6 +361,37 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/invoices/{id}/xml": {
         get: { operationId: "getInvoiceXml", summary: "Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML", description: "412 for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml", 412) },
       },
+      // Review by exception (#19): rules, approval, holds, audit log
+      "/api/v1/review-rules": {
+        get: getOperation({ operationId: "getReviewRules", summary: "The tenant's validation rules (each kind with its severity or OFF, threshold, currency)", tag: "Review", response: looseObject }),
+        post: postOperation({ operationId: "saveReviewRules", summary: "Replace the tenant's validation rules (admin)", tag: "Review", body: ref("SaveRulesInput"), status: 200, response: looseObject, errors: [400] }),
+      },
+      "/api/v1/approval-policy": {
+        get: getOperation({ operationId: "getApprovalPolicy", summary: "The tenant's approval policy before posting (OFF / ALWAYS / ABOVE)", tag: "Review", response: ref("ApprovalPolicy") }),
+        post: postOperation({ operationId: "saveApprovalPolicy", summary: "Set the approval policy (admin)", tag: "Review", body: ref("ApprovalPolicy"), status: 200, response: ref("ApprovalPolicy"), errors: [400] }),
+      },
+      "/api/v1/billing-runs/{id}/approvals": {
+        get: getOperation({ operationId: "listRunApprovals", summary: "The run's approval requests and decisions", tag: "Review", parameters: [idParameter], response: looseObject }),
+      },
+      "/api/v1/billing-runs/{id}/approve": {
+        post: {
+          ...postOperation({ operationId: "approveBillingRun", summary: "Approve a run awaiting approval — always 403 for API keys", tag: "Review", path: true, body: ref("ApproveBody"), status: 202, response: looseObject, errors: [400, 404, 409] }),
+          description: "Approval is a signed-in approver's decision (four eyes, in the dashboard): API keys are refused with 403. Listed so clients see why.",
+        },
+      },
+      "/api/v1/billing-runs/{id}/send-back": {
+        post: postOperation({ operationId: "sendBackBillingRun", summary: "Send a run awaiting approval back to review (comment required)", tag: "Review", path: true, body: ref("SendBackBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/account-holds": {
+        get: getOperation({ operationId: "listAccountHolds", summary: "Account holds (active=true|false filters)", tag: "Review", parameters: queryParameters(schemaOf(listHoldsInput)), response: looseObject, errors: [400] }),
+        post: postOperation({ operationId: "placeAccountHold", summary: "Put an account on hold (runs skip it; its items stay open)", tag: "Review", body: ref("PlaceHoldInput"), status: 201, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/account-holds/{id}/release": {
+        post: postOperation({ operationId: "releaseAccountHold", summary: "Release a hold (the next run bills the account's open items)", tag: "Review", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/audit-log": {
+        get: getOperation({ operationId: "listAuditLog", summary: "The append-only audit log, newest first (keyset: beforeId)", tag: "Review", parameters: queryParameters(schemaOf(listAuditInput)), response: looseObject, errors: [400] }),
+      },
       "/api/v1/openapi.json": {
         get: { operationId: "getOpenApi", summary: "This document", tags: ["Webhooks"], security: [], responses: { "200": { description: "OpenAPI 3.1 document", content: json(looseObject) } } },
       },
@@ -484,6 +517,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         InvoiceMemoBody: withoutProperty(schemaOf(saveInvoiceMemoInput), "id"),
         WebhookRunInput: schemaOf(webhookRunInput),
         UpsertResult: intObject(["received", "created", "updated"]),
+        SaveRulesInput: schemaOf(saveRulesInput),
+        ApprovalPolicy: schemaOf(approvalPolicyInput),
+        ApproveBody: withoutProperty(schemaOf(approveRunInput), "id"),
+        SendBackBody: withoutProperty(schemaOf(sendBackInput), "id"),
+        PlaceHoldInput: schemaOf(placeHoldInput),
         IngestResult: {
           ...intObject(["received", "inserted", "duplicates"]),
           properties: {

@@ -9,12 +9,13 @@ import * as schema from "@/db/schema";
 import { env } from "@/server/env";
 import { assertTenantDeletable } from "@/server/tenants/tenant-deletion";
 
-// Organizations are tenants. Billrun's four roles map onto better-auth's access control;
+// Organizations are tenants. Billrun's five roles map onto better-auth's access control;
 // what each role may do in billing is decided in server/auth/roles.ts.
 const ac = createAccessControl(defaultStatements);
 const roles = {
   owner: ac.newRole(ownerAc.statements),
   admin: ac.newRole(adminAc.statements),
+  approver: ac.newRole(memberAc.statements),
   operator: ac.newRole(memberAc.statements),
   viewer: ac.newRole(memberAc.statements),
 };

@@ -6,6 +6,7 @@ import { en16931CurrencyProblem } from "@/server/documents/ubl/en16931-currency"
 import { conflict, notFound } from "@/server/errors";
 import { refreshRunCounters } from "./run-counters";
 import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "@/lib/billing-inputs";
+import { findingBadges, hasFinding, invoiceComparison, invoiceFindings, type FindingBadge } from "./findings";
 import { quarantineInvoices } from "./quarantine";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, iso, loadRun, withDates, type Actor } from "./runs-core";
@@ -31,6 +32,7 @@ function filterSql(filter: InvoiceFilter): SQL[] {
   if (filter.number) where.push(sql`i.number ILIKE ${`%${escapeLike(filter.number)}%`}`);
   if (filter.hasReason === true) where.push(sql`i.reason IS NOT NULL`);
   if (filter.hasReason === false) where.push(sql`i.reason IS NULL`);
+  if (filter.rule) where.push(hasFinding(filter.rule));
   return where;
 }
 
@@ -60,6 +62,7 @@ export type InvoiceListRow = {
   grossTotal: string;
   invoiceDate: string;
   dueDate: string;
+  findings: FindingBadge[];
 };
 
 export async function listInvoices(db: Queryable, tenantId: string, rawInput: ListInvoicesInput) {
@@ -72,7 +75,7 @@ export async function listInvoices(db: Queryable, tenantId: string, rawInput: Li
       db,
       sql`SELECT i.id, i.number, i.type, i.status, i.reason, i.account_id AS "accountId", a.name AS "accountName", i.currency,
             i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal", i.gross_total::text AS "grossTotal",
-            i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate"
+            i.invoice_date::text AS "invoiceDate", i.due_date::text AS "dueDate", ${findingBadges(sql`i.id`)} AS findings
           FROM invoices i JOIN customer_accounts a ON a.id = i.account_id
           WHERE ${where}
           ORDER BY ${sortColumns[input.sort]} ${direction} NULLS LAST, i.id
@@ -137,7 +140,7 @@ export type StatusHistoryRow = {
 };
 
 export async function getInvoice(db: Queryable, tenantId: string, invoiceId: string) {
-  const [found] = await queryRows<InvoiceDetail & InvoiceRunState>(
+  const [found] = await queryRows<Omit<InvoiceDetail, "findings"> & InvoiceRunState>(
     db,
     sql`SELECT i.id, i.number, i.type, i.status, i.reason, i.account_id AS "accountId", a.name AS "accountName",
           a.external_id AS "accountExternalId", i.currency, i.net_total::text AS "netTotal", i.tax_total::text AS "taxTotal",
@@ -156,7 +159,7 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
   );
   if (!found) throw notFound("Invoice");
   const { runStatus, runType, ...invoice } = found;
-  const [lines, vatBreakdown, statusHistory, credits] = await Promise.all([
+  const [lines, vatBreakdown, statusHistory, credits, findings, comparison] = await Promise.all([
     invoice.correctsInvoice
       ? correctionLines(db, tenantId, invoiceId)
       : queryRows<InvoiceLineRow>(
@@ -190,6 +193,8 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
           WHERE h.invoice_id = ${invoiceId}::uuid AND h.tenant_id = ${tenantId} ORDER BY h.at, h.id`,
     ),
     creditSummary(db, tenantId, invoice),
+    invoiceFindings(db, tenantId, invoiceId),
+    invoiceComparison(db, tenantId, invoiceId),
   ]);
   return {
     ...withDates(invoice, ["postedAt", "createdAt"]),
@@ -202,6 +207,10 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
     availableActions: runStatus && runType ? availableInvoiceActions({ status: runStatus, type: runType }, invoice.status) : [],
     /** a posted invoice's credit notes and what remains uncredited (null for drafts and credit notes) */
     credits,
+    /** the rules the draft matched, with what they measured */
+    findings,
+    /** against the account's previous posted invoice, charge by charge */
+    comparison,
     /** Why the invoice has no EN 16931 XML (its currency's minor unit), or null. */
     xmlProblem: en16931CurrencyProblem(invoice.currency),
   };

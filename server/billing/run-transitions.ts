@@ -4,6 +4,7 @@ import { conflict, DomainError } from "@/server/errors";
 import { abandonJob, createJob, isAbandoned, runningJob, workParams } from "@/server/jobs/lifecycle";
 import type { JobRef } from "@/server/jobs/job-ref";
 import { runtime } from "@/server/runtime";
+import { approvalReason, enterApproval } from "./approval-policy";
 import { formatRunNumber } from "./run-list";
 import { actorLabel, loadRun, type Actor, type RunRow } from "./runs-core";
 import { CANCELABLE, nextStep, RUNNING_STATUSES, STEP_STATUS, stepOfRunningStatus, type RunStatus, type StepKind } from "./state-machine";
@@ -60,6 +61,9 @@ export async function countInvoices(db: Queryable, runId: string, status: string
 
 export type ProcessResult = { started: boolean; jobId?: string; step?: StepKind; status: RunStatus; message: string };
 
+const awaitingApproval = (label: string) =>
+  conflict(`${label} is awaiting approval: an approver other than the one who asked to post it approves (or sends it back)`);
+
 /**
  * Process: moves the run to its next step (Post in DRAFTS_READY, retry of the failed step in FAILED, takeover of
  * an abandoned job in a running status). Two concurrent calls start exactly one job; the other gets CONFLICT.
@@ -71,6 +75,7 @@ export async function requestProcess(db: Db, tenantId: string, runId: string, ac
   if (run.disabled) throw conflict(`${label} is disabled: enable it before processing`);
   if (run.status === "CANCELED" || run.status === "CANCELING") throw conflict(`${label} is canceled and cannot be processed`);
   if (RUNNING_STATUSES.includes(run.status)) return takeOver(db, run, actor);
+  if (run.status === "AWAITING_APPROVAL") throw awaitingApproval(label);
 
   const step = nextStep(run.status, run.failedStep)!;
   if (step === "POSTING") {
@@ -81,6 +86,13 @@ export async function requestProcess(db: Db, tenantId: string, runId: string, ac
         `${label} has ${rejected} rejected invoice${rejected > 1 ? "s" : ""}: validate, quarantine or cancel ${rejected > 1 ? "them" : "it"} before posting`,
       );
     }
+  }
+  // Four eyes: under the tenant's approval policy, Post asks for approval instead of posting.
+  const approval = step === "POSTING" && run.status === "DRAFTS_READY" ? await approvalReason(db, tenantId, run.id) : null;
+  if (approval) {
+    const entered = await db.transaction((tx) => enterApproval(tx, { tenantId, runId, actor, reason: `approval needed: ${approval}`, extra: noRejected(run.id) }));
+    if (!entered) return refuseAfterRace(db, tenantId, runId);
+    return { started: false, status: "AWAITING_APPROVAL", message: `${label} is awaiting approval (${approval})` };
   }
   const job = await db.transaction(async (tx) =>
     startStep(tx, {
@@ -105,6 +117,7 @@ export async function requestProcess(db: Db, tenantId: string, runId: string, ac
  */
 export async function postRun(db: Db, tenantId: string, runId: string, actor: Actor): Promise<ProcessResult> {
   const run = await loadRun(db, tenantId, runId);
+  if (run.status === "AWAITING_APPROVAL") throw awaitingApproval(formatRunNumber(run.number));
   const postable = run.status === "POSTED" || run.status === "DRAFTS_READY" || run.status === "POSTING" || (run.status === "FAILED" && run.failedStep === "POSTING");
   if (!postable) {
     throw conflict(`The run is ${run.status}: only a run with drafts ready can be posted (use process to get there)`);

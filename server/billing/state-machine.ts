@@ -23,6 +23,8 @@ export const RUN_ACTIONS = [
   "EMAIL_INVOICES",
   "RETRY_FAILED",
   "INVOICE_ACTIONS",
+  "APPROVE",
+  "SEND_BACK",
 ] as const;
 export type RunAction = (typeof RUN_ACTIONS)[number];
 
@@ -47,9 +49,9 @@ export const PROCESSABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY",
 /** Statuses in which Disable / Enable are allowed. */
 export const DISABLEABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY"];
 /** Statuses in which Cancel is allowed (and only while nothing of the run is posted). */
-export const CANCELABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY", "FAILED"];
+export const CANCELABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY", "AWAITING_APPROVAL", "FAILED"];
 /** Save (description) is allowed everywhere except while a step job runs. */
-export const SAVEABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY", "POSTED", "FAILED", "CANCELING", "CANCELED"];
+export const SAVEABLE: RunStatus[] = ["NEW", "LINES_CREATED", "DRAFTS_READY", "AWAITING_APPROVAL", "POSTED", "FAILED", "CANCELING", "CANCELED"];
 /** Statuses in which the run's invoices can be reviewed (validated, rejected, quarantined, canceled). */
 export const INVOICES_REVIEWABLE: RunStatus[] = ["DRAFTS_READY"];
 
@@ -87,7 +89,9 @@ export function availableActions(run: RunLike): RunAction[] {
   if (DISABLEABLE.includes(s)) actions.push(run.disabled ? "ENABLE" : "DISABLE");
   if (CANCELABLE.includes(s) && !run.disabled) actions.push("CANCEL");
   if (SAVEABLE.includes(s)) actions.push("SAVE");
-  if (s === "DRAFTS_READY" || s === "POSTED") actions.push("GENERATE_PDF", "GENERATE_XML");
+  if (s === "DRAFTS_READY" || s === "AWAITING_APPROVAL" || s === "POSTED") actions.push("GENERATE_PDF", "GENERATE_XML");
+  // four eyes: an approver other than the requester approves (checked by the service), anyone may send it back
+  if (s === "AWAITING_APPROVAL" && !run.disabled) actions.push("APPROVE", "SEND_BACK");
   // sends the posted invoices' e-mails not sent yet (the run option sends them on post; this re-sends missing ones)
   if (s === "POSTED") actions.push("EMAIL_INVOICES");
   if (INVOICES_REVIEWABLE.includes(s)) actions.push("INVOICE_ACTIONS");

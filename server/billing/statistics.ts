@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import type { VatCategoryCode } from "@/server/documents/invoice-document";
 import { vatCategoryLabel } from "@/server/documents/labels";
+import { heldForRun } from "./holds";
 import { formatRunNumber } from "./run-list";
 import { loadRun } from "./runs-core";
 
@@ -191,5 +192,13 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
       previousRun: previous ? { id: previous.id, number: previous.number, label: formatRunNumber(previous.number) } : null,
       rows: changes,
     },
+    // accounts on hold the run skips (their open items before the cut-off), and the findings of its drafts per rule
+    held: await heldForRun(db, run),
+    findings: await queryRows<{ kind: string; severity: string; invoices: number }>(
+      db,
+      sql`SELECT f.rule_kind AS kind, f.severity, count(DISTINCT f.invoice_id)::int AS invoices FROM invoice_findings f
+          JOIN invoices i ON i.id = f.invoice_id AND i.billing_run_id = ${runId}::uuid
+          WHERE f.tenant_id = ${tenantId} GROUP BY f.rule_kind, f.severity ORDER BY f.rule_kind`,
+    ),
   };
 }

@@ -14,6 +14,7 @@ import {
 } from "@/server/jobs/lifecycle";
 import { recordRunMilestone } from "@/server/outbox/outbox";
 import { injectFault, runtime } from "@/server/runtime";
+import { approvalReason, enterApproval } from "./approval-policy";
 import { quarantineInvoices } from "./quarantine";
 import { addLineCounters, refreshRunCounters } from "./run-counters";
 import { countInvoices, noRejected, startStep } from "./run-transitions";
@@ -138,6 +139,12 @@ async function advance(tx: Tx, finished: JobRef): Promise<JobRef | null> {
       note = `${c.ids.length} rejected invoices canceled, ${c.items} items reopened`;
     }
     await appendJobLog(tx, finished.jobId, "warn", note);
+  }
+  const approval = await approvalReason(tx, run.tenantId, run.id);
+  if (approval) {
+    await enterApproval(tx, { tenantId: run.tenantId, runId: run.id, actor: { type: "SYSTEM" }, reason: `auto-post needs approval: ${approval}`, extra: noRejected(run.id) });
+    await appendJobLog(tx, finished.jobId, "info", `awaiting approval before posting (${approval})`);
+    return null;
   }
   return startStep(tx, { tenantId: run.tenantId, runId: run.id, step: "POSTING", from: "DRAFTS_READY", extra: noRejected(run.id), message: `auto-post (${note})` });
 }

@@ -98,5 +98,7 @@ const requirePermission = (permission: Permission) =>
 export const readProcedure = requirePermission("read");
 /** operator and above: process, post, cancel, bulk actions */
 export const operatorProcedure = requirePermission("operate");
+/** approver and above: approve a run waiting for approval (never the user who asked to post it) */
+export const approverProcedure = requirePermission("approve");
 /** admin and above: settings, API keys, webhooks */
 export const adminProcedure = requirePermission("administer");

@@ -3,6 +3,7 @@ import { queryRows, type Tx } from "@/db/client";
 import type { RunRow } from "../runs-core";
 import type { LineCountersDelta } from "../run-counters";
 import { loadTaxSeller, taxDeterminationSql, vatIdStateSql } from "@/server/tax/builtin-engine";
+import { notOnHold } from "../holds";
 import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
 import { textArray, uuidArray } from "./sql-arrays";
 
@@ -29,6 +30,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   // Only a run that bills every open item of an account up to the cut-off may raise its mark; runs filtered by
   // subscription or charge type leave items of the account open below it.
   const raisesMarks = !f.subscriptionIds?.length && !f.chargeTypes?.length;
+  where.push(notOnHold(sql`r.account_id`)); // accounts on hold are skipped: their items stay OPEN (holds.ts)
 
   // Each account's items from its mark (account_item_marks, see migration 0014) up to the cut-off: one range of the
   // (tenant, account, usage date) index per account, never the months already billed. OFFSET 0 keeps the subquery a

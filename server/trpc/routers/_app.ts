@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "../init";
 import { billingRunsRouter } from "./billing-runs";
 import { invoicesRouter } from "./invoices";
 import { outboxRouter } from "./outbox";
+import { reviewRouter } from "./review";
 import { settingsRouter } from "./settings";
 import { viewerRouter } from "./viewer";
 
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   invoices: invoicesRouter,
   settings: settingsRouter,
   outbox: outboxRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

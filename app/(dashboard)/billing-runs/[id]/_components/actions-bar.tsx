@@ -38,6 +38,7 @@ import { CancelRunDialog, type ItemsChoice } from "./cancel-run-dialog";
 import { ConfirmDialog } from "./confirm-dialog";
 import { latestOf, progressText } from "./job-indicator";
 import { postConfirmation } from "./post-summary";
+import { ApprovalButtons } from "./approval-buttons";
 import type { Execution, RunAction, RunDetail } from "./types";
 import { isRunBusy } from "./use-run";
 import type { RunMutations } from "./use-run-mutations";
@@ -289,6 +290,7 @@ export function ActionsBar({
         </DropdownMenuContent>
       </DropdownMenu>
 
+      <ApprovalButtons run={run} />
       <div className="ml-auto flex items-center gap-2">
         <div className="hidden items-center gap-2 md:flex">
           {can("GENERATE_XML") && docButton("XML", xmlProgress)}

@@ -1,5 +1,5 @@
 import { parseAsArrayOf, parseAsBoolean, parseAsInteger, parseAsString, parseAsStringLiteral } from "nuqs";
-import { INVOICE_SORTS, INVOICE_STATUSES, INVOICE_TYPES } from "@/lib/billing-values";
+import { INVOICE_SORTS, INVOICE_STATUSES, INVOICE_TYPES, RULE_KINDS } from "@/lib/billing-values";
 
 export { INVOICE_SORTS };
 export type InvoiceSort = (typeof INVOICE_SORTS)[number];
@@ -14,6 +14,7 @@ export const invoicesSearchParsers = {
   invCurrency: parseAsString.withDefault(""),
   invNumber: parseAsString.withDefault(""),
   invReason: parseAsBoolean.withDefault(false),
+  invRule: parseAsStringLiteral(RULE_KINDS),
   invPage: parseAsInteger.withDefault(1),
   invSize: parseAsInteger.withDefault(20),
   invSort: parseAsStringLiteral(INVOICE_SORTS).withDefault("accountName"),
@@ -29,6 +30,7 @@ type Search = {
   invCurrency: string;
   invNumber: string;
   invReason: boolean;
+  invRule?: (typeof RULE_KINDS)[number] | null;
 };
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -45,5 +47,6 @@ export function toInvoiceFilter(search: Search) {
     ...(/^[A-Z]{3}$/.test(currency) ? { currency } : {}),
     ...(search.invNumber.trim() ? { number: search.invNumber.trim() } : {}),
     ...(search.invReason ? { hasReason: true } : {}),
+    ...(search.invRule ? { rule: search.invRule } : {}),
   };
 }

@@ -38,7 +38,10 @@ import {
 import { Label } from "@/components/ui/label";
 import { formatCount, formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
+import { RULE_KINDS } from "@/lib/billing-values";
+import { RULE_LABEL } from "@/lib/review-labels";
 import { BulkActionDialog, bulkActionLabel } from "./bulk-action-dialog";
+import { FindingBadges } from "./finding-badges";
 import { BulkResultsDialog } from "./bulk-results-dialog";
 import { INVOICE_STATUSES, INVOICE_TYPES, InvoiceStatusBadge, invoiceStatusLabel, invoiceTypeLabel } from "./invoice-status";
 import { INVOICE_SORTS, invoicesSearchParsers, toInvoiceFilter, type InvoiceSort } from "./invoices-search-params";
@@ -46,6 +49,7 @@ import type { BulkAction, BulkResult, InvoiceRow, RunDetail } from "./types";
 
 const statusOptions = INVOICE_STATUSES.map((value) => ({ value, label: invoiceStatusLabel[value] }));
 const typeOptions = INVOICE_TYPES.map((value) => ({ value, label: invoiceTypeLabel[value] }));
+const ruleOptions = RULE_KINDS.map((value) => ({ value, label: RULE_LABEL[value] }));
 const ACTIONS: { action: BulkAction; icon: typeof CheckCheckIcon }[] = [
   { action: "VALIDATE", icon: CheckCheckIcon },
   { action: "QUARANTINE", icon: ShieldAlertIcon },
@@ -183,7 +187,9 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
         enableSorting: false,
         header: "Reason",
         cell: ({ row }) =>
-          row.original.reason ? (
+          row.original.findings.length ? (
+            <FindingBadges findings={row.original.findings} />
+          ) : row.original.reason ? (
             <span className="block max-w-64 truncate text-sm" title={row.original.reason} data-testid="invoice-reason">
               {row.original.reason}
             </span>
@@ -316,6 +322,13 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
           options={typeOptions}
           selected={search.invType}
           onChange={(values) => void setSearch({ invType: values as typeof search.invType, invPage: null })}
+        />
+        <DataTableFacetedFilter
+          title="Rule"
+          options={ruleOptions}
+          selected={search.invRule ? [search.invRule] : []}
+          // one rule at a time: the newest choice replaces the previous one
+          onChange={(values) => void setSearch({ invRule: (values.find((v) => v !== search.invRule) ?? null) as typeof search.invRule, invPage: null })}
         />
         <DebouncedInput
           placeholder="Number…"
@@ -454,6 +467,7 @@ function InvoiceCard({
           </span>
           <span className="font-medium text-foreground tabular-nums">{formatMoney(invoice.grossTotal, invoice.currency)}</span>
         </div>
+        <FindingBadges findings={invoice.findings} />
         {invoice.reason && (
           <p className="rounded-md bg-muted px-2 py-1 text-xs" data-testid="invoice-reason">
             {invoice.reason}

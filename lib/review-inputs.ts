@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { currencyCode, isoDate } from "./billing-inputs";
+import { RULE_KINDS, RUN_MODES } from "./billing-values";
+
+// Inputs of the review-by-exception features (#19), shared by tRPC, REST and the dashboard's forms.
+
+const uuid = z.string().uuid("must be a UUID");
+const positiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal number, e.g. 10000 or 12.5");
+
+/** Rules whose threshold is a percentage / an amount / none. */
+export const RULE_THRESHOLD: Record<(typeof RULE_KINDS)[number], "percent" | "amount" | null> = {
+  AMOUNT_ABOVE: "amount",
+  ZERO_AMOUNT: null,
+  CHANGE_PERCENT: "percent",
+  MISSING_BUYER_DATA: null,
+  USAGE_CHANGE_PERCENT: "percent",
+  FIRST_INVOICE: null,
+  CREDIT_NOTE: null,
+};
+
+export const ruleSetting = z
+  .object({
+    kind: z.enum(RULE_KINDS),
+    severity: z.enum(["SUSPECT", "REJECTED", "OFF"]),
+    threshold: positiveDecimal.nullish(),
+    // AMOUNT_ABOVE only: the currency the threshold applies to (none: every currency without a threshold of its own)
+    currency: currencyCode.nullish(),
+  })
+  .superRefine((r, ctx) => {
+    const needs = RULE_THRESHOLD[r.kind];
+    if (needs && r.severity !== "OFF" && (r.threshold === null || r.threshold === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: `${r.kind} needs a threshold (${needs === "percent" ? "a percentage" : "an amount"})` });
+    }
+    if (!needs && r.threshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: `${r.kind} takes no threshold` });
+    if (r.currency && r.kind !== "AMOUNT_ABOVE") ctx.addIssue({ code: "custom", path: ["currency"], message: "only the amount rule takes a currency" });
+  });
+export type RuleSetting = z.infer<typeof ruleSetting>;
+
+export const saveRulesInput = z
+  .object({ rules: z.array(ruleSetting).max(200) })
+  .superRefine((input, ctx) => {
+    const seen = new Set<string>();
+    input.rules.forEach((r, i) => {
+      const key = `${r.kind}/${r.currency ?? ""}`;
+      if (seen.has(key)) {
+        ctx.addIssue({ code: "custom", path: ["rules", i], message: `${r.kind}${r.currency ? ` in ${r.currency}` : ""} is listed twice` });
+      }
+      seen.add(key);
+    });
+  });
+export type SaveRulesInput = z.infer<typeof saveRulesInput>;
+
+export const approvalPolicyInput = z
+  .object({
+    mode: z.enum(["OFF", "ALWAYS", "ABOVE"]),
+    grossAbove: positiveDecimal.nullish(),
+    invoiceCountAbove: z.number().int().min(0).nullish(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.mode === "ABOVE" && p.grossAbove == null && p.invoiceCountAbove == null) {
+      ctx.addIssue({ code: "custom", path: ["grossAbove"], message: "ABOVE needs a gross total or an invoice count (or both)" });
+    }
+  });
+export type ApprovalPolicyInput = z.infer<typeof approvalPolicyInput>;
+
+export const approveRunInput = z.object({
+  id: uuid,
+  comment: z.string().trim().max(2000).optional(),
+  // "post at T unless held": the approved run posts itself at this time (ISO 8601 with offset); now when absent
+  postAt: z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time with offset" }).optional(),
+});
+export type ApproveRunInput = z.infer<typeof approveRunInput>;
+export const sendBackInput = z.object({
+  id: uuid,
+  comment: z.string().trim().min(1, "say why the run is sent back").max(2000),
+});
+export const placeHoldInput = z.object({
+  accountId: uuid,
+  reason: z.string().trim().min(1, "say why the account is on hold").max(500),
+  expiresAt: z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time with offset" }).nullish(),
+});
+export const releaseHoldInput = z.object({ id: uuid });
+export const listHoldsInput = z.object({ active: z.boolean().optional() });
+
+export const listAuditInput = z.object({
+  entityType: z.string().max(40).optional(),
+  entityId: z.string().max(100).optional(),
+  action: z.string().max(60).optional(),
+  actorId: z.string().max(100).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  beforeId: z.number().int().positive().optional(),
+  pageSize: z.number().int().min(1).max(500).default(50),
+});
+export type ListAuditInput = z.infer<typeof listAuditInput>;
+
+export const scheduleInput = z.object({
+  billingCycleId: uuid,
+  dayOfMonth: z.number().int().min(1).max(28, "day of month is 1–28 (every month has it)"),
+  timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)"),
+  timeZone: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be an IANA time zone, e.g. Europe/Berlin"),
+  cutoffOffsetDays: z.number().int().min(-31).max(31),
+  invoiceDateOffsetDays: z.number().int().min(-31).max(31),
+  mode: z.enum(RUN_MODES),
+  enabled: z.boolean().default(true),
+});
+export type ScheduleInput = z.infer<typeof scheduleInput>;
