@@ -21,6 +21,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exchange-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's exchange rates to its VAT accounting currency (for BT-111) */
+        get: operations["listExchangeRates"];
+        put?: never;
+        /** Set the rate of a currency from a date (an invoice uses the latest rate on or before its invoice date); admin keys only */
+        post: operations["setExchangeRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -478,6 +496,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a posted invoice by a credit note (whole, chosen lines or partial amounts)
+         * @description Posted at once (numbered from the credit-note sequence) unless `post: false` keeps it a draft, which reserves its amounts until posted or discarded. Never credits more than remains uncredited on the invoice: 409 with the lines that would go over (`errors[].field` = `lines.<index>.amount`). 409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` (whole invoice, nothing credited before) releases the invoice's rated items when posted, so the next run bills them again. Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.
+         */
+        post: operations["createCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post (number) a draft correction credit note; no-op when already posted */
+        post: operations["postCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard a draft correction credit note, freeing the amounts it reserved */
+        post: operations["discardCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/memo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set or clear the invoice's memo (printed on its PDF after the run's memo); only before the invoice is posted */
+        post: operations["saveInvoiceMemo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/pdf": {
         parameters: {
             query?: never;
@@ -507,6 +596,148 @@ export interface paths {
          * @description 412 for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.
          */
         get: operations["getInvoiceXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's validation rules (each kind with its severity or OFF, threshold, currency) */
+        get: operations["getReviewRules"];
+        put?: never;
+        /** Replace the tenant's validation rules (admin) */
+        post: operations["saveReviewRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's approval policy before posting (OFF / ALWAYS / ABOVE) */
+        get: operations["getApprovalPolicy"];
+        put?: never;
+        /** Set the approval policy (admin) */
+        post: operations["saveApprovalPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-runs/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run's approval requests and decisions */
+        get: operations["listRunApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-runs/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a run awaiting approval — always 403 for API keys
+         * @description Approval is a signed-in approver's decision (four eyes, in the dashboard): API keys are refused with 403. Listed so clients see why.
+         */
+        post: operations["approveBillingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-runs/{id}/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a run awaiting approval back to review (comment required) */
+        post: operations["sendBackBillingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Account holds (active=true|false filters) */
+        get: operations["listAccountHolds"];
+        put?: never;
+        /** Put an account on hold (runs skip it; its items stay open) */
+        post: operations["placeAccountHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account-holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a hold (the next run bills the account's open items) */
+        post: operations["releaseAccountHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The append-only audit log, newest first (keyset: beforeId) */
+        get: operations["listAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -622,6 +853,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "credit_note.posted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Outgoing credit_note.posted, signed with the endpoint's secret (Standard Webhooks); retried with back-off; answer 410 to unsubscribe */
+        post: operations["event_credit_note_posted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -650,14 +898,30 @@ export interface components {
                 /** @description An assigned ISO 3166-1 alpha-2 country code in capitals, e.g. DE (GB, not UK; GR, not EL) */
                 country?: string;
                 vatId?: string;
+                /**
+                 * @default BUSINESS
+                 * @enum {string}
+                 */
+                customerType?: "BUSINESS" | "CONSUMER";
                 /** @description An active ISO 4217 currency code in capitals, e.g. EUR (XXX, XTS, precious metals, SDR, fund codes and withdrawn codes are refused) */
                 currency: string;
-                /** @default en */
-                language?: string;
+                /** @enum {string} */
+                language?: "en" | "de" | "fr" | "es" | "it" | "nl";
                 /** Format: uuid */
                 billingCycleId?: string;
+                /** @description Electronic Address Scheme (EAS) code of the electronic address, from the CEF EAS list as Peppol accepts it, e.g. 0208, 9930, 0204 (Leitweg-ID); EM is refused */
                 electronicAddressScheme?: string;
                 electronicAddress?: string;
+                /** @description BT-10 buyer reference (XRechnung: the Leitweg-ID) */
+                buyerReference?: string;
+                /** @description BT-13 default purchase order reference (a subscription or a run can override it) */
+                purchaseOrderReference?: string;
+                /**
+                 * @description the e-invoice this account receives; its required fields are checked when drafts are created
+                 * @default NONE
+                 * @enum {string}
+                 */
+                einvoiceFormat?: "NONE" | "PEPPOL" | "XRECHNUNG" | "FACTURX";
             }[];
         };
         UpsertSubscriptionsInput: {
@@ -667,7 +931,19 @@ export interface components {
                 name: string;
                 startDate: string;
                 endDate?: string;
+                /** @description overrides the account's BT-10 buyer reference */
+                buyerReference?: string;
+                /** @description overrides the account's BT-13 purchase order reference */
+                purchaseOrderReference?: string;
             }[];
+        };
+        ExchangeRate: {
+            /** @description the invoice currency */
+            currency: string;
+            /** @description valid from this date (an invoice uses the latest rate on or before its date) */
+            rateDate: string;
+            /** @description units of the VAT accounting currency for 1 unit of `currency` */
+            rate: string;
         };
         UpsertChargesInput: {
             charges: {
@@ -682,6 +958,14 @@ export interface components {
                 vatCategory?: "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
                 vatRate: string;
                 vatExemptionReason?: string;
+                /** @enum {string} */
+                taxClass?: "STANDARD" | "REDUCED" | "ZERO" | "EXEMPT" | "ELECTRONIC_SERVICE" | "GOODS" | "GOODS_REDUCED";
+                vatExemptionCode?: string;
+                /**
+                 * @default AGGREGATE
+                 * @enum {string}
+                 */
+                lineGrouping?: "AGGREGATE" | "PER_ITEM" | "PER_PRICE";
             }[];
         };
         IngestRatedItemsInput: {
@@ -737,6 +1021,11 @@ export interface components {
             /** @default false */
             emailInvoices?: boolean;
             description?: string;
+            /** @description BT-10 for every invoice of this run, over the subscription's and the account's */
+            buyerReference?: string;
+            /** @description BT-13 for every invoice of this run (e.g. the buyer's PO for this period) */
+            purchaseOrderReference?: string;
+            memo?: string;
         };
         CancelRunBody: {
             /** @enum {string} */
@@ -758,11 +1047,46 @@ export interface components {
                     currency?: string;
                     number?: string;
                     hasReason?: boolean;
+                    /** @enum {string} */
+                    rule?: "AMOUNT_ABOVE" | "ZERO_AMOUNT" | "CHANGE_PERCENT" | "MISSING_BUYER_DATA" | "USAGE_CHANGE_PERCENT" | "FIRST_INVOICE" | "CREDIT_NOTE";
                 };
             };
             reason?: string;
             /** @enum {string} */
             items?: "REOPEN" | "CANCEL";
+        };
+        CreateCreditNoteBody: {
+            /** @enum {string} */
+            scope: "WHOLE" | "LINES";
+            lines?: {
+                lineId: string;
+                amount?: string;
+            }[];
+            reason: string;
+            /** @default true */
+            post?: boolean;
+            /** @default false */
+            rebill?: boolean;
+        };
+        CreditNoteResult: {
+            /** Format: uuid */
+            id: string;
+            /** @description from the credit-note sequence once posted, e.g. CN-2026-000012; null for a draft */
+            number: string | null;
+            /** @enum {string} */
+            status: "DRAFT" | "POSTED";
+            /** @description credited amount excl. VAT (positive decimal string) */
+            netTotal: string;
+            /** @description credited VAT, per VAT rate as on invoices */
+            taxTotal: string;
+            grossTotal: string;
+            /** Format: uuid */
+            correctsInvoiceId: string;
+            /** @description rated items released for the next run (correct and re-bill) */
+            rebilledItems: number;
+        };
+        InvoiceMemoBody: {
+            memo: string | null;
         };
         WebhookRunInput: {
             /** @enum {string} */
@@ -801,6 +1125,11 @@ export interface components {
             /** @default false */
             emailInvoices?: boolean;
             description?: string;
+            /** @description BT-10 for every invoice of this run, over the subscription's and the account's */
+            buyerReference?: string;
+            /** @description BT-13 for every invoice of this run (e.g. the buyer's PO for this period) */
+            purchaseOrderReference?: string;
+            memo?: string;
             /**
              * @description start processing at once
              * @default false
@@ -811,6 +1140,36 @@ export interface components {
             received: number;
             created: number;
             updated: number;
+        };
+        SaveRulesInput: {
+            rules: {
+                /** @enum {string} */
+                kind: "AMOUNT_ABOVE" | "ZERO_AMOUNT" | "CHANGE_PERCENT" | "MISSING_BUYER_DATA" | "USAGE_CHANGE_PERCENT" | "FIRST_INVOICE" | "CREDIT_NOTE";
+                /** @enum {string} */
+                severity: "SUSPECT" | "REJECTED" | "OFF";
+                threshold?: string | null;
+                currency?: string | null;
+            }[];
+        };
+        ApprovalPolicy: {
+            /** @enum {string} */
+            mode: "OFF" | "ALWAYS" | "ABOVE";
+            grossAbove?: string | null;
+            invoiceCountAbove?: number | null;
+        };
+        ApproveBody: {
+            comment?: string;
+            /** Format: date-time */
+            postAt?: string;
+        };
+        SendBackBody: {
+            comment: string;
+        };
+        PlaceHoldInput: {
+            /** Format: uuid */
+            accountId: string;
+            reason: string;
+            expiresAt?: string | null;
         };
         IngestResult: {
             received: number;
@@ -933,7 +1292,7 @@ export interface components {
         };
         WebhookEvent: {
             /** @enum {string} */
-            type: "billing_run.drafts_ready" | "billing_run.posted" | "billing_run.failed" | "invoice.posted";
+            type: "billing_run.drafts_ready" | "billing_run.posted" | "billing_run.failed" | "invoice.posted" | "credit_note.posted";
             /** Format: date-time */
             timestamp: string;
             data: {
@@ -1087,6 +1446,65 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    listExchangeRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rates?: components["schemas"]["ExchangeRate"][];
+                    };
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    setExchangeRate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeRate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeRate"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     upsertSubscriptions: {
         parameters: {
             query?: never;
@@ -1209,7 +1627,7 @@ export interface operations {
                 sort?: "number" | "createdAt" | "invoiceDate" | "cutoffDate" | "status";
                 direction?: "asc" | "desc";
                 /** @description repeat the parameter or separate values with commas */
-                status?: ("NEW" | "CREATING_LINES" | "LINES_CREATED" | "CREATING_INVOICES" | "DRAFTS_READY" | "POSTING" | "POSTED" | "FAILED" | "CANCELING" | "CANCELED")[];
+                status?: ("NEW" | "CREATING_LINES" | "LINES_CREATED" | "CREATING_INVOICES" | "DRAFTS_READY" | "AWAITING_APPROVAL" | "POSTING" | "POSTED" | "FAILED" | "CANCELING" | "CANCELED")[];
                 /** @description repeat the parameter or separate values with commas */
                 type?: ("CYCLE" | "EXCEPTIONAL" | "QUARANTINE")[];
                 billingCycleId?: string;
@@ -1504,6 +1922,7 @@ export interface operations {
                 currency?: string;
                 number?: string;
                 hasReason?: boolean;
+                rule?: "AMOUNT_ABOVE" | "ZERO_AMOUNT" | "CHANGE_PERCENT" | "MISSING_BUYER_DATA" | "USAGE_CHANGE_PERCENT" | "FIRST_INVOICE" | "CREDIT_NOTE";
                 page?: number;
                 pageSize?: number;
                 sort?: "number" | "accountName" | "grossTotal" | "netTotal" | "status" | "type" | "createdAt";
@@ -2037,6 +2456,158 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    createCreditNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditNoteBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    postCreditNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    discardCreditNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveInvoiceMemo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceMemoBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        memo: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     getInvoicePdf: {
         parameters: {
             query?: never;
@@ -2089,6 +2660,374 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             412: components["responses"]["Problem412"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getReviewRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveReviewRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveRulesInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalPolicy"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    listRunApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    approveBillingRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    sendBackBillingRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendBackBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    listAccountHolds: {
+        parameters: {
+            query?: {
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    placeAccountHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceHoldInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    releaseAccountHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                entityType?: string;
+                entityId?: string;
+                action?: string;
+                actorId?: string;
+                from?: string;
+                to?: string;
+                beforeId?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
         };
     };
@@ -2215,6 +3154,28 @@ export interface operations {
         };
     };
     event_invoice_posted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_credit_note_posted: {
         parameters: {
             query?: never;
             header?: never;

@@ -9,6 +9,10 @@ const CREDENTIALS =
 
 const MEMBERS = "who may sign in to the organization is decided by a signed-in admin (invitations by e-mail), never by an API key";
 
+// Landed together with their dashboard side in one merge; their REST twins are still to be written (issue #20 stays open
+// for them). Listed so the parity test keeps failing for any procedure nobody has thought about.
+const NOT_YET = "no REST twin yet (seller profile, timed-post hold and exchange-rate deletion arrived after the parity work)";
+
 export const REST_TWINS: Record<string, RestTwin> = {
   "viewer.me": { dashboardOnly: "the signed-in user; an API key acts for its tenant, not for a person" },
 
@@ -30,6 +34,33 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "invoices.list": "GET /api/v1/billing-runs/{id}/invoices",
   "invoices.get": "GET /api/v1/invoices/{id}",
   "invoices.bulkAction": "POST /api/v1/billing-runs/{id}/invoices/bulk-actions",
+  "invoices.saveMemo": "POST /api/v1/invoices/{id}/memo",
+  "invoices.createCreditNote": "POST /api/v1/invoices/{id}/credit-notes",
+  "invoices.postCreditNote": "POST /api/v1/credit-notes/{id}/post",
+  "invoices.discardCreditNote": "POST /api/v1/credit-notes/{id}/discard",
+
+  "review.rules.list": "GET /api/v1/review-rules",
+  "review.rules.save": "POST /api/v1/review-rules",
+  "review.approvalPolicy.get": "GET /api/v1/approval-policy",
+  "review.approvalPolicy.save": "POST /api/v1/approval-policy",
+  "review.approvals.list": "GET /api/v1/billing-runs/{id}/approvals",
+  "review.approvals.approve": "POST /api/v1/billing-runs/{id}/approve",
+  "review.approvals.sendBack": "POST /api/v1/billing-runs/{id}/send-back",
+  "review.approvals.holdTimedPost": { dashboardOnly: NOT_YET },
+  "review.holds.list": "GET /api/v1/account-holds",
+  "review.holds.place": "POST /api/v1/account-holds",
+  "review.holds.release": "POST /api/v1/account-holds/{id}/release",
+  "review.audit.list": "GET /api/v1/audit-log",
+
+  "settings.exchangeRates.list": "GET /api/v1/exchange-rates",
+  "settings.exchangeRates.set": "POST /api/v1/exchange-rates",
+  "settings.exchangeRates.delete": { dashboardOnly: NOT_YET },
+  "settings.einvoiceProfile.get": { dashboardOnly: NOT_YET },
+  "settings.einvoiceProfile.update": { dashboardOnly: NOT_YET },
+  "settings.documentProfile.get": { dashboardOnly: NOT_YET },
+  "settings.documentProfile.save": { dashboardOnly: NOT_YET },
+  "settings.documentProfile.uploadLogo": { dashboardOnly: NOT_YET },
+  "settings.documentProfile.removeLogo": { dashboardOnly: NOT_YET },
 
   "outbox.list": "GET /api/v1/outbox",
   "outbox.get": "GET /api/v1/outbox/{id}",
