@@ -356,11 +356,19 @@ async function postInTransaction(tx: Tx, tenantId: string, creditNoteId: string,
     sql`INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, actor)
         VALUES (${tenantId}, ${creditNoteId}::uuid, 'DRAFT', 'POSTED', ${who})`,
   );
-  // Correct and re-bill: the released items' claims go (the claims trigger allows it for items of a posted correction).
+  // Correct and re-bill: the released items' claims go (the claims trigger allows it for items of a posted correction),
+  // and their accounts' open-from marks come down to the oldest released item, so the next run reads them again
+  // (migration 0014; unconditional, like a REOPEN, so it waits for a lines chunk holding the mark).
   await tx.execute(
-    sql`DELETE FROM rated_item_claims c USING rebilled_items x
-        WHERE x.credit_note_id = ${creditNoteId}::uuid AND c.rated_item_id = x.rated_item_id AND c.billing_run_id = x.billing_run_id
-          AND c.tenant_id = ${tenantId}`,
+    sql`WITH released AS (
+          DELETE FROM rated_item_claims c USING rebilled_items x
+          WHERE x.credit_note_id = ${creditNoteId}::uuid AND c.rated_item_id = x.rated_item_id AND c.billing_run_id = x.billing_run_id
+            AND c.tenant_id = ${tenantId}
+          RETURNING c.rated_item_id)
+        UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first)
+        FROM (SELECT r.account_id, min(r.usage_date) AS first FROM rated_items r JOIN released ON released.rated_item_id = r.id
+              WHERE r.tenant_id = ${tenantId} GROUP BY r.account_id) d
+        WHERE m.tenant_id = ${tenantId} AND m.account_id = d.account_id`,
   );
   await recordCreditNotePosted(tx, tenantId, creditNoteId);
   return { number, newlyPosted: true };
