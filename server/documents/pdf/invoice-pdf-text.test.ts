@@ -129,4 +129,13 @@ describe("invoice PDF text", () => {
     expect(draft).toContain("please transfer €255.17");
     expect(draft).not.toContain("scan to pay");
   });
+
+  it("a foreign-currency invoice states its VAT in the seller's VAT accounting currency (BT-111), in the buyer's language", async () => {
+    const doc = sampleDocument({ currency: "USD", vatAccounting: { currency: "EUR", rate: "0.92" } });
+    const en = await pdfText(doc);
+    expect(en).toContain("vat in eur (rate 0.92)");
+    expect(en).toContain(`€${doc.vatAccounting!.taxTotal}`);
+    expect(await pdfText({ ...doc, language: "de" })).toContain("ust. in eur (kurs 0.92)");
+    expect(await pdfText(sampleDocument({ currency: "USD" }))).not.toContain("vat in eur");
+  });
 });

@@ -193,6 +193,13 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
               <Text>{t("totals.vat")}</Text>
               <Text>{money(doc.taxTotal)}</Text>
             </View>
+            {doc.vatAccounting ? (
+              // BT-111: the VAT total in the seller's VAT accounting currency, at the tenant's rate for the invoice date
+              <View style={s.totalRow}>
+                <Text>{t("totals.vatInAccountingCurrency", { currency: doc.vatAccounting.currency, rate: doc.vatAccounting.rate })}</Text>
+                <Text>{f.money(doc.vatAccounting.taxTotal, doc.vatAccounting.currency)}</Text>
+              </View>
+            ) : null}
             <View style={s.grandTotal}>
               <Text>{t(credit ? "document.totalCredited" : "totals.gross")}</Text>
               <Text>{money(doc.grossTotal)}</Text>

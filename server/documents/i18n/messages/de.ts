@@ -50,6 +50,7 @@ export const de: Catalogue = {
   "vat.note.O": "In der EU nicht steuerbar: Der Leistungsort liegt außerhalb der EU.",
   "totals.net": "Summe netto",
   "totals.vat": "USt.",
+  "totals.vatInAccountingCurrency": "USt. in {currency} (Kurs {rate})",
   "totals.gross": "Gesamtbetrag",
   "payment.title": "Zahlung",
   "payment.iban": "IBAN",

@@ -55,6 +55,7 @@ export const en = {
   "vat.note.O": "Not subject to VAT in the EU: the place of supply is outside the EU.",
   "totals.net": "Total excl. VAT",
   "totals.vat": "VAT",
+  "totals.vatInAccountingCurrency": "VAT in {currency} (rate {rate})",
   "totals.gross": "Total",
   // payment
   "payment.title": "Payment",

@@ -50,6 +50,7 @@ export const es: Catalogue = {
   "vat.note.O": "No sujeto a IVA en la UE: el lugar de prestación está fuera de la UE.",
   "totals.net": "Base imponible",
   "totals.vat": "IVA",
+  "totals.vatInAccountingCurrency": "IVA en {currency} (tipo de cambio {rate})",
   "totals.gross": "Total",
   "payment.title": "Pago",
   "payment.iban": "IBAN",

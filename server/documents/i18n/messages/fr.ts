@@ -50,6 +50,7 @@ export const fr: Catalogue = {
   "vat.note.O": "Non soumis à la TVA dans l'UE : le lieu de prestation est situé hors de l'UE.",
   "totals.net": "Total HT",
   "totals.vat": "TVA",
+  "totals.vatInAccountingCurrency": "TVA en {currency} (taux de change {rate})",
   "totals.gross": "Total TTC",
   "payment.title": "Paiement",
   "payment.iban": "IBAN",

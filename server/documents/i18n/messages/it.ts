@@ -50,6 +50,7 @@ export const it: Catalogue = {
   "vat.note.O": "Non soggetto a IVA nell'UE: il luogo della prestazione è fuori dall'UE.",
   "totals.net": "Imponibile",
   "totals.vat": "IVA",
+  "totals.vatInAccountingCurrency": "IVA in {currency} (cambio {rate})",
   "totals.gross": "Totale",
   "payment.title": "Pagamento",
   "payment.iban": "IBAN",

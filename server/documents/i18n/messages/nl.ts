@@ -50,6 +50,7 @@ export const nl: Catalogue = {
   "vat.note.O": "Niet onderworpen aan btw in de EU: de plaats van dienst ligt buiten de EU.",
   "totals.net": "Totaal excl. btw",
   "totals.vat": "Btw",
+  "totals.vatInAccountingCurrency": "Btw in {currency} (koers {rate})",
   "totals.gross": "Totaal",
   "payment.title": "Betaling",
   "payment.iban": "IBAN",
