@@ -109,9 +109,12 @@ export function taxDeterminationSql(seller: TaxSeller, tenantId: string, taxDate
         FROM (
           SELECT t2.*,
             CASE
-              WHEN t2.tax_class = 'EXEMPT' AND t2.tax_error0 IS NULL THEN 'EXEMPT'
+              WHEN t2.tax_class = 'EXEMPT' AND t2.tax_error0 IS NULL AND t2.tax_country = ${s.country} THEN 'EXEMPT'
               WHEN t2.tax_country = ${s.country} THEN 'DOMESTIC'
+              -- supplied outside the EU VAT area: not subject (O / G) even when exempt at home — EN 16931 allows no
+              -- other category beside O on the invoice (BR-O-11)
               WHEN NOT ${s.inEu} OR t2.tax_country NOT IN (${eu}) THEN 'EXPORT'
+              WHEN t2.tax_class = 'EXEMPT' AND t2.tax_error0 IS NULL THEN 'EXEMPT'
               WHEN t2.customer_type = 'BUSINESS' AND t2.buyer_vat_state = 'VALID' THEN 'INTRA_B2B'
               WHEN t2.tax_class IN ('ELECTRONIC_SERVICE', 'GOODS', 'GOODS_REDUCED') AND ${destinationAllowed} THEN 'DESTINATION'
               ELSE 'ORIGIN'

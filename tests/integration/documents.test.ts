@@ -50,7 +50,7 @@ describe("loadInvoiceDocument", () => {
       ["Plan", "1", "100.50", "100.50", "20.00"],
       ["Usage", "1000", "0.05", "50.00", "20.00"],
     ]);
-    expect(doc!.vatBreakdown).toEqual([{ vatCategory: "S", vatRate: "20.00", taxableAmount: "150.50", taxAmount: "30.10", exemptionReason: null }]);
+    expect(doc!.vatBreakdown).toEqual([{ vatCategory: "S", vatRate: "20.00", taxableAmount: "150.50", taxAmount: "30.10", exemptionReason: null, exemptionReasonCode: null }]);
     expect(doc!.seller).toMatchObject({ legalName: "Seller SARL", country: "FR", electronicAddressScheme: "0009", electronicAddress: "12345678900011" });
     expect(doc!.buyer).toMatchObject({ name: "Zoë Ångström", electronicAddressScheme: "0007" });
     expect(() => buildUblXml(doc!)).toThrow(/only posted documents have one/);

@@ -41,7 +41,9 @@ const cases: Case[] = [
   { name: "domestic, zero-rated", seller: DE, buyer: ["DE", B, null], taxClass: "ZERO", want: ["Z", "0.00", null] },
   { name: "domestic electronic service is standard-rated", seller: DE_OSS, buyer: ["DE", C, null], taxClass: "ELECTRONIC_SERVICE", want: ["S", "19.00", null] },
   { name: "exempt with a VATEX reason", seller: DE, buyer: ["DE", B, null], taxClass: "EXEMPT", exemption: ["VATEX-EU-132-1I", null], want: ["E", "0.00", "VATEX-EU-132-1I"] },
-  { name: "exempt stays exempt for a buyer abroad", seller: DE, buyer: ["US", B, null], taxClass: "EXEMPT", exemption: [null, "Exempt education"], want: ["E", "0.00", null] },
+  // supplied outside the EU: out of scope, like every other line of that invoice (EN 16931 BR-O-11 allows no E beside O)
+  { name: "exempt at home, for a buyer outside the EU → not subject", seller: DE, buyer: ["US", B, null], taxClass: "EXEMPT", exemption: [null, "Exempt education"], want: ["O", "0.00", "VATEX-EU-O"] },
+  { name: "exempt for an EU buyer stays exempt", seller: DE, buyer: ["FR", B, "FR12345678901"], taxClass: "EXEMPT", exemption: [null, "Exempt education"], want: ["E", "0.00", null] },
   // intra-EU business
   { name: "EU business with VAT id, services → reverse charge", seller: DE, buyer: ["FR", B, "FR12345678901"], taxClass: "STANDARD", want: ["AE", "0.00", "VATEX-EU-AE"] },
   { name: "EU business with VAT id, electronic service → reverse charge", seller: DE_OSS, buyer: ["NL", B, "NL123456789B01"], taxClass: "ELECTRONIC_SERVICE", want: ["AE", "0.00", "VATEX-EU-AE"] },

@@ -71,7 +71,7 @@ const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
   "settings.webhookSecrets.list": (c) => c.settings.webhookSecrets.list() as Promise<{ id: string }[]>,
   "settings.webhookEndpoints.list": (c) => c.settings.webhookEndpoints.list() as Promise<{ id: string }[]>,
   "review.holds.list": (c) => c.review.holds.list({}) as Promise<{ id: string }[]>,
-  "review.audit.list": async (c) => ((await c.review.audit.list({})) as { rows: { id: string }[] }).rows,
+  "review.audit.list": async (c) => (await c.review.audit.list({})).rows.map((r) => ({ id: String(r.id) })),
   "settings.members.invitations": (c) => c.settings.members.invitations() as Promise<{ id: string }[]>,
   "settings.exchangeRates.list": async (c) =>
     ((await c.settings.exchangeRates.list()) as { currency: string; rateDate: string }[]).map((r) => ({ id: `${r.currency}:${r.rateDate}` })),

@@ -104,9 +104,7 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
             {/* eslint-disable-next-line jsx-a11y/alt-text -- react-pdf's Image is a PDF image object, it takes no alt text */}
             {doc.seller.logo ? <Image style={s.logo} src={doc.seller.logo} /> : null}
             <Text style={s.sellerName}>{doc.seller.legalName}</Text>
-            <Text style={s.muted}>
-              {lines(doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`, t("document.vatId", { vatId: doc.seller.vatId }), doc.seller.email)}
-            </Text>
+            <Lines style={s.muted} parts={[doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`, t("document.vatId", { vatId: doc.seller.vatId }), doc.seller.email]} />
           </View>
           <View>
             <Text style={s.title}>{title}</Text>
@@ -124,14 +122,12 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
           <View style={s.party}>
             <Text style={s.label}>{t(credit ? "document.creditedTo" : "document.billTo")}</Text>
             <Text style={s.strong}>{doc.buyer.name}</Text>
-            <Text>
-              {lines(
+            <Lines parts={[
                 doc.buyer.addressLine,
                 [doc.buyer.postalCode, doc.buyer.city].filter(Boolean).join(" "),
                 doc.buyer.country ? f.country(doc.buyer.country) : null,
                 doc.buyer.vatId ? t("document.vatId", { vatId: doc.buyer.vatId }) : null,
-              )}
-            </Text>
+              ]} />
           </View>
           <View style={s.party}>
             <Text style={s.label}>{t("document.details")}</Text>
@@ -226,13 +222,11 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
                     ? t("payment.request", { amount: money(doc.grossTotal), dueDate: f.date(doc.dueDate) })
                     : t("payment.requestWithReference", { amount: money(doc.grossTotal), dueDate: f.date(doc.dueDate), reference: doc.number! })}
                 </Text>
-                <Text style={s.note}>
-                  {lines(
+                <Lines style={s.note} parts={[
                     doc.seller.iban ? `${t("payment.iban")} ${formatIban(doc.seller.iban)}${doc.seller.bic ? ` · ${t("payment.bic")} ${doc.seller.bic}` : ""}` : null,
                     draft ? null : `${t("payment.reference")}: ${doc.number}`,
                     doc.seller.paymentTerms.trim(),
-                  )}
-                </Text>
+                  ]} />
               </>
             )}
           </View>
@@ -240,23 +234,19 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
         </View>
 
         <View style={s.footer} fixed>
-          <Text style={s.footerColumn}>{lines(doc.seller.legalName, doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`)}</Text>
-          <Text style={s.footerColumn}>
-            {lines(
+          <Lines style={s.footerColumn} parts={[doc.seller.legalName, doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`]} />
+          <Lines style={s.footerColumn} parts={[
               t("document.vatId", { vatId: doc.seller.vatId }),
               doc.seller.tradeRegister ? t("footer.register", { register: doc.seller.tradeRegister }) : null,
               doc.seller.managingDirectors ? t("footer.managingDirectors", { names: doc.seller.managingDirectors }) : null,
-            )}
-          </Text>
+            ]} />
           {pageNumbers === "single" ? (
-            <Text style={s.footerRight}>{lines(doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: "1", pages: "1" }))}</Text>
+            <Lines style={s.footerRight} parts={[doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: "1", pages: "1" })]} />
           ) : (
-            <Text
-              style={s.footerRight}
-              render={({ pageNumber, totalPages }) =>
-                lines(doc.seller.email, draft ? watermark : doc.number, t("footer.page", { page: String(pageNumber), pages: String(totalPages) }))
-              }
-            />
+            <View style={s.footerRight}>
+              <Lines parts={[doc.seller.email, draft ? watermark : doc.number]} />
+              <Text render={({ pageNumber, totalPages }) => t("footer.page", { page: String(pageNumber), pages: String(totalPages) })} />
+            </View>
           )}
         </View>
       </Page>
@@ -287,7 +277,19 @@ function Detail({ s, label, value }: { s: Styles; label: string; value: string |
 }
 
 /** The non-empty lines as one text (one text box lays out faster than one per line). */
-const lines = (...parts: Array<string | null | undefined>) => parts.filter(Boolean).join("\n");
+/**
+ * Lines of text, one Text each: a "\n" inside a Text has no glyph in the embedded fonts, so react-pdf would lay it out
+ * in its built-in Helvetica, a font a PDF/A-3 (Factur-X) file may not use without embedding it.
+ */
+function Lines({ style, parts }: { style?: Styles[keyof Styles]; parts: Array<string | null | undefined> }) {
+  return (
+    <View style={style}>
+      {parts.filter(Boolean).map((part, i) => (
+        <Text key={i}>{part}</Text>
+      ))}
+    </View>
+  );
+}
 
 function PaymentQrCode({ s, payload, caption }: { s: Styles; payload: string; caption: string }) {
   const { size, path } = qrCodePath(payload);
