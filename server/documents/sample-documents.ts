@@ -35,6 +35,7 @@ export type SampleOptions = {
   /** VAT accounting currency and rate (document currency → accounting currency); the tax total is converted */
   vatAccounting?: { currency: string; rate: string } | null;
   precedingInvoice?: InvoiceDocument["precedingInvoice"];
+  creditReason?: string | null;
   /** VATEX codes per category (BT-121) */
   exemptionReasonCodes?: Partial<Record<VatCategoryCode, string>>;
   language?: InvoiceDocument["language"];
@@ -145,7 +146,7 @@ export function sampleDocument(options: SampleOptions = {}): InvoiceDocument {
     memo: options.memo ?? null,
     customerNumber: options.customerNumber !== undefined ? options.customerNumber : "CUST-0042",
     precedingInvoice: options.precedingInvoice ?? null,
-    creditReason: null,
+    creditReason: options.creditReason ?? null,
   };
 }
 

@@ -44,6 +44,7 @@ export function buildCiiXml(doc: InvoiceDocument): string {
     w.leaf("ram:ID", f.number);
     w.leaf("ram:TypeCode", f.credit ? "381" : "380");
     dateTime("ram:IssueDateTime", doc.invoiceDate);
+    if (f.note) w.group("ram:IncludedNote", () => w.leaf("ram:Content", f.note));
   });
 
   w.group("rsm:SupplyChainTradeTransaction", () => {

@@ -9,6 +9,7 @@ import {
   type VatCategoryCode,
 } from "../invoice-document";
 import { assertEn16931Currency } from "../ubl/en16931-currency";
+import { documentText } from "../i18n";
 
 /**
  * What the three XML flavours (Peppol BIS UBL, XRechnung UBL, CII for Factur-X) share: the EN 16931 facts derived
@@ -63,6 +64,8 @@ export type EinvoiceFacts = {
   /** a credit note where the rules demand payment instructions anyway (XRechnung BR-DE-1, Peppol DE-R-001) */
   refundInstructions: boolean;
   paymentTerms: string | null;
+  /** BT-22: why a correction credit note was issued and the run's / invoice's memo, in the buyer's language */
+  note: string | null;
   lines: Array<DocumentLine & { price: string }>;
 };
 
@@ -118,6 +121,10 @@ export function einvoiceFacts(
       !credit && doc.seller.paymentTerms.trim()
         ? doc.seller.paymentTerms.trim()
         : null,
+    note:
+      [doc.creditReason ? documentText(doc.language, "document.creditReason", { reason: doc.creditReason }) : null, doc.memo]
+        .filter(Boolean)
+        .join("\n") || null,
     lines: doc.lines.map((l) => {
       const { quantity, price } = priceAndQuantity(l);
       return { ...l, quantity, price };

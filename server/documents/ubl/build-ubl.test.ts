@@ -5,6 +5,7 @@ import {
   PEPPOL_PROFILE_ID as PROFILE_ID,
   XRECHNUNG_CUSTOMIZATION_ID,
 } from "../einvoice/einvoice-model";
+import { buildCiiXml } from "../cii/build-cii";
 import { buildUblXml } from "./build-ubl";
 import { escapeXml } from "./xml-writer";
 
@@ -62,6 +63,19 @@ describe("buildUblXml", () => {
     expect(jpy).toContain(
       '<cbc:PayableAmount currencyID="JPY">7069</cbc:PayableAmount>',
     );
+  });
+
+  it("states a correction's reason and the memo as the document note (BT-22), in the buyer's language", () => {
+    const doc = sampleDocument({
+      type: "CREDIT_NOTE",
+      precedingInvoice: { number: "INV-2026-000100", issueDate: "2026-10-01" },
+      creditReason: "Licence facturée deux fois",
+      memo: "Merci",
+      language: "fr",
+    });
+    expect(buildUblXml(doc)).toContain("<cbc:Note>Motif : Licence facturée deux fois\nMerci</cbc:Note>");
+    expect(buildCiiXml(doc)).toContain("<ram:Content>Motif : Licence facturée deux fois\nMerci</ram:Content>");
+    expect(buildUblXml(sampleDocument())).not.toMatch(/<\/cbc:InvoiceTypeCode>\s*<cbc:Note>/); // only PaymentTerms has one
   });
 
   it("writes a CreditNote with positive amounts and CreditedQuantity", () => {

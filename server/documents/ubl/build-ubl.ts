@@ -50,6 +50,7 @@ export function buildUblXml(
     f.credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode",
     f.credit ? "381" : "380",
   );
+  if (f.note) w.leaf("cbc:Note", f.note);
   w.leaf("cbc:DocumentCurrencyCode", f.currency);
   if (doc.vatAccounting)
     w.leaf("cbc:TaxCurrencyCode", doc.vatAccounting.currency);
