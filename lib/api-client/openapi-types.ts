@@ -39,6 +39,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exchange-rates/{currency}/{rateDate}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete the rate of a currency from a date (invoices then use the latest earlier rate); admin keys only */
+        post: operations["deleteExchangeRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller-profile/einvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller's e-invoice data: contact (BT-41/42/43), registered electronic address (BT-34) and VAT accounting currency (BT-6) */
+        get: operations["getEinvoiceProfile"];
+        put?: never;
+        /** Replace the seller's e-invoice data (every field; empty or null clears it); admin keys only */
+        post: operations["updateEinvoiceProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller-profile/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the seller's documents show: trade register, managing directors, default language and logo */
+        get: operations["getDocumentProfile"];
+        put?: never;
+        /** Replace the documents' footer (trade register, managing directors) and default language; admin keys only */
+        post: operations["saveDocumentProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller-profile/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the logo of the PDF letterhead (PNG or JPEG, at most 256 KiB, base64); admin keys only
+         * @description The decoded bytes are checked: empty or larger than 256 KiB is refused, and so is a file whose signature is not PNG or JPEG or does not match `mimeType` (400, field `data`).
+         */
+        post: operations["uploadLogo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller-profile/logo/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove the logo (documents then show none); admin keys only */
+        post: operations["removeLogo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -694,6 +784,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing-runs/{id}/hold-timed-post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold an approved run's timed post (comment required): the run stays awaiting approval and needs a new approval to post */
+        post: operations["holdTimedPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/account-holds": {
         parameters: {
             query?: never;
@@ -944,6 +1051,74 @@ export interface components {
             rateDate: string;
             /** @description units of the VAT accounting currency for 1 unit of `currency` */
             rate: string;
+        };
+        EinvoiceProfileInput: {
+            /** @description BT-41 seller contact point (a person or department) */
+            contactName: string | null;
+            /** @description BT-42 seller contact telephone */
+            contactPhone: string | null;
+            /** @description BT-43; empty: the profile e-mail */
+            contactEmail: ("" | string) | null;
+            /** @description EAS code of the registered address */
+            electronicAddressScheme: ("" | string) | null;
+            /** @description BT-34 the seller's registered electronic address (e.g. its Peppol participant id) */
+            electronicAddress: string | null;
+            /** @description BT-6; empty: the default currency */
+            vatAccountingCurrency: ("" | string) | null;
+        };
+        EinvoiceProfile: {
+            /** @description BT-41 seller contact point */
+            contactName: string | null;
+            /** @description BT-42 seller contact telephone */
+            contactPhone: string | null;
+            /** @description BT-43; null: the profile e-mail is used */
+            contactEmail: string | null;
+            /** @description EAS code of the registered electronic address */
+            electronicAddressScheme: string | null;
+            /** @description BT-34 the seller's registered electronic address */
+            electronicAddress: string | null;
+            /** @description BT-6; null: the default currency */
+            vatAccountingCurrency: string | null;
+            /** @description the tenant's default currency */
+            defaultCurrency: string;
+        };
+        DocumentProfileInput: {
+            /** @description the trade register and number, printed in the PDF footer, e.g. Amtsgericht Berlin HRB 123456 */
+            tradeRegister: string | null;
+            /** @description the managing directors, printed in the PDF footer */
+            managingDirectors: string | null;
+            /**
+             * @description the language of documents for accounts without one
+             * @enum {string}
+             */
+            defaultLanguage: "en" | "de" | "fr" | "es" | "it" | "nl";
+        };
+        LogoInput: {
+            /**
+             * @description the image type; must match the file's signature
+             * @enum {string}
+             */
+            mimeType: "image/png" | "image/jpeg";
+            /** @description the image file, base64 (at most 256 KiB decoded) */
+            data: string;
+        };
+        DocumentProfile: {
+            /** @description printed in the PDF footer */
+            tradeRegister: string | null;
+            /** @description printed in the PDF footer */
+            managingDirectors: string | null;
+            /**
+             * @description the language of documents for accounts without one
+             * @enum {string}
+             */
+            defaultLanguage: "en" | "de" | "fr" | "es" | "it" | "nl";
+            logo: {
+                /** @enum {string} */
+                mimeType: "image/png" | "image/jpeg";
+                bytes: number;
+                /** @description the logo as a data: URI (base64) */
+                dataUri: string;
+            } | null;
         };
         UpsertChargesInput: {
             charges: {
@@ -1499,6 +1674,228 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    deleteExchangeRate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description the invoice currency of the rate */
+                currency: string;
+                /** @description the date the rate is valid from (YYYY-MM-DD) */
+                rateDate: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getEinvoiceProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EinvoiceProfile"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    updateEinvoiceProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EinvoiceProfileInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EinvoiceProfile"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getDocumentProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentProfile"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveDocumentProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentProfileInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentProfile"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    uploadLogo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentProfile"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    removeLogo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentProfile"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
@@ -2855,6 +3252,46 @@ export interface operations {
         };
     };
     sendBackBillingRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendBackBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    holdTimedPost: {
         parameters: {
             query?: never;
             header?: {

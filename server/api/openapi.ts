@@ -3,7 +3,9 @@ import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, sav
 import { executionLogInput, runFailuresInput } from "@/server/billing/run-activity";
 import { runDocumentsInput } from "@/server/documents/run-documents";
 import { listOutboxInput } from "@/server/notifications/outbox";
-import { exchangeRateInput } from "@/server/tenants/einvoice-settings";
+import { documentProfileInput, LOGO_MAX_BYTES, logoInput } from "@/server/tenants/document-profile";
+import { einvoiceProfileInput, exchangeRateInput, exchangeRateKeyInput } from "@/server/tenants/einvoice-settings";
+import { DOCUMENT_LANGUAGES } from "@/server/documents/i18n/languages";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
 import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
@@ -103,6 +105,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     ...errorResponses(...common, 400, 404, ...errors),
   });
   const looseObject = { type: "object", additionalProperties: true };
+  const exchangeRateKey = (schemaOf(exchangeRateKeyInput).properties ?? {}) as Record<string, JsonSchema>;
+  const exchangeRateKeyParameters = (["currency", "rateDate"] as const).map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: exchangeRateKey[name],
+    description: name === "currency" ? "the invoice currency of the rate" : "the date the rate is valid from (YYYY-MM-DD)",
+  }));
 
   const document = {
     openapi: "3.1.0",
@@ -130,6 +140,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "E-mail outbox", description: "The e-mails the tenant sent (or kept without a provider), with their status" },
       { name: "Review", description: "Validation rules and their findings, approval before posting, account holds and the audit log" },
       { name: "Webhooks", description: "Signed incoming webhooks that start runs, and this document" },
+      { name: "Seller profile", description: "The seller's e-invoice data (contact, registered electronic address, VAT accounting currency) and what its documents show (footer, language, logo)" },
     ],
     paths: {
       "/api/v1/accounts": {
@@ -160,6 +171,62 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           response: ref("ExchangeRate"),
           errors: [400],
         }),
+      },
+      "/api/v1/exchange-rates/{currency}/{rateDate}/delete": {
+        post: {
+          ...postOperation({
+            operationId: "deleteExchangeRate",
+            summary: "Delete the rate of a currency from a date (invoices then use the latest earlier rate); admin keys only",
+            tag: "Ingest",
+            status: 200,
+            response: { type: "object", required: ["deleted"], properties: { deleted: { type: "boolean", const: true } } },
+            errors: [400, 404],
+          }),
+          parameters: [...exchangeRateKeyParameters, idempotencyKey],
+        },
+      },
+      "/api/v1/seller-profile/einvoice": {
+        get: getOperation({ operationId: "getEinvoiceProfile", summary: "The seller's e-invoice data: contact (BT-41/42/43), registered electronic address (BT-34) and VAT accounting currency (BT-6)", tag: "Seller profile", response: ref("EinvoiceProfile"), errors: [404] }),
+        post: postOperation({
+          operationId: "updateEinvoiceProfile",
+          summary: "Replace the seller's e-invoice data (every field; empty or null clears it); admin keys only",
+          tag: "Seller profile",
+          body: ref("EinvoiceProfileInput"),
+          status: 200,
+          response: ref("EinvoiceProfile"),
+          errors: [400, 404],
+        }),
+      },
+      "/api/v1/seller-profile/document": {
+        get: getOperation({ operationId: "getDocumentProfile", summary: "What the seller's documents show: trade register, managing directors, default language and logo", tag: "Seller profile", response: ref("DocumentProfile"), errors: [404] }),
+        post: postOperation({
+          operationId: "saveDocumentProfile",
+          summary: "Replace the documents' footer (trade register, managing directors) and default language; admin keys only",
+          tag: "Seller profile",
+          body: ref("DocumentProfileInput"),
+          status: 200,
+          response: ref("DocumentProfile"),
+          errors: [400, 404],
+        }),
+      },
+      "/api/v1/seller-profile/logo": {
+        post: {
+          ...postOperation({
+            operationId: "uploadLogo",
+            summary: `Set the logo of the PDF letterhead (PNG or JPEG, at most ${LOGO_MAX_BYTES / 1024} KiB, base64); admin keys only`,
+            tag: "Seller profile",
+            body: ref("LogoInput"),
+            status: 200,
+            response: ref("DocumentProfile"),
+            errors: [400, 404],
+          }),
+          description:
+            `The decoded bytes are checked: empty or larger than ${LOGO_MAX_BYTES / 1024} KiB is refused, and so is a file whose signature is not ` +
+            "PNG or JPEG or does not match `mimeType` (400, field `data`).",
+        },
+      },
+      "/api/v1/seller-profile/logo/remove": {
+        post: postOperation({ operationId: "removeLogo", summary: "Remove the logo (documents then show none); admin keys only", tag: "Seller profile", status: 200, response: ref("DocumentProfile"), errors: [404] }),
       },
       "/api/v1/subscriptions": {
         post: postOperation({
@@ -382,6 +449,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/billing-runs/{id}/send-back": {
         post: postOperation({ operationId: "sendBackBillingRun", summary: "Send a run awaiting approval back to review (comment required)", tag: "Review", path: true, body: ref("SendBackBody"), status: 200, response: looseObject, errors: [400, 404, 409] }),
       },
+      "/api/v1/billing-runs/{id}/hold-timed-post": {
+        post: postOperation({
+          operationId: "holdTimedPost",
+          summary: "Hold an approved run's timed post (comment required): the run stays awaiting approval and needs a new approval to post",
+          tag: "Review",
+          path: true,
+          body: ref("SendBackBody"),
+          status: 200,
+          response: looseObject,
+          errors: [400, 404, 409],
+        }),
+      },
       "/api/v1/account-holds": {
         get: getOperation({ operationId: "listAccountHolds", summary: "Account holds (active=true|false filters)", tag: "Review", parameters: queryParameters(schemaOf(listHoldsInput)), response: looseObject, errors: [400] }),
         post: postOperation({ operationId: "placeAccountHold", summary: "Put an account on hold (runs skip it; its items stay open)", tag: "Review", body: ref("PlaceHoldInput"), status: 201, response: looseObject, errors: [400, 404, 409] }),
@@ -494,6 +573,40 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         UpsertAccountsInput: schemaOf(upsertAccountsInput),
         UpsertSubscriptionsInput: schemaOf(upsertSubscriptionsInput),
         ExchangeRate: schemaOf(exchangeRateInput),
+        EinvoiceProfileInput: schemaOf(einvoiceProfileInput),
+        EinvoiceProfile: {
+          type: "object",
+          required: ["contactName", "contactPhone", "contactEmail", "electronicAddressScheme", "electronicAddress", "vatAccountingCurrency", "defaultCurrency"],
+          properties: {
+            contactName: { type: ["string", "null"], description: "BT-41 seller contact point" },
+            contactPhone: { type: ["string", "null"], description: "BT-42 seller contact telephone" },
+            contactEmail: { type: ["string", "null"], description: "BT-43; null: the profile e-mail is used" },
+            electronicAddressScheme: { type: ["string", "null"], description: "EAS code of the registered electronic address" },
+            electronicAddress: { type: ["string", "null"], description: "BT-34 the seller's registered electronic address" },
+            vatAccountingCurrency: { type: ["string", "null"], description: "BT-6; null: the default currency" },
+            defaultCurrency: { type: "string", description: "the tenant's default currency" },
+          },
+        },
+        DocumentProfileInput: schemaOf(documentProfileInput),
+        LogoInput: schemaOf(logoInput),
+        DocumentProfile: {
+          type: "object",
+          required: ["tradeRegister", "managingDirectors", "defaultLanguage", "logo"],
+          properties: {
+            tradeRegister: { type: ["string", "null"], description: "printed in the PDF footer" },
+            managingDirectors: { type: ["string", "null"], description: "printed in the PDF footer" },
+            defaultLanguage: { type: "string", enum: [...DOCUMENT_LANGUAGES], description: "the language of documents for accounts without one" },
+            logo: {
+              type: ["object", "null"],
+              required: ["mimeType", "bytes", "dataUri"],
+              properties: {
+                mimeType: { type: "string", enum: ["image/png", "image/jpeg"] },
+                bytes: { type: "integer", minimum: 1 },
+                dataUri: { type: "string", description: "the logo as a data: URI (base64)" },
+              },
+            },
+          },
+        },
         UpsertChargesInput: schemaOf(upsertChargesInput),
         IngestRatedItemsInput: schemaOf(ingestRatedItemsInput),
         CreateRunInput: schemaOf(createRunInput),

@@ -9,10 +9,6 @@ const CREDENTIALS =
 
 const MEMBERS = "who may sign in to the organization is decided by a signed-in admin (invitations by e-mail), never by an API key";
 
-// Landed together with their dashboard side in one merge; their REST twins are still to be written (issue #20 stays open
-// for them). Listed so the parity test keeps failing for any procedure nobody has thought about.
-const NOT_YET = "no REST twin yet (seller profile, timed-post hold and exchange-rate deletion arrived after the parity work)";
-
 export const REST_TWINS: Record<string, RestTwin> = {
   "viewer.me": { dashboardOnly: "the signed-in user; an API key acts for its tenant, not for a person" },
 
@@ -46,7 +42,7 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "review.approvals.list": "GET /api/v1/billing-runs/{id}/approvals",
   "review.approvals.approve": "POST /api/v1/billing-runs/{id}/approve",
   "review.approvals.sendBack": "POST /api/v1/billing-runs/{id}/send-back",
-  "review.approvals.holdTimedPost": { dashboardOnly: NOT_YET },
+  "review.approvals.holdTimedPost": "POST /api/v1/billing-runs/{id}/hold-timed-post",
   "review.holds.list": "GET /api/v1/account-holds",
   "review.holds.place": "POST /api/v1/account-holds",
   "review.holds.release": "POST /api/v1/account-holds/{id}/release",
@@ -54,13 +50,13 @@ export const REST_TWINS: Record<string, RestTwin> = {
 
   "settings.exchangeRates.list": "GET /api/v1/exchange-rates",
   "settings.exchangeRates.set": "POST /api/v1/exchange-rates",
-  "settings.exchangeRates.delete": { dashboardOnly: NOT_YET },
-  "settings.einvoiceProfile.get": { dashboardOnly: NOT_YET },
-  "settings.einvoiceProfile.update": { dashboardOnly: NOT_YET },
-  "settings.documentProfile.get": { dashboardOnly: NOT_YET },
-  "settings.documentProfile.save": { dashboardOnly: NOT_YET },
-  "settings.documentProfile.uploadLogo": { dashboardOnly: NOT_YET },
-  "settings.documentProfile.removeLogo": { dashboardOnly: NOT_YET },
+  "settings.exchangeRates.delete": "POST /api/v1/exchange-rates/{currency}/{rateDate}/delete",
+  "settings.einvoiceProfile.get": "GET /api/v1/seller-profile/einvoice",
+  "settings.einvoiceProfile.update": "POST /api/v1/seller-profile/einvoice",
+  "settings.documentProfile.get": "GET /api/v1/seller-profile/document",
+  "settings.documentProfile.save": "POST /api/v1/seller-profile/document",
+  "settings.documentProfile.uploadLogo": "POST /api/v1/seller-profile/logo",
+  "settings.documentProfile.removeLogo": "POST /api/v1/seller-profile/logo/remove",
 
   "outbox.list": "GET /api/v1/outbox",
   "outbox.get": "GET /api/v1/outbox/{id}",

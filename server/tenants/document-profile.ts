@@ -23,21 +23,22 @@ const optionalText = (max: number) =>
 
 export const documentProfileInput = z
   .object({
-    tradeRegister: optionalText(200),
-    managingDirectors: optionalText(300),
-    defaultLanguage: documentLanguageSchema,
+    tradeRegister: optionalText(200).describe("the trade register and number, printed in the PDF footer, e.g. Amtsgericht Berlin HRB 123456"),
+    managingDirectors: optionalText(300).describe("the managing directors, printed in the PDF footer"),
+    defaultLanguage: documentLanguageSchema.describe("the language of documents for accounts without one"),
   })
   .strict();
 export type DocumentProfileInput = z.input<typeof documentProfileInput>;
 
 export const logoInput = z
   .object({
-    mimeType: z.enum(LOGO_TYPES, { error: "must be image/png or image/jpeg" }),
+    mimeType: z.enum(LOGO_TYPES, { error: "must be image/png or image/jpeg" }).describe("the image type; must match the file's signature"),
     // base64 of at most LOGO_MAX_BYTES bytes (4 characters per 3 bytes); the exact size is checked after decoding
     data: z
       .string()
       .max(Math.ceil(LOGO_MAX_BYTES / 3) * 4 + 4, `the logo must be at most ${LOGO_MAX_BYTES / 1024} KiB`)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"),
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
+      .describe(`the image file, base64 (at most ${LOGO_MAX_BYTES / 1024} KiB decoded)`),
   })
   .strict();
 export type LogoInput = z.input<typeof logoInput>;

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import type { MemberRole } from "@/db/schema/enums";
 import { approveRun, postDueApprovedRuns } from "@/server/billing/approvals";
+import { createApiKey } from "@/server/api/api-keys";
 import { createUserWithMembership } from "@/server/tenants/create-tenant";
 import {
   approveBillingRun,
   getReviewRules,
+  holdTimedPostEndpoint,
   listAccountHolds,
   listAuditLog,
   listRunApprovals,
@@ -230,5 +232,36 @@ describe("REST v1", () => {
       ["hold.release", "API_KEY"],
       ["hold.place", "API_KEY"],
     ]);
+  }, 120_000);
+
+  it("POST /billing-runs/{id}/hold-timed-post: an operator key holds an approved run's timed post; the comment is required; viewer keys are refused", async () => {
+    const t = await newTenant(database.db, { accounts: 3, items: 30 });
+    await t.caller.review.approvalPolicy.save({ mode: "ALWAYS" });
+    const runId = await draftsReady(t);
+    await t.caller.billingRuns.process({ id: runId });
+    const at = new Date(Date.now() + 3600_000);
+    const approver = await colleague(t, "approver", "Anna Approver");
+    await approver.caller.review.approvals.approve({ id: runId, postAt: at.toISOString() });
+    const keyFor = async (role: "operator" | "viewer") => (await createApiKey(database.db, t.tenantId, { name: role, role }, t.userId)).key;
+    const hold = async (key: string, body: unknown) =>
+      call(holdTimedPostEndpoint, database.db, jsonRequest("POST", `/api/v1/billing-runs/${runId}/hold-timed-post`, { key, body }), { id: runId });
+    const operator = await keyFor("operator");
+
+    expect((await hold(await keyFor("viewer"), { comment: "wait" })).status).toBe(403);
+    const noComment = await hold(operator, { comment: " " });
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.errors.map((e: { field: string }) => e.field)).toEqual(["comment"]);
+    const [scheduled] = await queryRows<{ auto_post_at: Date | null }>(database.db, sql`SELECT auto_post_at FROM billing_runs WHERE id = ${runId}::uuid`);
+    expect(scheduled.auto_post_at).not.toBeNull();
+
+    const held = await hold(operator, { comment: "customer disputes the usage" });
+    expect(held.status).toBe(200);
+    expect(held.body).toEqual({ status: "AWAITING_APPROVAL" });
+    expect(await postDueApprovedRuns(database.db, new Date(at.getTime() + 1000))).toBe(0);
+    expect((await runState(database.db, runId)).status).toBe("AWAITING_APPROVAL");
+    expect((await decisions(runId)).at(-1)).toEqual({ decision: "HELD", user_id: null, comment: "customer disputes the usage" });
+    const again = await hold(operator, { comment: "twice" });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/has no timed post to hold/);
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import { runIdInput } from "@/lib/billing-inputs";
 import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, releaseHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
 import { listAudit } from "@/server/audit/audit-log";
 import { getApprovalPolicy, saveApprovalPolicy } from "@/server/billing/approval-policy";
-import { approveRun, listApprovals, sendBackRun } from "@/server/billing/approvals";
+import { approveRun, holdTimedPost, listApprovals, sendBackRun } from "@/server/billing/approvals";
 import { listHolds, placeHold, releaseHold } from "@/server/billing/holds";
 import { listRuleSettings, saveRuleSettings } from "@/server/billing/rules";
 import { apiEndpoint } from "../endpoint";
@@ -48,6 +48,13 @@ export const sendBackBillingRun = apiEndpoint({
   permission: "operate",
   body: sendBackInput.omit({ id: true }),
   handle: async ({ db, tenantId, actor, params, body }) => ({ status: 200, body: await sendBackRun(db, tenantId, { ...body, id: idOf(params) }, actor) }),
+});
+
+/** "Unless held": stops an approved run's timed post; the run then waits for a new approval. */
+export const holdTimedPostEndpoint = apiEndpoint({
+  permission: "operate",
+  body: sendBackInput.omit({ id: true }),
+  handle: async ({ db, tenantId, actor, params, body }) => ({ status: 200, body: await holdTimedPost(db, tenantId, { ...body, id: idOf(params) }, actor) }),
 });
 
 export const listAccountHolds = apiEndpoint({
