@@ -25,14 +25,14 @@ describe("typed client", () => {
     expect(items.response.headers.get("ratelimit-policy")).toMatch(/"requests";q=\d+;w=\d+, "items";q=\d+;w=\d+/);
 
     const created = await api.POST("/api/v1/billing-runs", {
-      body: { type: "EXCEPTIONAL", filter: { accountIds: [] }, invoiceDate: "2026-11-30", cutoffDate: "2026-11-30", mode: "AUTO_POST" },
+      body: { type: "EXCEPTIONAL", filter: { chargeTypes: ["USAGE"] }, invoiceDate: "2026-11-30", cutoffDate: "2026-11-30", mode: "AUTO_POST" },
       headers: { "Idempotency-Key": `${tag}run` },
     });
     expect(created.response.status).toBe(201);
     const id = created.data!.id!;
     expect(created.response.headers.get("location")).toBe(`/api/v1/billing-runs/${id}`);
     const replay = await api.POST("/api/v1/billing-runs", {
-      body: { type: "EXCEPTIONAL", filter: { accountIds: [] }, invoiceDate: "2026-11-30", cutoffDate: "2026-11-30", mode: "AUTO_POST" },
+      body: { type: "EXCEPTIONAL", filter: { chargeTypes: ["USAGE"] }, invoiceDate: "2026-11-30", cutoffDate: "2026-11-30", mode: "AUTO_POST" },
       headers: { "Idempotency-Key": `${tag}run` },
     });
     expect(replay.response.headers.get("location")).toBe(`/api/v1/billing-runs/${id}`);
