@@ -4,6 +4,7 @@ import { inngestJobRunner, inngestOutboxWaker } from "@/inngest/adapters";
 import { settingsFromEnv, type Settings } from "@/server/env";
 import { InlineJobRunner } from "@/server/jobs/inline-runner";
 import { log } from "@/server/log";
+import { SchedulerLoop } from "@/server/billing/scheduler-loop";
 import { OutboxSweeper } from "@/server/outbox/sweeper";
 import { installRuntime, runtimeComposed, runtime, type FaultInjector, type JobRunner, type OutboxWaker, type Runtime } from "@/server/runtime";
 
@@ -50,13 +51,20 @@ export function composeRuntime(options: ComposeOptions = {}): Runtime {
   return installRuntime({ settings, instanceId: randomUUID(), jobs, outbox, faults: options.faults ?? null });
 }
 
-/** A server process (instrumentation.ts): the runtime, and without Inngest the outbox sweeper started at once. */
+let scheduler: SchedulerLoop | null = null;
+
+/**
+ * A server process (instrumentation.ts): the runtime, and without Inngest the outbox sweeper and the billing
+ * scheduler started at once (with Inngest, its cron functions do both).
+ */
 export async function startServerRuntime(): Promise<Runtime> {
   const getDb = async () => (await import("@/db")).getDb();
   const rt = composeRuntime({ getDb });
   if (rt.outbox instanceof OutboxSweeper) {
     rt.outbox.start(); // webhooks and e-mails a previous process left pending go out now
-    log.info("no Inngest configured: jobs run inline in this process, which also delivers the outbox (webhooks, e-mails)");
+    scheduler ??= new SchedulerLoop(getDb);
+    scheduler.start(); // a period missed while no process ran is created now
+    log.info("no Inngest configured: jobs run inline in this process, which also delivers the outbox (webhooks, e-mails) and runs the billing schedules");
   } else {
     log.info("Inngest configured: jobs and the outbox run as Inngest functions");
   }

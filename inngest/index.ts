@@ -1,3 +1,4 @@
+import { billingSchedulesFunction } from "./functions/billing-schedules";
 import { finishStepFunction } from "./functions/finish-step";
 import { processRunFunction } from "./functions/process-run";
 import { runChunkFunction } from "./functions/run-chunk";
@@ -8,4 +9,4 @@ import { sweepOutboxFunction } from "./functions/sweep-outbox";
 export { inngest } from "./client";
 
 /** Every Inngest function of the app, served at /api/inngest. */
-export const functions = [processRunFunction, runChunkFunction, finishStepFunction, runDocumentsFunction, runDocumentsChunkFunction, sweepOutboxFunction];
+export const functions = [processRunFunction, runChunkFunction, finishStepFunction, runDocumentsFunction, runDocumentsChunkFunction, sweepOutboxFunction, billingSchedulesFunction];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { currencyCode, isoDate } from "./billing-inputs";
 import { RULE_KINDS, RUN_MODES } from "./billing-values";
+import { isTimeZone } from "./schedule-dates";
 
 // Inputs of the review-by-exception features (#19), shared by tRPC, REST and the dashboard's forms.
 
@@ -94,21 +95,25 @@ export const listAuditInput = z.object({
 });
 export type ListAuditInput = z.infer<typeof listAuditInput>;
 
+/** A billing cycle's schedule (the scheduler creates, and by mode processes, one run per month). */
 export const scheduleInput = z.object({
-  billingCycleId: uuid,
-  dayOfMonth: z.number().int().min(1).max(28, "day of month is 1–28 (every month has it)"),
-  timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)"),
-  timeZone: z.string().refine((tz) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "must be an IANA time zone, e.g. Europe/Berlin"),
-  cutoffOffsetDays: z.number().int().min(-31).max(31),
-  invoiceDateOffsetDays: z.number().int().min(-31).max(31),
-  mode: z.enum(RUN_MODES),
-  enabled: z.boolean().default(true),
+  billingCycleId: uuid.describe("the billing cycle the schedule creates runs for"),
+  dayOfMonth: z
+    .number()
+    .int("must be a whole day")
+    .min(1, "day of month is 1–31")
+    .max(31, "day of month is 1–31")
+    .describe("day of the month the run is created (a shorter month: its last day)"),
+  timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)").describe("local time of day (HH:MM, 24 h) in timeZone"),
+  timeZone: z.string().max(64).refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin").describe("IANA time zone of dayOfMonth and timeOfDay"),
+  cutoffOffsetDays: z.number().int("must be whole days").min(-31, "at least -31 days").max(31, "at most 31 days").describe("cut-off date = run day + this many days (exclusive: items dated before it are billed)"),
+  invoiceDateOffsetDays: z.number().int("must be whole days").min(-31, "at least -31 days").max(31, "at most 31 days").describe("invoice date = run day + this many days"),
+  mode: z.enum(RUN_MODES).describe("MANUAL: create the run only; REVIEW: create and process it to drafts; AUTO_POST: create, process and post it"),
+  enabled: z.boolean().default(true).describe("a disabled schedule creates nothing; enabling it again does not catch up on the months it was off"),
 });
-export type ScheduleInput = z.infer<typeof scheduleInput>;
+export type ScheduleInput = z.input<typeof scheduleInput>;
+export const deleteScheduleInput = z.object({ billingCycleId: uuid.describe("the billing cycle whose schedule is removed") });
+export const searchAccountsInput = z.object({
+  query: z.string().trim().max(200).default("").describe("part of the account's name or external id (empty: the first accounts by name)"),
+  limit: z.number().int().min(1).max(50).default(20).describe("at most this many accounts"),
+});

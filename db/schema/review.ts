@@ -111,19 +111,23 @@ export const billingSchedules = pgTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => organization.id, { onDelete: "cascade" }),
+    // 1–31; a shorter month runs on its last day
     dayOfMonth: integer("day_of_month").notNull(),
     timeOfDay: text("time_of_day").notNull().default("06:00"),
     timeZone: text("time_zone").notNull().default("Europe/Berlin"),
     cutoffOffsetDays: integer("cutoff_offset_days").notNull().default(0),
     invoiceDateOffsetDays: integer("invoice_date_offset_days").notNull().default(0),
+    // what the scheduler does: MANUAL creates the run only, REVIEW creates and processes it to drafts, AUTO_POST posts it too
     mode: billingRunMode("mode").notNull().default("REVIEW"),
     enabled: boolean("enabled").notNull().default(true),
     // the first period (YYYY-MM) the schedule may create a run for: a new schedule does not catch up on the past
     startsPeriod: text("starts_period").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  () => [
-    check("billing_schedules_day_check", sql`day_of_month BETWEEN 1 AND 28`),
+  (t) => [
+    index("billing_schedules_tenant_idx").on(t.tenantId),
+    check("billing_schedules_day_check", sql`day_of_month BETWEEN 1 AND 31`),
+    check("billing_schedules_offsets_check", sql`cutoff_offset_days BETWEEN -31 AND 31 AND invoice_date_offset_days BETWEEN -31 AND 31`),
     check("billing_schedules_time_check", sql`time_of_day ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
   ],
 );

@@ -7,7 +7,7 @@ import { documentProfileInput, LOGO_MAX_BYTES, logoInput } from "@/server/tenant
 import { einvoiceProfileInput, exchangeRateInput, exchangeRateKeyInput } from "@/server/tenants/einvoice-settings";
 import { DOCUMENT_LANGUAGES } from "@/server/documents/i18n/languages";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
-import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
+import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, scheduleInput, searchAccountsInput, sendBackInput } from "@/lib/review-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
@@ -144,6 +144,34 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     ],
     paths: {
       "/api/v1/accounts": {
+        get: getOperation({
+          operationId: "searchAccounts",
+          summary: "Find accounts by part of their name or external id (with whether each is on hold)",
+          tag: "Review",
+          parameters: queryParameters(schemaOf(searchAccountsInput)),
+          response: {
+            type: "object",
+            required: ["rows"],
+            properties: {
+              rows: {
+                type: "array",
+                description: "matching accounts by name",
+                items: {
+                  type: "object",
+                  required: ["id", "name", "externalId", "onHold"],
+                  properties: {
+                    id: { type: "string", format: "uuid", description: "the account" },
+                    name: { type: "string", description: "its name" },
+                    externalId: { type: "string", description: "its id in the caller's system" },
+                    onHold: { type: "boolean", description: "it has an active hold (runs skip it)" },
+                  },
+                },
+              },
+            },
+            examples: [{ rows: [{ id: "5d1c9a8e-2b7f-4e3a-9c61-0f2e8d7b6a54", name: "Acme GmbH", externalId: "ACC-1001", onHold: false }] }],
+          },
+          errors: [400],
+        }),
         post: postOperation({
           operationId: "upsertAccounts",
           summary: "Create or replace customer accounts by external id (batches of up to 10,000)",
@@ -471,6 +499,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/audit-log": {
         get: getOperation({ operationId: "listAuditLog", summary: "The append-only audit log, newest first (keyset: beforeId)", tag: "Review", parameters: queryParameters(schemaOf(listAuditInput)), response: looseObject, errors: [400] }),
       },
+      "/api/v1/billing-schedules": {
+        get: getOperation({ operationId: "listBillingSchedules", summary: "Each active billing cycle with its schedule (or null), its next three runs and its last scheduled run", tag: "Billing runs", response: { type: "object", required: ["rows"], properties: { rows: { type: "array", items: ref("CycleSchedule"), description: "one entry per active billing cycle, by name" } } }, errors: [400] }),
+        post: postOperation({ operationId: "saveBillingSchedule", summary: "Create or replace a cycle's schedule (admin); it starts with its next occurrence, never catching up on the past", tag: "Billing runs", body: ref("ScheduleInput"), status: 200, response: ref("CycleSchedule"), errors: [400, 404] }),
+      },
+      "/api/v1/billing-schedules/{id}/delete": {
+        post: postOperation({ operationId: "deleteBillingSchedule", summary: "Remove a cycle's schedule (id: the billing cycle's id); its runs stay", tag: "Billing runs", path: true, status: 200, response: { type: "object", required: ["billingCycleId", "deleted"], properties: { billingCycleId: { type: "string", format: "uuid", description: "the billing cycle" }, deleted: { type: "boolean", description: "always true" } } }, errors: [400, 404] }),
+      },
       "/api/v1/openapi.json": {
         get: { operationId: "getOpenApi", summary: "This document", tags: ["Webhooks"], security: [], responses: { "200": { description: "OpenAPI 3.1 document", content: json(looseObject) } } },
       },
@@ -635,6 +670,63 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         ApproveBody: withoutProperty(schemaOf(approveRunInput), "id"),
         SendBackBody: withoutProperty(schemaOf(sendBackInput), "id"),
         PlaceHoldInput: schemaOf(placeHoldInput),
+        ScheduleInput: {
+          ...schemaOf(scheduleInput),
+          description: "A billing cycle's schedule: one run per month on dayOfMonth at timeOfDay in timeZone",
+          examples: [{ billingCycleId: "0b7e2f7c-3c1e-4d6f-9a51-2f0d1c8e4a10", dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: 0, mode: "REVIEW", enabled: true }],
+        },
+        CycleSchedule: {
+          type: "object",
+          description: "A billing cycle, its schedule and what the schedule does next",
+          required: ["billingCycleId", "cycleName", "schedule", "nextRuns"],
+          properties: {
+            billingCycleId: { type: "string", format: "uuid", description: "the billing cycle" },
+            cycleName: { type: "string", description: "the billing cycle's name" },
+            schedule: {
+              oneOf: [
+                {
+                  ...schemaOf(scheduleInput, "output"),
+                  description: "the schedule, with startsPeriod (the first month it may create a run for, YYYY-MM) and updatedAt",
+                },
+                { type: "null", description: "the cycle has no schedule" },
+              ],
+            },
+            nextRuns: {
+              type: "array",
+              description: "the next three runs the schedule creates (empty without a schedule or while it is disabled)",
+              items: {
+                type: "object",
+                required: ["period", "dueAt", "runDate", "cutoffDate", "invoiceDate"],
+                properties: {
+                  period: { type: "string", description: "the month the run is for (YYYY-MM); one run per cycle and period" },
+                  dueAt: { type: "string", format: "date-time", description: "when the run is created (UTC)" },
+                  runDate: { type: "string", format: "date", description: "the local day it is created on" },
+                  cutoffDate: { type: "string", format: "date", description: "the run's exclusive cut-off" },
+                  invoiceDate: { type: "string", format: "date", description: "the run's invoice date" },
+                },
+              },
+            },
+            lastRun: {
+              type: ["object", "null"],
+              description: "the most recent run the schedule created",
+              properties: {
+                id: { type: "string", format: "uuid", description: "the run" },
+                number: { type: "integer", description: "the run's number (BR-000042 is 42)" },
+                period: { type: "string", description: "its period (YYYY-MM)" },
+                status: { type: "string", description: "its status now" },
+              },
+            },
+          },
+          examples: [
+            {
+              billingCycleId: "0b7e2f7c-3c1e-4d6f-9a51-2f0d1c8e4a10",
+              cycleName: "Monthly",
+              schedule: { billingCycleId: "0b7e2f7c-3c1e-4d6f-9a51-2f0d1c8e4a10", dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: 0, mode: "REVIEW", enabled: true, startsPeriod: "2027-01", updatedAt: "2026-12-07T08:00:00.000Z" },
+              nextRuns: [{ period: "2027-01", dueAt: "2027-01-01T05:00:00.000Z", runDate: "2027-01-01", cutoffDate: "2027-01-01", invoiceDate: "2027-01-01" }],
+              lastRun: null,
+            },
+          ],
+        },
         IngestResult: {
           ...intObject(["received", "inserted", "duplicates"]),
           properties: {

@@ -46,7 +46,12 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "review.holds.list": "GET /api/v1/account-holds",
   "review.holds.place": "POST /api/v1/account-holds",
   "review.holds.release": "POST /api/v1/account-holds/{id}/release",
+  "review.holds.accounts": "GET /api/v1/accounts",
   "review.audit.list": "GET /api/v1/audit-log",
+
+  "schedules.list": "GET /api/v1/billing-schedules",
+  "schedules.save": "POST /api/v1/billing-schedules",
+  "schedules.delete": "POST /api/v1/billing-schedules/{id}/delete",
 
   "settings.exchangeRates.list": "GET /api/v1/exchange-rates",
   "settings.exchangeRates.set": "POST /api/v1/exchange-rates",

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { JobLogEntry, RunFilter, RunTotals } from "@/db/schema";
+import { recordAudit } from "@/server/audit/audit-log";
 import { badRequest, conflict, notFound } from "@/server/errors";
 import { postRun as requestPost, requestCancel, requestProcess } from "./run-transitions";
 import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
@@ -39,7 +40,13 @@ export async function runFormOptions(db: Queryable, tenantId: string) {
 }
 
 /** Creates a run in NEW with its generated description and a human number (BR-000042). */
-export async function createRun(db: Db, tenantId: string, rawInput: CreateRunInput, actor: Actor, extra: { sourceRunId?: string } = {}) {
+export async function createRun(
+  db: Db,
+  tenantId: string,
+  rawInput: CreateRunInput,
+  actor: Actor,
+  extra: { sourceRunId?: string; /** a schedule's period: at most one run per cycle and period */ scheduledPeriod?: string } = {},
+) {
   const input = createRunInput.parse(rawInput);
   await assertSellerProfile(db, tenantId);
   let cycleName: string | null = null;
@@ -87,16 +94,21 @@ export async function createRun(db: Db, tenantId: string, rawInput: CreateRunInp
       tx,
       sql`INSERT INTO billing_runs (tenant_id, number, type, billing_cycle_id, filter, invoice_date, cutoff_date, mode, on_reject,
             group_by_subscription, split_by_unit_price, date_aggregation, skip_zero_amount, email_invoices, description, memo,
-            initiator_type, initiator_user_id, initiator_api_key_id, source_run_id, buyer_reference, purchase_order_reference)
+            initiator_type, initiator_user_id, initiator_api_key_id, source_run_id, buyer_reference, purchase_order_reference, scheduled_period)
           VALUES (${tenantId}, ${number}, ${input.type}::billing_run_type, ${input.type === "CYCLE" ? input.billingCycleId! : null}::uuid,
             ${filter ? JSON.stringify(filter) : null}::jsonb, ${input.invoiceDate}::date, ${input.cutoffDate}::date,
             ${input.mode}::billing_run_mode, ${input.onReject}::on_reject_action, ${input.groupBySubscription}, ${input.splitByUnitPrice},
             ${input.dateAggregation}::date_aggregation, ${input.skipZeroAmount}, ${input.emailInvoices}, ${description}, ${input.memo ?? null},
             ${actor.type}::initiator_type, ${actor.type === "USER" ? actor.userId : null}, ${actor.type === "API_KEY" ? actor.apiKeyId : null}::uuid,
-            ${extra.sourceRunId ?? null}::uuid, ${input.buyerReference ?? null}, ${input.purchaseOrderReference ?? null})
+            ${extra.sourceRunId ?? null}::uuid, ${input.buyerReference ?? null}, ${input.purchaseOrderReference ?? null}, ${extra.scheduledPeriod ?? null})
+          ON CONFLICT (billing_cycle_id, scheduled_period) WHERE scheduled_period IS NOT NULL DO NOTHING
           RETURNING id, number`,
     );
-    return { id: row.id, number: row.number, label: formatRunNumber(row.number) };
+    // another scheduler created this period's run first; throwing rolls back the run number too (no gap)
+    if (!row) throw conflict(`the ${cycleName} cycle already has its run for ${extra.scheduledPeriod}`);
+    const label = formatRunNumber(row.number);
+    await recordAudit(tx, { tenantId, actor, action: "run.create", entityType: "run", entityId: row.id, after: { label, ...input, scheduledPeriod: extra.scheduledPeriod ?? null, sourceRunId: extra.sourceRunId ?? null } });
+    return { id: row.id, number: row.number, label };
   });
 }
 
@@ -194,14 +206,20 @@ export const cancelRun = (db: Db, tenantId: string, input: { id: string; items: 
   requestCancel(db, tenantId, input.id, input.items, actor);
 
 /** Disable / Enable: one conditional update; disabled runs are skipped by every job. */
-export async function setRunDisabled(db: Queryable, tenantId: string, input: { id: string; disabled: boolean }) {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`UPDATE billing_runs SET disabled = ${input.disabled}, updated_at = now()
-        WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} AND status::text = ANY(${sql.raw(`ARRAY['${DISABLEABLE.join("','")}']`)})
-        RETURNING id`,
-  );
-  if (!rows.length) {
+export async function setRunDisabled(db: Db, tenantId: string, input: { id: string; disabled: boolean }, actor: Actor) {
+  const changed = await db.transaction(async (tx) => {
+    const rows = await queryRows<{ id: string; was: boolean }>(
+      tx,
+      sql`UPDATE billing_runs b SET disabled = ${input.disabled}, updated_at = now()
+          FROM (SELECT id, disabled FROM billing_runs WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} FOR UPDATE) old
+          WHERE b.id = old.id AND b.status::text = ANY(${sql.raw(`ARRAY['${DISABLEABLE.join("','")}']`)})
+          RETURNING b.id, old.disabled AS was`,
+    );
+    if (!rows.length) return false;
+    await recordAudit(tx, { tenantId, actor, action: input.disabled ? "run.disable" : "run.enable", entityType: "run", entityId: input.id, before: { disabled: rows[0].was }, after: { disabled: input.disabled } });
+    return true;
+  });
+  if (!changed) {
     const run = await loadRun(db, tenantId, input.id);
     throw conflict(`${formatRunNumber(run.number)} cannot be ${input.disabled ? "disabled" : "enabled"} while ${run.status}`);
   }
@@ -209,14 +227,20 @@ export async function setRunDisabled(db: Queryable, tenantId: string, input: { i
 }
 
 /** Save: the description is the only field editable after creation. */
-export async function saveRunDescription(db: Queryable, tenantId: string, input: { id: string; description: string }) {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`UPDATE billing_runs SET description = ${input.description}, updated_at = now()
-        WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} AND status::text = ANY(${sql.raw(`ARRAY['${SAVEABLE.join("','")}']`)})
-        RETURNING id`,
-  );
-  if (!rows.length) {
+export async function saveRunDescription(db: Db, tenantId: string, input: { id: string; description: string }, actor: Actor) {
+  const saved = await db.transaction(async (tx) => {
+    const rows = await queryRows<{ id: string; before: string }>(
+      tx,
+      sql`UPDATE billing_runs b SET description = ${input.description}, updated_at = now()
+          FROM (SELECT id, description FROM billing_runs WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} FOR UPDATE) old
+          WHERE b.id = old.id AND b.status::text = ANY(${sql.raw(`ARRAY['${SAVEABLE.join("','")}']`)})
+          RETURNING b.id, old.description AS before`,
+    );
+    if (!rows.length) return false;
+    await recordAudit(tx, { tenantId, actor, action: "run.description", entityType: "run", entityId: input.id, before: { description: rows[0].before }, after: { description: input.description } });
+    return true;
+  });
+  if (!saved) {
     const run = await loadRun(db, tenantId, input.id);
     throw conflict(`${formatRunNumber(run.number)} is processing (${run.status}); save the description when the job is done`);
   }

@@ -3,6 +3,7 @@ import { billingRunsRouter } from "./billing-runs";
 import { invoicesRouter } from "./invoices";
 import { outboxRouter } from "./outbox";
 import { reviewRouter } from "./review";
+import { schedulesRouter } from "./schedules";
 import { settingsRouter } from "./settings";
 import { viewerRouter } from "./viewer";
 
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   outbox: outboxRouter,
   review: reviewRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
