@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { Queryable } from "@/db/client";
 import { apiKeys } from "@/db/schema";
 import type { MemberRole } from "@/db/schema/enums";
+import { recordAudit } from "@/server/audit/audit-log";
+import type { Actor } from "@/server/billing/runs-core";
 import { DomainError, notFound } from "@/server/errors";
 
 export const API_KEY_PREFIX = "br_live_";
@@ -27,10 +29,15 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key).dige
 export async function createApiKey(db: Queryable, tenantId: string, rawInput: CreateApiKeyInput, createdByUserId: string | null) {
   const input = createApiKeyInput.parse(rawInput);
   const key = API_KEY_PREFIX + randomBytes(32).toString("base64url");
-  const [row] = await db
-    .insert(apiKeys)
-    .values({ tenantId, name: input.name, role: input.role, prefix: key.slice(0, SHOWN_LENGTH), hash: hashApiKey(key), createdByUserId })
-    .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, role: apiKeys.role, createdAt: apiKeys.createdAt });
+  const actor: Actor = createdByUserId ? { type: "USER", userId: createdByUserId } : { type: "SYSTEM" };
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(apiKeys)
+      .values({ tenantId, name: input.name, role: input.role, prefix: key.slice(0, SHOWN_LENGTH), hash: hashApiKey(key), createdByUserId })
+      .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, role: apiKeys.role, createdAt: apiKeys.createdAt });
+    await recordAudit(tx, { tenantId, actor, action: "api_key.create", entityType: "api_key", entityId: created.id, after: { name: created.name, role: created.role, prefix: created.prefix } });
+    return created;
+  });
   return { ...row, key };
 }
 
@@ -51,13 +58,17 @@ export async function listApiKeys(db: Queryable, tenantId: string) {
 }
 
 /** Revokes a key at once (idempotent: revoking a revoked key keeps its first revocation time). */
-export async function revokeApiKey(db: Queryable, tenantId: string, rawInput: z.input<typeof apiKeyIdInput>) {
+export async function revokeApiKey(db: Queryable, tenantId: string, rawInput: z.input<typeof apiKeyIdInput>, actor: Actor = { type: "SYSTEM" }) {
   const { id } = apiKeyIdInput.parse(rawInput);
-  const [row] = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.tenantId, tenantId)))
-    .returning({ id: apiKeys.id, revokedAt: apiKeys.revokedAt });
+  const row = await db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.tenantId, tenantId)))
+      .returning({ id: apiKeys.id, revokedAt: apiKeys.revokedAt });
+    if (revoked) await recordAudit(tx, { tenantId, actor, action: "api_key.revoke", entityType: "api_key", entityId: id, after: { revokedAt: revoked.revokedAt } });
+    return revoked;
+  });
   if (!row) throw notFound("API key");
   return row;
 }

@@ -11,7 +11,7 @@ export type AuditEntry = {
   tenantId: string;
   actor: Actor;
   action: string;
-  entityType: "run" | "invoice" | "settings" | "api_key" | "hold" | "schedule" | "webhook_endpoint" | "webhook_secret";
+  entityType: "run" | "invoice" | "settings" | "api_key" | "hold" | "schedule" | "webhook_endpoint" | "webhook_secret" | "member";
   entityId?: string | null;
   before?: unknown;
   after?: unknown;

@@ -4,6 +4,7 @@ import { queryRows, type Db, type Queryable, type Tx } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema/invoices";
 import { createCreditNoteInput, type CreateCreditNoteInput } from "@/lib/credit-note-inputs";
 import { currencyExponent, roundToMinorUnit } from "@/lib/money";
+import { recordAudit } from "@/server/audit/audit-log";
 import { DomainError, badRequest, conflict, notFound, type FieldIssue } from "@/server/errors";
 import { recordCreditNotePosted } from "@/server/outbox/outbox";
 import { runtime } from "@/server/runtime";
@@ -304,7 +305,7 @@ export async function createCreditNote(db: Db, tenantId: string, invoiceId: stri
       rebilledItems = row.n;
     }
     const posted = input.post ? await postInTransaction(tx, tenantId, note.id, who) : null;
-    return {
+    const result = {
       id: note.id,
       number: posted?.number ?? null,
       status: posted ? "POSTED" : "DRAFT",
@@ -314,6 +315,8 @@ export async function createCreditNote(db: Db, tenantId: string, invoiceId: stri
       correctsInvoiceId: original.id,
       rebilledItems,
     } satisfies CreditNoteResult;
+    await recordAudit(tx, { tenantId, actor, action: "invoice.credit_note.create", entityType: "invoice", entityId: original.id, after: result, data: { reason: input.reason, scope: input.scope } });
+    return result;
   });
   if (note.status === "POSTED") runtime().outbox.wake(db);
   return note;
@@ -382,6 +385,9 @@ export async function postCreditNote(db: Db, tenantId: string, creditNoteId: str
     // the original first, as when issuing, so the two never wait on each other in opposite orders
     await lockOriginal(tx, tenantId, note.correctsInvoiceId);
     const posted = await postInTransaction(tx, tenantId, creditNoteId, who);
+    if (posted.newlyPosted) {
+      await recordAudit(tx, { tenantId, actor, action: "invoice.credit_note.post", entityType: "invoice", entityId: creditNoteId, before: { status: note.status }, after: { status: "POSTED", number: posted.number } });
+    }
     return { id: creditNoteId, number: posted.number, status: "POSTED" as const, newlyPosted: posted.newlyPosted };
   });
   if (result.newlyPosted) runtime().outbox.wake(db);
@@ -412,6 +418,7 @@ export async function discardCreditNote(db: Db, tenantId: string, creditNoteId: 
       sql`INSERT INTO invoice_status_history (tenant_id, invoice_id, from_status, to_status, reason, actor)
           VALUES (${tenantId}, ${creditNoteId}::uuid, 'DRAFT', 'CANCELED', 'Draft credit note discarded', ${who})`,
     );
+    await recordAudit(tx, { tenantId, actor, action: "invoice.credit_note.discard", entityType: "invoice", entityId: creditNoteId, before: { status: "DRAFT" }, after: { status: "CANCELED" } });
     return { id: creditNoteId, status: "CANCELED" as const };
   });
 }

@@ -3,6 +3,7 @@ import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema";
 import type { INVOICE_TYPES, InvoiceStatus } from "@/lib/billing-values";
 import { en16931CurrencyProblem } from "@/server/documents/ubl/en16931-currency";
+import { recordAuditMany } from "@/server/audit/audit-log";
 import { conflict, notFound } from "@/server/errors";
 import { refreshRunCounters } from "./run-counters";
 import { bulkActionInput, listInvoicesInput, type BulkActionInput, type InvoiceFilter, type ListInvoicesInput } from "@/lib/billing-inputs";
@@ -324,6 +325,12 @@ export async function bulkInvoiceAction(db: Db, tenantId: string, rawInput: Bulk
       await refreshRunCounters(tx, run.id);
     }
     const done = new Set(doneIds);
+    const after = { VALIDATE: "DRAFT", REJECT: "REJECTED", QUARANTINE: "QUARANTINED", CANCEL: "CANCELED" }[input.action];
+    await recordAuditMany(
+      tx,
+      { tenantId, actor, action: `invoice.${input.action.toLowerCase()}`, entityType: "invoice", data: { runId: run.id, reason: input.reason ?? null, quarantineRunId: quarantineRunId ?? null } },
+      eligible.filter((e) => done.has(e.id)).map((e) => ({ entityId: e.id, before: { status: e.status }, after: { status: after } })),
+    );
     for (const e of eligible) {
       results.set(
         e.id,

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Queryable, type Tx } from "@/db/client";
+import { recordAudit } from "@/server/audit/audit-log";
 import { conflict, DomainError } from "@/server/errors";
 import { abandonJob, createJob, isAbandoned, runningJob, workParams } from "@/server/jobs/lifecycle";
 import type { JobRef } from "@/server/jobs/job-ref";
@@ -45,6 +46,19 @@ export async function startStep(tx: Tx, o: StartOptions): Promise<JobRef | null>
   if (!job) throw conflict(`the run already has a running ${o.step.toLowerCase()} job`);
   return job;
 }
+
+/** The audit entry of a started step: Process (lines, drafts), Post, Cancel — who moved the run from which status. */
+const auditStep = (tx: Tx, tenantId: string, runId: string, actor: Actor, step: StepKind, from: RunStatus, to: RunStatus, data?: Record<string, unknown>) =>
+  recordAudit(tx, {
+    tenantId,
+    actor,
+    action: step === "POSTING" ? "run.post" : step === "CANCEL" ? "run.cancel" : "run.process",
+    entityType: "run",
+    entityId: runId,
+    before: { status: from },
+    after: { status: to },
+    data: { step, ...data },
+  });
 
 export const noRejected = (runId: string) =>
   sql`NOT EXISTS (SELECT 1 FROM invoices WHERE billing_run_id = ${runId}::uuid AND status = 'REJECTED')`;
@@ -94,8 +108,8 @@ export async function requestProcess(db: Db, tenantId: string, runId: string, ac
     if (!entered) return refuseAfterRace(db, tenantId, runId);
     return { started: false, status: "AWAITING_APPROVAL", message: `${label} is awaiting approval (${approval})` };
   }
-  const job = await db.transaction(async (tx) =>
-    startStep(tx, {
+  const job = await db.transaction(async (tx) => {
+    const started = await startStep(tx, {
       tenantId,
       runId,
       step,
@@ -104,8 +118,10 @@ export async function requestProcess(db: Db, tenantId: string, runId: string, ac
       params: run.status === "FAILED" ? ((await lastJobParams(tx, run.id, step)) ?? {}) : {},
       extra: step === "POSTING" ? noRejected(run.id) : undefined,
       message: `${run.status === "FAILED" ? "retry of the failed step" : "started"} by ${actorLabel(actor)}`,
-    }),
-  );
+    });
+    if (started) await auditStep(tx, tenantId, runId, actor, step, run.status, STEP_STATUS[step].running);
+    return started;
+  });
   if (!job) return refuseAfterRace(db, tenantId, runId);
   await runtime().jobs.start(db, job);
   return { started: true, jobId: job.jobId, step, status: STEP_STATUS[step].running, message: `${label}: ${step.toLowerCase()} started` };
@@ -168,6 +184,7 @@ async function takeOver(db: Db, run: RunRow, actor: Actor): Promise<ProcessResul
           AND NOT disabled RETURNING id`,
     );
     if (!touched.length) return null;
+    await auditStep(tx, run.tenantId, run.id, actor, step, run.status, run.status, { resumed: true });
     return createJob(tx, {
       tenantId: run.tenantId,
       runId: run.id,
@@ -191,8 +208,8 @@ export async function requestCancel(db: Db, tenantId: string, runId: string, ite
   if (run.disabled) throw conflict(`${label} is disabled: enable it before canceling`);
   const posted = await countInvoices(db, run.id, "POSTED");
   if (posted) throw new DomainError("PRECONDITION_FAILED", `${label} has ${posted} posted invoice${posted > 1 ? "s" : ""} and cannot be canceled`);
-  const job = await db.transaction((tx) =>
-    startStep(tx, {
+  const job = await db.transaction(async (tx) => {
+    const started = await startStep(tx, {
       tenantId,
       runId,
       step: "CANCEL",
@@ -201,8 +218,10 @@ export async function requestCancel(db: Db, tenantId: string, runId: string, ite
       params: { items },
       extra: nothingPosted(run.id),
       message: `cancel (${items === "REOPEN" ? "reopen" : "cancel"} rated items) by ${actorLabel(actor)}`,
-    }),
-  );
+    });
+    if (started) await auditStep(tx, tenantId, runId, actor, "CANCEL", run.status, "CANCELING", { items });
+    return started;
+  });
   if (!job) {
     const now = await loadRun(db, tenantId, runId);
     if (now.status === "CANCELING" || now.status === "CANCELED") throw conflict(`${label} is already being canceled`);

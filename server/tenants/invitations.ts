@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import { account, invitation, user } from "@/db/schema";
+import { recordAudit } from "@/server/audit/audit-log";
 import { conflict, DomainError, notFound } from "@/server/errors";
 import { sendEmail } from "@/server/notifications/send-email";
 import { runtime } from "@/server/runtime";
@@ -42,7 +43,10 @@ export async function inviteMember(db: Db, tenantId: string, inviterUserId: stri
 
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
-  await db.insert(invitation).values({ id, organizationId: tenantId, email: input.email, role: input.role, status: "pending", expiresAt, inviterId: inviterUserId });
+  await db.transaction(async (tx) => {
+    await tx.insert(invitation).values({ id, organizationId: tenantId, email: input.email, role: input.role, status: "pending", expiresAt, inviterId: inviterUserId });
+    await recordAudit(tx, { tenantId, actor: { type: "USER", userId: inviterUserId }, action: "member.invite", entityType: "member", entityId: id, after: { email: input.email, role: input.role, expiresAt } });
+  });
   const link = invitationUrl(runtime().settings.appUrl, id);
   const email = await sendEmail(db, tenantId, {
     idempotencyKey: `invitation:${id}`,

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Queryable } from "@/db/client";
+import { recordAudit } from "@/server/audit/audit-log";
+import type { Actor } from "@/server/billing/runs-core";
 import { notFound } from "@/server/errors";
 import { WEBHOOK_EVENT_TYPES } from "./outgoing";
 import { newWebhookSecret } from "./secrets";
@@ -75,40 +77,56 @@ export async function listEndpoints(db: Queryable, tenantId: string) {
 }
 
 /** Creates an endpoint with its own signing secret, returned once. */
-export async function createEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof createEndpointInput>) {
+export async function createEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof createEndpointInput>, actor: Actor = { type: "SYSTEM" }) {
   const input = createEndpointInput.parse(rawInput);
   const secret = newWebhookSecret();
-  const [row] = await queryRows<{ id: string }>(
-    db,
-    sql`INSERT INTO webhook_endpoints (tenant_id, url, secret, events)
-        VALUES (${tenantId}, ${input.url}, ${secret}, ${`{${input.events.join(",")}}`}::text[]) RETURNING id`,
-  );
+  const row = await db.transaction(async (tx) => {
+    const [created] = await queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO webhook_endpoints (tenant_id, url, secret, events)
+          VALUES (${tenantId}, ${input.url}, ${secret}, ${`{${input.events.join(",")}}`}::text[]) RETURNING id`,
+    );
+    await recordAudit(tx, { tenantId, actor, action: "webhook_endpoint.create", entityType: "webhook_endpoint", entityId: created.id, after: { url: input.url, events: input.events } });
+    return created;
+  });
   return { id: row.id, url: input.url, events: input.events, secret };
 }
 
 /** Changes URL, events or enabled; enabling again clears the reason it was disabled. */
-export async function updateEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof updateEndpointInput>) {
+export async function updateEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof updateEndpointInput>, actor: Actor = { type: "SYSTEM" }) {
   const input = updateEndpointInput.parse(rawInput);
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`UPDATE webhook_endpoints SET
-          url = coalesce(${input.url ?? null}, url),
-          events = coalesce(${input.events ? `{${input.events.join(",")}}` : null}::text[], events),
-          enabled = coalesce(${input.enabled ?? null}::boolean, enabled),
-          disabled_reason = CASE WHEN ${input.enabled ?? null}::boolean IS NULL THEN disabled_reason
-                                 WHEN ${input.enabled ?? null}::boolean THEN NULL ELSE 'disabled by an administrator' END
-        WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} RETURNING id`,
-  );
+  type Settings = { url: string; events: string[]; enabled: boolean };
+  const rows = await db.transaction(async (tx) => {
+    const changed = await queryRows<{ id: string; before: Settings; after: Settings }>(
+      tx,
+      sql`UPDATE webhook_endpoints e SET
+            url = coalesce(${input.url ?? null}, e.url),
+            events = coalesce(${input.events ? `{${input.events.join(",")}}` : null}::text[], e.events),
+            enabled = coalesce(${input.enabled ?? null}::boolean, e.enabled),
+            disabled_reason = CASE WHEN ${input.enabled ?? null}::boolean IS NULL THEN e.disabled_reason
+                                   WHEN ${input.enabled ?? null}::boolean THEN NULL ELSE 'disabled by an administrator' END
+          FROM (SELECT id, url, events, enabled FROM webhook_endpoints WHERE id = ${input.id}::uuid AND tenant_id = ${tenantId} FOR UPDATE) old
+          WHERE e.id = old.id
+          RETURNING e.id, jsonb_build_object('url', old.url, 'events', old.events, 'enabled', old.enabled) AS before,
+            jsonb_build_object('url', e.url, 'events', e.events, 'enabled', e.enabled) AS after`,
+    );
+    if (changed[0]) await recordAudit(tx, { tenantId, actor, action: "webhook_endpoint.update", entityType: "webhook_endpoint", entityId: input.id, before: changed[0].before, after: changed[0].after });
+    return changed;
+  });
   if (!rows.length) throw notFound("Webhook endpoint");
   return { id: input.id };
 }
 
-export async function deleteEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof endpointIdInput>) {
+export async function deleteEndpoint(db: Queryable, tenantId: string, rawInput: z.input<typeof endpointIdInput>, actor: Actor = { type: "SYSTEM" }) {
   const { id } = endpointIdInput.parse(rawInput);
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`DELETE FROM webhook_endpoints WHERE id = ${id}::uuid AND tenant_id = ${tenantId} RETURNING id`,
-  );
+  const rows = await db.transaction(async (tx) => {
+    const deleted = await queryRows<{ id: string; url: string; events: string[] }>(
+      tx,
+      sql`DELETE FROM webhook_endpoints WHERE id = ${id}::uuid AND tenant_id = ${tenantId} RETURNING id, url, events`,
+    );
+    if (deleted[0]) await recordAudit(tx, { tenantId, actor, action: "webhook_endpoint.delete", entityType: "webhook_endpoint", entityId: id, before: { url: deleted[0].url, events: deleted[0].events } });
+    return deleted;
+  });
   if (!rows.length) throw notFound("Webhook endpoint");
   return { id };
 }

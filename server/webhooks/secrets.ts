@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Queryable } from "@/db/client";
+import { recordAudit } from "@/server/audit/audit-log";
+import type { Actor } from "@/server/billing/runs-core";
 import { notFound } from "@/server/errors";
 
 // Standard Webhooks secrets (`whsec_` + base64 of 32 random bytes) for incoming webhooks. They are stored in clear
@@ -17,17 +19,21 @@ export const rotateWebhookSecretInput = z.object({
 export const webhookSecretIdInput = z.object({ id: z.uuid("must be a UUID") });
 
 /** Adds a new secret; secrets valid until now expire after the grace period (two are valid meanwhile). */
-export async function rotateWebhookSecret(db: Queryable, tenantId: string, rawInput: z.input<typeof rotateWebhookSecretInput> = {}) {
+export async function rotateWebhookSecret(db: Queryable, tenantId: string, rawInput: z.input<typeof rotateWebhookSecretInput> = {}, actor: Actor = { type: "SYSTEM" }) {
   const { graceHours } = rotateWebhookSecretInput.parse(rawInput);
   const secret = newWebhookSecret();
-  const [row] = await queryRows<{ id: string; createdAt: Date | string }>(
-    db,
-    sql`WITH expire AS (
-          UPDATE webhook_secrets SET expires_at = now() + make_interval(hours => ${graceHours})
-          WHERE tenant_id = ${tenantId} AND (expires_at IS NULL OR expires_at > now() + make_interval(hours => ${graceHours}))
-        )
-        INSERT INTO webhook_secrets (tenant_id, secret) VALUES (${tenantId}, ${secret}) RETURNING id, created_at AS "createdAt"`,
-  );
+  const row = await db.transaction(async (tx) => {
+    const [created] = await queryRows<{ id: string; createdAt: Date | string }>(
+      tx,
+      sql`WITH expire AS (
+            UPDATE webhook_secrets SET expires_at = now() + make_interval(hours => ${graceHours})
+            WHERE tenant_id = ${tenantId} AND (expires_at IS NULL OR expires_at > now() + make_interval(hours => ${graceHours}))
+          )
+          INSERT INTO webhook_secrets (tenant_id, secret) VALUES (${tenantId}, ${secret}) RETURNING id, created_at AS "createdAt"`,
+    );
+    await recordAudit(tx, { tenantId, actor, action: "webhook_secret.rotate", entityType: "webhook_secret", entityId: created.id, after: { prefix: secret.slice(0, SHOWN), previousValidForHours: graceHours } });
+    return created;
+  });
   return { id: row.id, createdAt: new Date(row.createdAt), secret, prefix: secret.slice(0, SHOWN) };
 }
 
@@ -43,13 +49,17 @@ export async function listWebhookSecrets(db: Queryable, tenantId: string) {
 }
 
 /** Ends a secret's validity at once (e.g. it leaked). */
-export async function revokeWebhookSecret(db: Queryable, tenantId: string, rawInput: z.input<typeof webhookSecretIdInput>) {
+export async function revokeWebhookSecret(db: Queryable, tenantId: string, rawInput: z.input<typeof webhookSecretIdInput>, actor: Actor = { type: "SYSTEM" }) {
   const { id } = webhookSecretIdInput.parse(rawInput);
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`UPDATE webhook_secrets SET expires_at = LEAST(coalesce(expires_at, now()), now())
-        WHERE id = ${id}::uuid AND tenant_id = ${tenantId} RETURNING id`,
-  );
+  const rows = await db.transaction(async (tx) => {
+    const revoked = await queryRows<{ id: string }>(
+      tx,
+      sql`UPDATE webhook_secrets SET expires_at = LEAST(coalesce(expires_at, now()), now())
+          WHERE id = ${id}::uuid AND tenant_id = ${tenantId} RETURNING id`,
+    );
+    if (revoked.length) await recordAudit(tx, { tenantId, actor, action: "webhook_secret.revoke", entityType: "webhook_secret", entityId: id });
+    return revoked;
+  });
   if (!rows.length) throw notFound("Webhook secret");
   return { id };
 }

@@ -82,12 +82,12 @@ describe("documents in the buyer's language", () => {
 describe("invoice memo", () => {
   it("is printed after the run's memo and can be changed until the invoice is posted", async () => {
     const db = database.db;
-    await saveInvoiceMemo(db, "t1", saveInvoiceMemoInput.parse({ id: ids.invoiceFr, memo: "  PO agreed on 3 Nov.  " }));
+    await saveInvoiceMemo(db, "t1", saveInvoiceMemoInput.parse({ id: ids.invoiceFr, memo: "  PO agreed on 3 Nov.  " }), { type: "SYSTEM" });
     expect((await loadInvoiceDocument(db, "t1", ids.invoiceFr))!.memo).toBe("Happy holidays from all of us.\n\nPO agreed on 3 Nov.");
-    await expect(saveInvoiceMemo(db, "t2", { id: ids.invoiceFr, memo: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(saveInvoiceMemo(db, "t2", { id: ids.invoiceFr, memo: "x" }, { type: "SYSTEM" })).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     await db.execute(sql`UPDATE invoices SET status = 'POSTED', number = 'INV-2026-000001', posted_at = now() WHERE id = ${ids.invoiceFr}`);
-    await expect(saveInvoiceMemo(db, "t1", { id: ids.invoiceFr, memo: "too late" })).rejects.toMatchObject({
+    await expect(saveInvoiceMemo(db, "t1", { id: ids.invoiceFr, memo: "too late" }, { type: "SYSTEM" })).rejects.toMatchObject({
       code: "CONFLICT",
       message: "invoice INV-2026-000001 is POSTED: its memo can only be changed before it is posted",
     });

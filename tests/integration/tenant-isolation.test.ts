@@ -64,6 +64,12 @@ const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
   "review.approvals.holdTimedPost": (c) => c.review.approvals.holdTimedPost({ id: runId, comment: "intruder" }),
   "review.holds.place": (c) => c.review.holds.place({ accountId: ids.account, reason: "intruder" }),
   "review.holds.release": (c) => c.review.holds.release({ id: ids.hold }),
+  "schedules.save": (c) =>
+    c.schedules.save({ billingCycleId: owner.billingCycleId, dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: 0, mode: "MANUAL" }),
+  "schedules.delete": async (c) => {
+    await owner.caller.schedules.save({ billingCycleId: owner.billingCycleId, dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: 0, mode: "MANUAL", enabled: false });
+    return c.schedules.delete({ billingCycleId: owner.billingCycleId });
+  },
 };
 const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
   "outbox.list": async (c) => (await c.outbox.list({})).rows,
@@ -71,6 +77,8 @@ const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
   "settings.webhookSecrets.list": (c) => c.settings.webhookSecrets.list() as Promise<{ id: string }[]>,
   "settings.webhookEndpoints.list": (c) => c.settings.webhookEndpoints.list() as Promise<{ id: string }[]>,
   "review.holds.list": (c) => c.review.holds.list({}) as Promise<{ id: string }[]>,
+  "review.holds.accounts": (c) => c.review.holds.accounts({}),
+  "schedules.list": async (c) => (await c.schedules.list()).map((r) => ({ id: r.billingCycleId })),
   "review.audit.list": async (c) => (await c.review.audit.list({})).rows.map((r) => ({ id: String(r.id) })),
   "settings.members.invitations": (c) => c.settings.members.invitations() as Promise<{ id: string }[]>,
   "settings.exchangeRates.list": async (c) =>

@@ -69,9 +69,9 @@ export const cancelBillingRun = apiEndpoint({
 const setDisabled = (disabled: boolean) =>
   apiEndpoint({
     permission: "operate",
-    handle: async ({ db, tenantId, params }) => ({
+    handle: async ({ db, tenantId, actor, params }) => ({
       status: 200,
-      body: await setRunDisabled(db, tenantId, setDisabledInput.parse({ id: params.id, disabled })),
+      body: await setRunDisabled(db, tenantId, setDisabledInput.parse({ id: params.id, disabled }), actor),
     }),
   });
 export const enableBillingRun = setDisabled(false);

@@ -20,9 +20,9 @@ export const getInvoiceById = apiEndpoint({
 export const saveInvoiceMemoEndpoint = apiEndpoint({
   permission: "operate",
   body: saveInvoiceMemoInput.omit({ id: true }),
-  handle: async ({ db, tenantId, params, body }) => {
+  handle: async ({ db, tenantId, actor, params, body }) => {
     const input = saveInvoiceMemoInput.parse({ ...body, id: params.id });
-    return { status: 200, body: await saveInvoiceMemo(db, tenantId, input) };
+    return { status: 200, body: await saveInvoiceMemo(db, tenantId, input, actor) };
   },
 });
 

@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import { runIdInput } from "@/lib/billing-inputs";
-import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, releaseHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
+import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, releaseHoldInput, saveRulesInput, searchAccountsInput, sendBackInput } from "@/lib/review-inputs";
 import { listAudit } from "@/server/audit/audit-log";
 import { getApprovalPolicy, saveApprovalPolicy } from "@/server/billing/approval-policy";
 import { approveRun, holdTimedPost, listApprovals, sendBackRun } from "@/server/billing/approvals";
+import { searchAccounts } from "@/server/billing/account-search";
 import { listHolds, placeHold, releaseHold } from "@/server/billing/holds";
 import { listRuleSettings, saveRuleSettings } from "@/server/billing/rules";
 import { apiEndpoint } from "../endpoint";
@@ -72,6 +73,14 @@ export const placeAccountHold = apiEndpoint({
 export const releaseAccountHold = apiEndpoint({
   permission: "operate",
   handle: async ({ db, tenantId, actor, params }) => ({ status: 200, body: await releaseHold(db, tenantId, releaseHoldInput.parse({ id: params.id }), actor) }),
+});
+
+export const searchAccountsEndpoint = apiEndpoint({
+  permission: "read",
+  handle: async ({ db, tenantId, url }) => {
+    const input = queryToInput(url, { allowed: Object.keys(searchAccountsInput.shape), numbers: ["limit"] });
+    return { status: 200, body: { rows: await searchAccounts(db, tenantId, input as z.input<typeof searchAccountsInput>) } };
+  },
 });
 
 export const listAuditLog = apiEndpoint({

@@ -91,9 +91,9 @@ export const startRunEmails = apiEndpoint({
 export const saveRunDescriptionEndpoint = apiEndpoint({
   permission: "operate",
   body: saveDescriptionInput.omit({ id: true }),
-  handle: async ({ db, tenantId, params, body }) => ({
+  handle: async ({ db, tenantId, actor, params, body }) => ({
     status: 200,
-    body: await saveRunDescription(db, tenantId, saveDescriptionInput.parse({ ...body, id: params.id })),
+    body: await saveRunDescription(db, tenantId, saveDescriptionInput.parse({ ...body, id: params.id }), actor),
   }),
 });
 

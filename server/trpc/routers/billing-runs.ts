@@ -37,10 +37,10 @@ export const billingRunsRouter = createTRPCRouter({
   }),
   process: operatorProcedure.input(runIdInput).mutation(({ ctx, input }) => processRun(ctx.db, ctx.tenantId, input.id, ctx.actor)),
   cancel: operatorProcedure.input(cancelRunInput).mutation(({ ctx, input }) => cancelRun(ctx.db, ctx.tenantId, input, ctx.actor)),
-  setDisabled: operatorProcedure.input(setDisabledInput).mutation(({ ctx, input }) => setRunDisabled(ctx.db, ctx.tenantId, input)),
+  setDisabled: operatorProcedure.input(setDisabledInput).mutation(({ ctx, input }) => setRunDisabled(ctx.db, ctx.tenantId, input, ctx.actor)),
   saveDescription: operatorProcedure
     .input(saveDescriptionInput)
-    .mutation(({ ctx, input }) => saveRunDescription(ctx.db, ctx.tenantId, input)),
+    .mutation(({ ctx, input }) => saveRunDescription(ctx.db, ctx.tenantId, input, ctx.actor)),
   generateDocuments: operatorProcedure
     .input(runDocumentsInput)
     .mutation(({ ctx, input }) => startRunDocuments(ctx.db, ctx.tenantId, ctx.actor, input)),

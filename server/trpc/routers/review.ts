@@ -1,8 +1,9 @@
 import { runIdInput } from "@/lib/billing-inputs";
-import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, releaseHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
+import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, releaseHoldInput, saveRulesInput, searchAccountsInput, sendBackInput } from "@/lib/review-inputs";
 import { listAudit } from "@/server/audit/audit-log";
 import { getApprovalPolicy, saveApprovalPolicy } from "@/server/billing/approval-policy";
 import { approveRun, holdTimedPost, listApprovals, sendBackRun } from "@/server/billing/approvals";
+import { searchAccounts } from "@/server/billing/account-search";
 import { listHolds, placeHold, releaseHold } from "@/server/billing/holds";
 import { listRuleSettings, saveRuleSettings } from "@/server/billing/rules";
 import { adminProcedure, approverProcedure, createTRPCRouter, operatorProcedure, readProcedure } from "../init";
@@ -27,6 +28,7 @@ export const reviewRouter = createTRPCRouter({
     list: readProcedure.input(listHoldsInput).query(({ ctx, input }) => listHolds(ctx.db, ctx.tenantId, input)),
     place: operatorProcedure.input(placeHoldInput).mutation(({ ctx, input }) => placeHold(ctx.db, ctx.tenantId, input, ctx.actor)),
     release: operatorProcedure.input(releaseHoldInput).mutation(({ ctx, input }) => releaseHold(ctx.db, ctx.tenantId, input, ctx.actor)),
+    accounts: readProcedure.input(searchAccountsInput).query(({ ctx, input }) => searchAccounts(ctx.db, ctx.tenantId, input)),
   }),
   audit: createTRPCRouter({
     list: readProcedure.input(listAuditInput).query(({ ctx, input }) => listAudit(ctx.db, ctx.tenantId, input)),

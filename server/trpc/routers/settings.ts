@@ -38,12 +38,12 @@ export const settingsRouter = createTRPCRouter({
   apiKeys: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listApiKeys(ctx.db, ctx.tenantId)),
     create: adminProcedure.input(createApiKeyInput).mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.tenantId, input, ctx.viewer.userId)),
-    revoke: adminProcedure.input(apiKeyIdInput).mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.tenantId, input)),
+    revoke: adminProcedure.input(apiKeyIdInput).mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.tenantId, input, ctx.actor)),
   }),
   webhookSecrets: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listWebhookSecrets(ctx.db, ctx.tenantId)),
-    rotate: adminProcedure.input(rotateWebhookSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, ctx.tenantId, input)),
-    revoke: adminProcedure.input(webhookSecretIdInput).mutation(({ ctx, input }) => revokeWebhookSecret(ctx.db, ctx.tenantId, input)),
+    rotate: adminProcedure.input(rotateWebhookSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, ctx.tenantId, input, ctx.actor)),
+    revoke: adminProcedure.input(webhookSecretIdInput).mutation(({ ctx, input }) => revokeWebhookSecret(ctx.db, ctx.tenantId, input, ctx.actor)),
   }),
   documentProfile: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getDocumentProfile(ctx.db, ctx.tenantId)),
@@ -53,9 +53,9 @@ export const settingsRouter = createTRPCRouter({
   }),
   webhookEndpoints: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listEndpoints(ctx.db, ctx.tenantId)),
-    create: adminProcedure.input(createEndpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, ctx.tenantId, input)),
-    update: adminProcedure.input(updateEndpointInput).mutation(({ ctx, input }) => updateEndpoint(ctx.db, ctx.tenantId, input)),
-    delete: adminProcedure.input(endpointIdInput).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, ctx.tenantId, input)),
+    create: adminProcedure.input(createEndpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, ctx.tenantId, input, ctx.actor)),
+    update: adminProcedure.input(updateEndpointInput).mutation(({ ctx, input }) => updateEndpoint(ctx.db, ctx.tenantId, input, ctx.actor)),
+    delete: adminProcedure.input(endpointIdInput).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, ctx.tenantId, input, ctx.actor)),
     deliveries: readProcedure.input(listDeliveriesInput).query(({ ctx, input }) => listDeliveries(ctx.db, ctx.tenantId, input)),
   }),
   members: createTRPCRouter({
