@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
+import { configureRuntime } from "@/tests/support/runtime";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
+import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billing-support";
+
+// Every kind of user action leaves its audit row (who, what, before → after), written with the change itself.
+
+let database: TestDatabase;
+let t: TestTenant;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  configureRuntime({ settings: { engine: { chunkAccounts: 4 } } });
+  t = await newTenant(database.db, { accounts: 4, items: 40 });
+});
+afterAll(() => database?.close());
+
+type Row = { action: string; actor_type: string; actor_id: string | null; entity_type: string; entity_id: string | null; before: unknown; after: unknown };
+const entries = (action: string) =>
+  queryRows<Row>(
+    database.db,
+    sql`SELECT action, actor_type, actor_id, entity_type, entity_id, before, after FROM audit_log WHERE tenant_id = ${t.tenantId} AND action = ${action} ORDER BY id`,
+  );
+
+describe("audit of every action", () => {
+  it("run actions: create, description, disable / enable, process, post, cancel", async () => {
+    const run = await t.caller.billingRuns.create(cycleRun(t.billingCycleId));
+    await t.caller.billingRuns.saveDescription({ id: run.id, description: "November" });
+    await t.caller.billingRuns.setDisabled({ id: run.id, disabled: true });
+    await t.caller.billingRuns.setDisabled({ id: run.id, disabled: false });
+    await t.caller.billingRuns.process({ id: run.id });
+    await waitForInlineJobs();
+    const [invoice, second] = (await t.caller.invoices.list({ runId: run.id })).rows;
+    await t.caller.invoices.saveMemo({ id: invoice.id, memo: "PO 4711" });
+    await t.caller.invoices.bulkAction({ runId: run.id, action: "REJECT", target: { ids: [invoice.id, second.id] }, reason: "wrong VAT id" });
+    await t.caller.invoices.bulkAction({ runId: run.id, action: "VALIDATE", target: { ids: [invoice.id, second.id] } });
+    await t.caller.billingRuns.process({ id: run.id }); // post
+    await waitForInlineJobs();
+
+    const me = { actor_type: "USER", actor_id: t.userId, entity_type: "run", entity_id: run.id };
+    expect(await entries("run.create")).toMatchObject([me]);
+    expect(await entries("run.description")).toMatchObject([{ ...me, after: { description: "November" } }]);
+    expect(await entries("run.disable")).toMatchObject([{ ...me, before: { disabled: false }, after: { disabled: true } }]);
+    expect(await entries("run.enable")).toMatchObject([{ ...me, before: { disabled: true }, after: { disabled: false } }]);
+    expect(await entries("run.process")).toMatchObject([{ ...me, before: { status: "NEW" }, after: { status: "CREATING_LINES" } }]);
+    expect(await entries("run.post")).toMatchObject([{ ...me, before: { status: "DRAFTS_READY" }, after: { status: "POSTING" } }]);
+    expect(await entries("invoice.memo")).toMatchObject([{ entity_id: invoice.id, before: { memo: null }, after: { memo: "PO 4711" } }]);
+    const rejected = await entries("invoice.reject");
+    expect(rejected.map((r) => r.entity_id).sort()).toEqual([invoice.id, second.id].sort());
+    expect(rejected[0]).toMatchObject({ actor_id: t.userId, after: { status: "REJECTED" } });
+    expect((await entries("invoice.validate")).map((r) => r.before)).toEqual([{ status: "REJECTED" }, { status: "REJECTED" }]);
+
+    // credit notes on a posted invoice
+    const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Wrong price list" });
+    await t.caller.invoices.postCreditNote({ id: note.id });
+    expect(await entries("invoice.credit_note.create")).toMatchObject([{ entity_id: invoice.id, after: { id: note.id } }]);
+    expect(await entries("invoice.credit_note.post")).toMatchObject([{ entity_id: note.id, after: { status: "POSTED" } }]);
+
+    const other = await t.caller.billingRuns.create(cycleRun(t.billingCycleId, { cutoffDate: "2026-12-01" }));
+    await t.caller.billingRuns.cancel({ id: other.id, items: "REOPEN" });
+    await waitForInlineJobs();
+    expect(await entries("run.cancel")).toMatchObject([{ entity_id: other.id, before: { status: "NEW" }, after: { status: "CANCELING" } }]);
+  });
+
+  it("keys, webhook secrets and endpoints, invitations", async () => {
+    const key = (await t.caller.settings.apiKeys.create({ name: "ERP" })) as { id: string };
+    await t.caller.settings.apiKeys.revoke({ id: key.id });
+    await t.caller.settings.webhookSecrets.rotate({});
+    const [secret] = await t.caller.settings.webhookSecrets.list();
+    await t.caller.settings.webhookSecrets.revoke({ id: secret.id });
+    const endpoint = (await t.caller.settings.webhookEndpoints.create({ url: "http://127.0.0.1:9/hook" })) as { id: string };
+    await t.caller.settings.webhookEndpoints.update({ id: endpoint.id, enabled: false });
+    await t.caller.settings.webhookEndpoints.delete({ id: endpoint.id });
+    await t.caller.settings.members.invite({ email: "new.colleague@example.com", role: "viewer" });
+
+    const me = { actor_type: "USER", actor_id: t.userId };
+    expect(await entries("api_key.create")).toMatchObject([{ ...me, entity_id: key.id, after: { name: "ERP" } }]);
+    expect(await entries("api_key.revoke")).toMatchObject([{ ...me, entity_id: key.id }]);
+    expect(await entries("webhook_secret.rotate")).toMatchObject([{ ...me, entity_id: secret.id }]);
+    expect(await entries("webhook_secret.revoke")).toMatchObject([{ ...me, entity_id: secret.id }]);
+    expect(await entries("webhook_endpoint.create")).toMatchObject([{ ...me, entity_id: endpoint.id, after: { url: "http://127.0.0.1:9/hook" } }]);
+    expect(await entries("webhook_endpoint.update")).toMatchObject([{ ...me, before: { enabled: true }, after: { enabled: false } }]);
+    expect(await entries("webhook_endpoint.delete")).toMatchObject([{ ...me, entity_id: endpoint.id }]);
+    expect(await entries("member.invite")).toMatchObject([{ ...me, entity_type: "member", after: { email: "new.colleague@example.com", role: "viewer" } }]);
+  });
+
+  it("a refused action leaves no entry; the log is readable filtered by entity and actor", async () => {
+    const before = (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = ${t.tenantId}`))[0].n;
+    const [posted] = (await t.caller.billingRuns.list({})).rows.filter((r) => r.status === "POSTED");
+    await expect(t.caller.billingRuns.setDisabled({ id: posted.id, disabled: true })).rejects.toMatchObject({ code: "CONFLICT" });
+    const after = (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = ${t.tenantId}`))[0].n;
+    expect(after).toBe(before);
+    const page = await t.caller.review.audit.list({ entityType: "run", actorId: t.userId, action: "run.", pageSize: 3 });
+    expect(page.rows).toHaveLength(3);
+    expect(page.rows.every((r) => r.entityType === "run" && r.actorId === t.userId && r.action.startsWith("run."))).toBe(true);
+    expect(page.nextBeforeId).not.toBeNull();
+  });
+});
