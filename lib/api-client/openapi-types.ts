@@ -11,7 +11,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Find accounts by part of their name or external id (with whether each is on hold) */
+        get: operations["searchAccounts"];
         put?: never;
         /** Create or replace customer accounts by external id (batches of up to 10,000) */
         post: operations["upsertAccounts"];
@@ -853,6 +854,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each active billing cycle with its schedule (or null), its next three runs and its last scheduled run */
+        get: operations["listBillingSchedules"];
+        put?: never;
+        /** Create or replace a cycle's schedule (admin); it starts with its next occurrence, never catching up on the past */
+        post: operations["saveBillingSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-schedules/{id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a cycle's schedule (id: the billing cycle's id); its runs stay */
+        post: operations["deleteBillingSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1346,6 +1382,157 @@ export interface components {
             reason: string;
             expiresAt?: string | null;
         };
+        /**
+         * @description A billing cycle's schedule: one run per month on dayOfMonth at timeOfDay in timeZone
+         * @example {
+         *       "billingCycleId": "0b7e2f7c-3c1e-4d6f-9a51-2f0d1c8e4a10",
+         *       "dayOfMonth": 1,
+         *       "timeOfDay": "06:00",
+         *       "timeZone": "Europe/Berlin",
+         *       "cutoffOffsetDays": 0,
+         *       "invoiceDateOffsetDays": 0,
+         *       "mode": "REVIEW",
+         *       "enabled": true
+         *     }
+         */
+        ScheduleInput: {
+            /**
+             * Format: uuid
+             * @description the billing cycle the schedule creates runs for
+             */
+            billingCycleId: string;
+            /** @description day of the month the run is created (a shorter month: its last day) */
+            dayOfMonth: number;
+            /** @description local time of day (HH:MM, 24 h) in timeZone */
+            timeOfDay: string;
+            /** @description IANA time zone of dayOfMonth and timeOfDay */
+            timeZone: string;
+            /** @description cut-off date = run day + this many days (exclusive: items dated before it are billed) */
+            cutoffOffsetDays: number;
+            /** @description invoice date = run day + this many days */
+            invoiceDateOffsetDays: number;
+            /**
+             * @description MANUAL: create the run only; REVIEW: create and process it to drafts; AUTO_POST: create, process and post it
+             * @enum {string}
+             */
+            mode: "MANUAL" | "REVIEW" | "AUTO_POST";
+            /**
+             * @description a disabled schedule creates nothing; enabling it again does not catch up on the months it was off
+             * @default true
+             */
+            enabled?: boolean;
+        };
+        /**
+         * @description A billing cycle, its schedule and what the schedule does next
+         * @example {
+         *       "billingCycleId": "0b7e2f7c-3c1e-4d6f-9a51-2f0d1c8e4a10",
+         *       "cycleName": "Monthly",
+         *       "schedule": {
+         *         "billingCycleId": "0b7e2f7c-3c1e-4d6f-9a51-2f0d1c8e4a10",
+         *         "dayOfMonth": 1,
+         *         "timeOfDay": "06:00",
+         *         "timeZone": "Europe/Berlin",
+         *         "cutoffOffsetDays": 0,
+         *         "invoiceDateOffsetDays": 0,
+         *         "mode": "REVIEW",
+         *         "enabled": true,
+         *         "startsPeriod": "2027-01",
+         *         "updatedAt": "2026-12-07T08:00:00.000Z"
+         *       },
+         *       "nextRuns": [
+         *         {
+         *           "period": "2027-01",
+         *           "dueAt": "2027-01-01T05:00:00.000Z",
+         *           "runDate": "2027-01-01",
+         *           "cutoffDate": "2027-01-01",
+         *           "invoiceDate": "2027-01-01"
+         *         }
+         *       ],
+         *       "lastRun": null
+         *     }
+         */
+        CycleSchedule: {
+            /**
+             * Format: uuid
+             * @description the billing cycle
+             */
+            billingCycleId: string;
+            /** @description the billing cycle's name */
+            cycleName: string;
+            schedule: {
+                /**
+                 * Format: uuid
+                 * @description the billing cycle the schedule creates runs for
+                 */
+                billingCycleId: string;
+                /** @description day of the month the run is created (a shorter month: its last day) */
+                dayOfMonth: number;
+                /** @description local time of day (HH:MM, 24 h) in timeZone */
+                timeOfDay: string;
+                /** @description IANA time zone of dayOfMonth and timeOfDay */
+                timeZone: string;
+                /** @description cut-off date = run day + this many days (exclusive: items dated before it are billed) */
+                cutoffOffsetDays: number;
+                /** @description invoice date = run day + this many days */
+                invoiceDateOffsetDays: number;
+                /**
+                 * @description MANUAL: create the run only; REVIEW: create and process it to drafts; AUTO_POST: create, process and post it
+                 * @enum {string}
+                 */
+                mode: "MANUAL" | "REVIEW" | "AUTO_POST";
+                /**
+                 * @description a disabled schedule creates nothing; enabling it again does not catch up on the months it was off
+                 * @default true
+                 */
+                enabled: boolean;
+                /** @description the first month (YYYY-MM) it may create a run for: never a month before it was saved or re-enabled */
+                startsPeriod: string;
+                /**
+                 * Format: date-time
+                 * @description when it was last saved
+                 */
+                updatedAt: string;
+            } | null;
+            /** @description the next three runs the schedule creates (empty without a schedule or while it is disabled) */
+            nextRuns: {
+                /** @description the month the run is for (YYYY-MM); one run per cycle and period */
+                period: string;
+                /**
+                 * Format: date-time
+                 * @description when the run is created (UTC)
+                 */
+                dueAt: string;
+                /**
+                 * Format: date
+                 * @description the local day it is created on
+                 */
+                runDate: string;
+                /**
+                 * Format: date
+                 * @description the run's exclusive cut-off
+                 */
+                cutoffDate: string;
+                /**
+                 * Format: date
+                 * @description the run's invoice date
+                 */
+                invoiceDate: string;
+            }[];
+            /** @description the most recent run the schedule created */
+            lastRun?: {
+                /**
+                 * Format: uuid
+                 * @description the run
+                 */
+                id?: string;
+                /** @description the run's number (BR-000042 is 42) */
+                number?: number;
+                /** @description its period (YYYY-MM) */
+                period?: string;
+                /** @description its status now */
+                status?: string;
+            } | null;
+        };
         IngestResult: {
             received: number;
             inserted: number;
@@ -1587,6 +1774,48 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    searchAccounts: {
+        parameters: {
+            query?: {
+                query?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description matching accounts by name */
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description the account
+                             */
+                            id: string;
+                            /** @description its name */
+                            name: string;
+                            /** @description its id in the caller's system */
+                            externalId: string;
+                            /** @description it has an active hold (runs skip it) */
+                            onHold: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     upsertAccounts: {
         parameters: {
             query?: never;
@@ -3465,6 +3694,109 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    listBillingSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description one entry per active billing cycle, by name */
+                        rows: components["schemas"]["CycleSchedule"][];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveBillingSchedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleSchedule"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    deleteBillingSchedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the billing cycle
+                         */
+                        billingCycleId: string;
+                        /** @description always true */
+                        deleted: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
         };
     };

@@ -105,6 +105,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     ...errorResponses(...common, 400, 404, ...errors),
   });
   const looseObject = { type: "object", additionalProperties: true };
+  const scheduleOutput = schemaOf(scheduleInput, "output");
   const exchangeRateKey = (schemaOf(exchangeRateKeyInput).properties ?? {}) as Record<string, JsonSchema>;
   const exchangeRateKeyParameters = (["currency", "rateDate"] as const).map((name) => ({
     name,
@@ -685,8 +686,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             schedule: {
               oneOf: [
                 {
-                  ...schemaOf(scheduleInput, "output"),
-                  description: "the schedule, with startsPeriod (the first month it may create a run for, YYYY-MM) and updatedAt",
+                  ...scheduleOutput,
+                  description: "the schedule as saved",
+                  properties: {
+                    ...(scheduleOutput.properties as JsonSchema),
+                    startsPeriod: { type: "string", description: "the first month (YYYY-MM) it may create a run for: never a month before it was saved or re-enabled" },
+                    updatedAt: { type: "string", format: "date-time", description: "when it was last saved" },
+                  },
+                  required: [...((scheduleOutput.required as string[]) ?? []), "startsPeriod", "updatedAt"],
                 },
                 { type: "null", description: "the cycle has no schedule" },
               ],

@@ -35,7 +35,8 @@ export async function recordAuditMany(db: Queryable, common: Omit<AuditEntry, "e
     INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, entity_type, entity_id, before, after, data)
     SELECT ${common.tenantId}, ${common.actor.type}, ${actorId(common.actor)}, ${common.action}, ${common.entityType}, r.entity_id,
       r.before, r.after, ${json(common.data)}::jsonb
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(entity_id text, before jsonb, after jsonb)`);
+    FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ entity_id: r.entityId, before: r.before ?? null, after: r.after ?? null })))}::jsonb)
+      AS r(entity_id text, before jsonb, after jsonb)`);
 }
 
 export type AuditRow = {

@@ -42,12 +42,12 @@ async function holdAndRelease(page: Page, reason: string) {
 
 async function filterAudit(page: Page) {
   await page.goto("/audit-log");
-  await page.getByLabel("What").selectOption("hold");
+  await page.getByLabel("What", { exact: true }).selectOption("hold");
   const entries = page.getByTestId("audit-entry");
   await expect(entries.first()).toContainText("hold.release");
   await expect(entries.filter({ hasText: "hold.place" }).first()).toBeVisible();
   for (const text of await entries.locator("code").allTextContents()) expect(text).toMatch(/^hold\./);
-  await page.getByLabel("What").selectOption("schedule");
+  await page.getByLabel("What", { exact: true }).selectOption("schedule");
   await expect(entries.first()).toContainText("schedule.");
   await page.getByLabel("Action starts with").fill("schedule.create");
   await expect(entries.first()).toContainText("schedule.create");
