@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { toast } from "sonner";
 import { useToastingMutation } from "@/components/mutation-error";
 import type { inferRouterOutputs } from "@trpc/server";
@@ -29,7 +29,7 @@ const MODES: { value: Mode; label: string }[] = [
   { value: "AUTO_POST", label: "Create, process and post" },
 ];
 
-const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Berlin";
+const noSubscription = () => () => {};
 const selectClass =
   "h-11 w-full rounded-md border border-input bg-transparent px-3 text-base shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 md:h-9 md:text-sm dark:bg-input/30";
 
@@ -41,7 +41,7 @@ export function ScheduleEditor({ cycle }: { cycle: CycleSchedule }) {
   const [form, setForm] = useState({
     dayOfMonth: String(s?.dayOfMonth ?? 1),
     timeOfDay: s?.timeOfDay ?? "06:00",
-    timeZone: s?.timeZone ?? browserTimeZone(),
+    timeZone: s?.timeZone ?? "Europe/Berlin",
     cutoffOffsetDays: String(s?.cutoffOffsetDays ?? 0),
     invoiceDateOffsetDays: String(s?.invoiceDateOffsetDays ?? 0),
     mode: (s?.mode ?? "REVIEW") as Mode,
@@ -58,11 +58,9 @@ export function ScheduleEditor({ cycle }: { cycle: CycleSchedule }) {
   const parsed = scheduleInput.safeParse(input);
   const fieldErrors: Record<string, string> = { ...serverErrors };
   if (!parsed.success) for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-  const preview = useMemo(
-    () => (parsed.success && isTimeZone(form.timeZone) ? nextOccurrences(parsed.data, new Date(), 3) : []),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the form's values are what the preview depends on
-    [JSON.stringify(form), parsed.success],
-  );
+  // the dates depend on the clock: shown once in the browser (the server's render would not match)
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  const preview = inBrowser && parsed.success && isTimeZone(form.timeZone) ? nextOccurrences(parsed.data, new Date(), 3) : [];
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.schedules.list.queryKey() });
   const save = useToastingMutation(
     trpc.schedules.save.mutationOptions({
