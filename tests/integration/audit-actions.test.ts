@@ -52,10 +52,16 @@ describe("audit of every action", () => {
     expect((await entries("invoice.validate")).map((r) => r.before)).toEqual([{ status: "REJECTED" }, { status: "REJECTED" }]);
 
     // credit notes on a posted invoice
-    const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Wrong price list" });
+    const discarded = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Typo", post: false });
+    await t.caller.invoices.discardCreditNote({ id: discarded.id });
+    const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Wrong price list", post: false });
     await t.caller.invoices.postCreditNote({ id: note.id });
-    expect(await entries("invoice.credit_note.create")).toMatchObject([{ entity_id: invoice.id, after: { id: note.id } }]);
-    expect(await entries("invoice.credit_note.post")).toMatchObject([{ entity_id: note.id, after: { status: "POSTED" } }]);
+    expect(await entries("invoice.credit_note.create")).toMatchObject([
+      { entity_id: invoice.id, after: { id: discarded.id, status: "DRAFT" } },
+      { entity_id: invoice.id, after: { id: note.id, status: "DRAFT" } },
+    ]);
+    expect(await entries("invoice.credit_note.discard")).toMatchObject([{ entity_id: discarded.id, before: { status: "DRAFT" }, after: { status: "CANCELED" } }]);
+    expect(await entries("invoice.credit_note.post")).toMatchObject([{ entity_id: note.id, before: { status: "DRAFT" }, after: { status: "POSTED" } }]);
 
     const other = await t.caller.billingRuns.create(cycleRun(t.billingCycleId, { cutoffDate: "2026-12-01" }));
     await t.caller.billingRuns.cancel({ id: other.id, items: "REOPEN" });
