@@ -28,6 +28,7 @@ beforeAll(async () => {
   const [email] = (await owner.caller.outbox.list({})).rows;
   const [invoice] = (await owner.caller.invoices.list({ runId })).rows;
   const hold = await owner.caller.review.holds.place({ accountId: invoice.accountId, reason: "isolation test" });
+  await owner.caller.settings.taxSettings.setRate({ country: "FR", rateType: "STANDARD", rate: "20.5", validFrom: "2030-01-01" });
   ids = {
     apiKey: (key as { id: string }).id, secret: secret.id, endpoint: (endpoint as { id: string }).id, email: email.id,
     invoice: invoice.id, account: invoice.accountId, hold: (hold as { id: string }).id,
@@ -64,6 +65,7 @@ const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
   "review.approvals.holdTimedPost": (c) => c.review.approvals.holdTimedPost({ id: runId, comment: "intruder" }),
   "review.holds.place": (c) => c.review.holds.place({ accountId: ids.account, reason: "intruder" }),
   "review.holds.release": (c) => c.review.holds.release({ id: ids.hold }),
+  "settings.taxSettings.deleteRate": (c) => c.settings.taxSettings.deleteRate({ country: "FR", rateType: "STANDARD", validFrom: "2030-01-01" }),
 };
 const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
   "outbox.list": async (c) => (await c.outbox.list({})).rows,
@@ -82,6 +84,8 @@ const ownSettings = new Set([
   "settings.documentProfile.removeLogo", "settings.einvoiceProfile.get", "settings.einvoiceProfile.update",
   "settings.exchangeRates.set", "settings.exchangeRates.delete", "settings.members.invite",
   "review.rules.list", "review.rules.save", "review.approvalPolicy.get", "review.approvalPolicy.save",
+  // tests/integration/tax-settings.test.ts shows another tenant's registrations and rates stay unseen and unchanged
+  "settings.taxSettings.get", "settings.taxSettings.save", "settings.taxSettings.setRate",
 ]);
 // Creating in one's own tenant cannot touch another tenant; proven by the lists above staying clean.
 const createsOwn = new Set(["settings.apiKeys.create", "settings.webhookSecrets.rotate", "settings.webhookEndpoints.create"]);
