@@ -479,6 +479,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "/api/v1/credit-notes/{id}/discard": {
         post: postOperation({ operationId: "discardCreditNote", summary: "Discard a draft correction credit note, freeing the amounts it reserved", tag: "Invoices", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
       },
+      "/api/v1/billing-runs/{id}/memo": {
+        post: postOperation({
+          operationId: "saveRunMemo",
+          summary: "Set or clear the run's memo (printed on every invoice and credit note of the run, before an invoice's own); only before posting or an approval request",
+          tag: "Billing runs",
+          path: true,
+          body: ref("InvoiceMemoBody"),
+          status: 200,
+          response: {
+            type: "object",
+            required: ["id", "memo"],
+            properties: { id: { type: "string", format: "uuid", description: "the run" }, memo: { type: ["string", "null"], description: "the saved memo; null: none" } },
+            examples: [{ id: "0b7c3c64-2f6f-4f43-9d7e-2d7d3c1f6a10", memo: "Thank you for your business. Our bank details change on 1 January." }],
+          },
+          errors: [400, 404, 409],
+        }),
+      },
       "/api/v1/invoices/{id}/memo": {
         post: postOperation({
           operationId: "saveInvoiceMemo",

@@ -23,6 +23,7 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "billingRuns.cancel": "POST /api/v1/billing-runs/{id}/cancel",
   "billingRuns.setDisabled": "POST /api/v1/billing-runs/{id}/disable",
   "billingRuns.saveDescription": "POST /api/v1/billing-runs/{id}/description",
+  "billingRuns.saveMemo": "POST /api/v1/billing-runs/{id}/memo",
   "billingRuns.generateDocuments": "POST /api/v1/billing-runs/{id}/documents",
   "billingRuns.emailInvoices": "POST /api/v1/billing-runs/{id}/emails",
   "billingRuns.retryFailed": "POST /api/v1/billing-runs/{id}/retry-failed",

@@ -56,6 +56,7 @@ const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
   "outbox.get": (c) => c.outbox.get({ id: ids.email }),
   "settings.webhookEndpoints.deliveries": (c) => c.settings.webhookEndpoints.deliveries({ endpointId: ids.endpoint }),
   "invoices.saveMemo": (c) => c.invoices.saveMemo({ id: ids.invoice, memo: "intruder" }),
+  "billingRuns.saveMemo": (c) => c.billingRuns.saveMemo({ id: runId, memo: "intruder" }),
   "invoices.createCreditNote": (c) => c.invoices.createCreditNote({ invoiceId: ids.invoice, reason: "intruder", scope: "WHOLE" } as never),
   "invoices.postCreditNote": (c) => c.invoices.postCreditNote({ id: ids.invoice }),
   "invoices.discardCreditNote": (c) => c.invoices.discardCreditNote({ id: ids.invoice }),
