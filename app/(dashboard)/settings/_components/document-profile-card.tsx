@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ImageUpIcon, Trash2Icon } from "lucide-react";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { useToastingMutation } from "@/components/mutation-error";
@@ -54,11 +54,12 @@ export function DocumentProfileCard() {
 function LogoSection({ logo }: { logo: { mimeType: string; bytes: number; dataUri: string } | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const fileInput = useRef<HTMLInputElement>(null);
+  // a new key empties the file input after a save
+  const [inputKey, setInputKey] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const onSaved = (saved: unknown) => {
     queryClient.setQueryData(trpc.settings.documentProfile.get.queryKey(), saved as never);
-    if (fileInput.current) fileInput.current.value = "";
+    setInputKey((k) => k + 1);
   };
   const upload = useToastingMutation(
     trpc.settings.documentProfile.uploadLogo.mutationOptions({
@@ -107,7 +108,7 @@ function LogoSection({ logo }: { logo: { mimeType: string; bytes: number; dataUr
         <div className="grid gap-2">
           <FormField id="logo-file" label={`PNG or JPEG, at most ${LOGO_MAX_BYTES / 1024} KiB`} error={problem ?? undefined}>
             <Input
-              ref={fileInput}
+              key={inputKey}
               {...fieldAria("logo-file", problem ?? undefined)}
               type="file"
               accept={LOGO_TYPES.join(",")}
