@@ -160,6 +160,8 @@ export const saveInvoiceMemoInput = z
       .transform((memo) => memo || null),
   })
   .strict();
+/** a run's memo (empty: none), printed on all its documents before each invoice's own; editable until posting */
+export const saveRunMemoInput = saveInvoiceMemoInput;
 
 export const bulkActionInput = z
   .object({

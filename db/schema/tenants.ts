@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, char, date, numeric, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { boolean, char, check, date, numeric, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
 import { bytea } from "./documents";
 
@@ -79,4 +79,23 @@ export const vatRates = pgTable(
     validFrom: date("valid_from", { mode: "string" }).notNull(),
   },
   (t) => [unique("vat_rates_uq").on(t.tenantId, t.country, t.rateType, t.validFrom).nullsNotDistinct()],
+);
+
+// The VAT ids of the member states where the tenant is registered for VAT itself. tenant_profiles.vat_registrations
+// holds the same countries for the determination; server/tax/tax-settings.ts writes both in one transaction.
+export const tenantVatRegistrations = pgTable(
+  "tenant_vat_registrations",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    country: char("country", { length: 2 }).notNull(),
+    vatId: text("vat_id").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.country] }),
+    check("tenant_vat_registrations_country_check", sql`${t.country} ~ '^[A-Z]{2}$'`),
+    check("tenant_vat_registrations_vat_id_check", sql`length(btrim(${t.vatId})) BETWEEN 4 AND 20`),
+  ],
 );

@@ -130,6 +130,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tax-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's VAT settings: One-Stop-Shop, its VAT registrations in other member states and its own VAT rates */
+        get: operations["getTaxSettings"];
+        put?: never;
+        /**
+         * Replace the One-Stop-Shop flag and the VAT registrations (the next processed run uses them); admin keys only
+         * @description Each registration must be an EU member state other than the seller's own, with a VAT id in that state's format (400 naming the field, e.g. `vatRegistrations.0.vatId`). The change is written to the audit log.
+         */
+        post: operations["saveTaxSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vat-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the tenant's own VAT rate of a country and type from a date; it wins over the shipped EU rate (admin keys only) */
+        post: operations["setVatRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vat-rates/{country}/{rateType}/{validFrom}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete one of the tenant's own VAT rates (its previous own rate or the shipped rate applies again); admin keys only */
+        post: operations["deleteVatRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -641,6 +696,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing-runs/{id}/memo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set or clear the run's memo (printed on every invoice and credit note of the run, before an invoice's own); only before posting or an approval request */
+        post: operations["saveRunMemo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/memo": {
         parameters: {
             query?: never;
@@ -1117,6 +1189,112 @@ export interface components {
             vatAccountingCurrency: string | null;
             /** @description the tenant's default currency */
             defaultCurrency: string;
+        };
+        /**
+         * @example {
+         *       "ossRegistered": true,
+         *       "vatRegistrations": [
+         *         {
+         *           "country": "FR",
+         *           "vatId": "FR40303265045"
+         *         }
+         *       ]
+         *     }
+         */
+        TaxSettingsInput: {
+            /** @description registered for the One-Stop-Shop: electronic services and goods sold to EU consumers are taxed at the destination's rate */
+            ossRegistered: boolean;
+            /** @description other member states where the tenant is registered for VAT itself (destination rates apply there without OSS) */
+            vatRegistrations: {
+                /** @description the member state the tenant is registered in for VAT itself, e.g. FR */
+                country: string;
+                /** @description the tenant's VAT id in that member state, in the country's format, e.g. FR12345678901 */
+                vatId: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "country": "FR",
+         *       "rateType": "STANDARD",
+         *       "rate": "20.00",
+         *       "validFrom": "2027-01-01"
+         *     }
+         */
+        VatRateInput: {
+            /** @description the country the rate applies in */
+            country: string;
+            /**
+             * @description STANDARD or REDUCED (the charge's tax class picks one)
+             * @enum {string}
+             */
+            rateType: "STANDARD" | "REDUCED";
+            /** @description valid from this date (YYYY-MM-DD) until the next rate of the same country and type */
+            validFrom: string;
+            /** @description the rate in percent, e.g. 19.00; wins over the shipped EU rate from its date */
+            rate: string;
+        };
+        /**
+         * @example {
+         *       "country": "FR",
+         *       "rateType": "STANDARD",
+         *       "rate": "20.00",
+         *       "validFrom": "2027-01-01",
+         *       "shippedRate": "20.00"
+         *     }
+         */
+        VatRateOverride: {
+            /** @description ISO 3166-1 alpha-2 country of the rate */
+            country: string;
+            /**
+             * @description STANDARD or REDUCED
+             * @enum {string}
+             */
+            rateType: "STANDARD" | "REDUCED";
+            /** @description the tenant's rate in percent (decimal string) */
+            rate: string;
+            /**
+             * Format: date
+             * @description valid from this date until the tenant's or the shipped next rate
+             */
+            validFrom: string;
+            /** @description the shipped EU rate of that country and type on that date, for comparison */
+            shippedRate: string | null;
+        };
+        /**
+         * @example {
+         *       "sellerCountry": "DE",
+         *       "ossRegistered": true,
+         *       "vatRegistrations": [
+         *         {
+         *           "country": "FR",
+         *           "vatId": "FR40303265045"
+         *         }
+         *       ],
+         *       "rateOverrides": [
+         *         {
+         *           "country": "FR",
+         *           "rateType": "STANDARD",
+         *           "rate": "20.00",
+         *           "validFrom": "2027-01-01",
+         *           "shippedRate": "20.00"
+         *         }
+         *       ]
+         *     }
+         */
+        TaxSettings: {
+            /** @description the seller's country (its domestic VAT) */
+            sellerCountry: string;
+            /** @description registered for the One-Stop-Shop */
+            ossRegistered: boolean;
+            /** @description member states where the tenant is registered for VAT itself */
+            vatRegistrations: {
+                /** @description ISO 3166-1 alpha-2 member state */
+                country: string;
+                /** @description the tenant's VAT id there (null: registered before VAT ids were recorded) */
+                vatId: string | null;
+            }[];
+            /** @description the tenant's own VAT rates (newest first per country and type) */
+            rateOverrides: components["schemas"]["VatRateOverride"][];
         };
         DocumentProfileInput: {
             /** @description the trade register and number, printed in the PDF footer, e.g. Amtsgericht Berlin HRB 123456 */
@@ -2122,6 +2300,143 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentProfile"];
                 };
             };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getTaxSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxSettings"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveTaxSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    setVatRate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VatRateInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VatRateOverride"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    deleteVatRate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description the country of the rate, e.g. FR */
+                country: string;
+                /** @description STANDARD or REDUCED */
+                rateType: "STANDARD" | "REDUCED";
+                /** @description the date the rate is valid from (YYYY-MM-DD) */
+                validFrom: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the rate was deleted
+                         * @constant
+                         */
+                        deleted: true;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
@@ -3178,6 +3493,52 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveRunMemo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceMemoBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the run
+                         */
+                        id: string;
+                        /** @description the saved memo; null: none */
+                        memo: string | null;
                     };
                 };
             };

@@ -6,6 +6,7 @@ import { listOutboxInput } from "@/server/notifications/outbox";
 import { documentProfileInput, LOGO_MAX_BYTES, logoInput } from "@/server/tenants/document-profile";
 import { einvoiceProfileInput, exchangeRateInput, exchangeRateKeyInput } from "@/server/tenants/einvoice-settings";
 import { DOCUMENT_LANGUAGES } from "@/server/documents/i18n/languages";
+import { taxSettingsInput, VAT_RATE_TYPES, vatRateInput, vatRateKeyInput } from "@/lib/tax-settings-inputs";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
 import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, scheduleInput, searchAccountsInput, sendBackInput } from "@/lib/review-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
@@ -114,6 +115,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     schema: exchangeRateKey[name],
     description: name === "currency" ? "the invoice currency of the rate" : "the date the rate is valid from (YYYY-MM-DD)",
   }));
+
+  const vatRateKey = (schemaOf(vatRateKeyInput).properties ?? {}) as Record<string, JsonSchema>;
+  const vatRateKeyParameters = (["country", "rateType", "validFrom"] as const).map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: vatRateKey[name],
+    description: { country: "the country of the rate, e.g. FR", rateType: "STANDARD or REDUCED", validFrom: "the date the rate is valid from (YYYY-MM-DD)" }[name],
+  }));
+  const vatRateOverride = {
+    type: "object",
+    required: ["country", "rateType", "rate", "validFrom", "shippedRate"],
+    properties: {
+      country: { type: "string", description: "ISO 3166-1 alpha-2 country of the rate" },
+      rateType: { type: "string", enum: [...VAT_RATE_TYPES], description: "STANDARD or REDUCED" },
+      rate: { type: "string", description: "the tenant's rate in percent (decimal string)" },
+      validFrom: { type: "string", format: "date", description: "valid from this date until the tenant's or the shipped next rate" },
+      shippedRate: { type: ["string", "null"], description: "the shipped EU rate of that country and type on that date, for comparison" },
+    },
+    examples: [{ country: "FR", rateType: "STANDARD", rate: "20.00", validFrom: "2027-01-01", shippedRate: "20.00" }],
+  };
 
   const document = {
     openapi: "3.1.0",
@@ -256,6 +278,53 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       "/api/v1/seller-profile/logo/remove": {
         post: postOperation({ operationId: "removeLogo", summary: "Remove the logo (documents then show none); admin keys only", tag: "Seller profile", status: 200, response: ref("DocumentProfile"), errors: [404] }),
+      },
+      "/api/v1/tax-settings": {
+        get: getOperation({
+          operationId: "getTaxSettings",
+          summary: "The tenant's VAT settings: One-Stop-Shop, its VAT registrations in other member states and its own VAT rates",
+          tag: "Seller profile",
+          response: ref("TaxSettings"),
+          errors: [404],
+        }),
+        post: {
+          ...postOperation({
+            operationId: "saveTaxSettings",
+            summary: "Replace the One-Stop-Shop flag and the VAT registrations (the next processed run uses them); admin keys only",
+            tag: "Seller profile",
+            body: ref("TaxSettingsInput"),
+            status: 200,
+            response: ref("TaxSettings"),
+            errors: [400, 404],
+          }),
+          description:
+            "Each registration must be an EU member state other than the seller's own, with a VAT id in that state's format " +
+            "(400 naming the field, e.g. `vatRegistrations.0.vatId`). The change is written to the audit log.",
+        },
+      },
+      "/api/v1/vat-rates": {
+        post: postOperation({
+          operationId: "setVatRate",
+          summary: "Set the tenant's own VAT rate of a country and type from a date; it wins over the shipped EU rate (admin keys only)",
+          tag: "Seller profile",
+          body: ref("VatRateInput"),
+          status: 200,
+          response: ref("VatRateOverride"),
+          errors: [400],
+        }),
+      },
+      "/api/v1/vat-rates/{country}/{rateType}/{validFrom}/delete": {
+        post: {
+          ...postOperation({
+            operationId: "deleteVatRate",
+            summary: "Delete one of the tenant's own VAT rates (its previous own rate or the shipped rate applies again); admin keys only",
+            tag: "Seller profile",
+            status: 200,
+            response: { type: "object", required: ["deleted"], properties: { deleted: { type: "boolean", const: true, description: "the rate was deleted" } } },
+            errors: [400, 404],
+          }),
+          parameters: [...vatRateKeyParameters, idempotencyKey],
+        },
       },
       "/api/v1/subscriptions": {
         post: postOperation({
@@ -438,6 +507,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       "/api/v1/credit-notes/{id}/discard": {
         post: postOperation({ operationId: "discardCreditNote", summary: "Discard a draft correction credit note, freeing the amounts it reserved", tag: "Invoices", path: true, status: 200, response: looseObject, errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/memo": {
+        post: postOperation({
+          operationId: "saveRunMemo",
+          summary: "Set or clear the run's memo (printed on every invoice and credit note of the run, before an invoice's own); only before posting or an approval request",
+          tag: "Billing runs",
+          path: true,
+          body: ref("InvoiceMemoBody"),
+          status: 200,
+          response: {
+            type: "object",
+            required: ["id", "memo"],
+            properties: { id: { type: "string", format: "uuid", description: "the run" }, memo: { type: ["string", "null"], description: "the saved memo; null: none" } },
+            examples: [{ id: "0b7c3c64-2f6f-4f43-9d7e-2d7d3c1f6a10", memo: "Thank you for your business. Our bank details change on 1 January." }],
+          },
+          errors: [400, 404, 409],
+        }),
       },
       "/api/v1/invoices/{id}/memo": {
         post: postOperation({
@@ -622,6 +708,38 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             vatAccountingCurrency: { type: ["string", "null"], description: "BT-6; null: the default currency" },
             defaultCurrency: { type: "string", description: "the tenant's default currency" },
           },
+        },
+        TaxSettingsInput: { ...schemaOf(taxSettingsInput), examples: [{ ossRegistered: true, vatRegistrations: [{ country: "FR", vatId: "FR40303265045" }] }] },
+        VatRateInput: { ...schemaOf(vatRateInput), examples: [{ country: "FR", rateType: "STANDARD", rate: "20.00", validFrom: "2027-01-01" }] },
+        VatRateOverride: vatRateOverride,
+        TaxSettings: {
+          type: "object",
+          required: ["sellerCountry", "ossRegistered", "vatRegistrations", "rateOverrides"],
+          properties: {
+            sellerCountry: { type: "string", description: "the seller's country (its domestic VAT)" },
+            ossRegistered: { type: "boolean", description: "registered for the One-Stop-Shop" },
+            vatRegistrations: {
+              type: "array",
+              description: "member states where the tenant is registered for VAT itself",
+              items: {
+                type: "object",
+                required: ["country", "vatId"],
+                properties: {
+                  country: { type: "string", description: "ISO 3166-1 alpha-2 member state" },
+                  vatId: { type: ["string", "null"], description: "the tenant's VAT id there (null: registered before VAT ids were recorded)" },
+                },
+              },
+            },
+            rateOverrides: { type: "array", description: "the tenant's own VAT rates (newest first per country and type)", items: ref("VatRateOverride") },
+          },
+          examples: [
+            {
+              sellerCountry: "DE",
+              ossRegistered: true,
+              vatRegistrations: [{ country: "FR", vatId: "FR40303265045" }],
+              rateOverrides: [{ country: "FR", rateType: "STANDARD", rate: "20.00", validFrom: "2027-01-01", shippedRate: "20.00" }],
+            },
+          ],
         },
         DocumentProfileInput: schemaOf(documentProfileInput),
         LogoInput: schemaOf(logoInput),

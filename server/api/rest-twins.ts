@@ -23,6 +23,7 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "billingRuns.cancel": "POST /api/v1/billing-runs/{id}/cancel",
   "billingRuns.setDisabled": "POST /api/v1/billing-runs/{id}/disable",
   "billingRuns.saveDescription": "POST /api/v1/billing-runs/{id}/description",
+  "billingRuns.saveMemo": "POST /api/v1/billing-runs/{id}/memo",
   "billingRuns.generateDocuments": "POST /api/v1/billing-runs/{id}/documents",
   "billingRuns.emailInvoices": "POST /api/v1/billing-runs/{id}/emails",
   "billingRuns.retryFailed": "POST /api/v1/billing-runs/{id}/retry-failed",
@@ -62,6 +63,10 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "settings.documentProfile.save": "POST /api/v1/seller-profile/document",
   "settings.documentProfile.uploadLogo": "POST /api/v1/seller-profile/logo",
   "settings.documentProfile.removeLogo": "POST /api/v1/seller-profile/logo/remove",
+  "settings.taxSettings.get": "GET /api/v1/tax-settings",
+  "settings.taxSettings.save": "POST /api/v1/tax-settings",
+  "settings.taxSettings.setRate": "POST /api/v1/vat-rates",
+  "settings.taxSettings.deleteRate": "POST /api/v1/vat-rates/{country}/{rateType}/{validFrom}/delete",
 
   "outbox.list": "GET /api/v1/outbox",
   "outbox.get": "GET /api/v1/outbox/{id}",

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Queryable } from "@/db/client";
 import { documentLanguageSchema, type DocumentLanguage } from "@/server/documents/i18n/languages";
+import { LOGO_MAX_BYTES, LOGO_TYPES } from "@/lib/logo-limits";
 import { badRequest, notFound } from "@/server/errors";
 
 /**
@@ -9,8 +10,7 @@ import { badRequest, notFound } from "@/server/errors";
  * and managing directors in its footer, and the language of documents for accounts without one.
  */
 
-export const LOGO_MAX_BYTES = 256 * 1024;
-const LOGO_TYPES = ["image/png", "image/jpeg"] as const;
+export { LOGO_MAX_BYTES };
 type LogoType = (typeof LOGO_TYPES)[number];
 
 const optionalText = (max: number) =>

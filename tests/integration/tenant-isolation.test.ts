@@ -28,6 +28,7 @@ beforeAll(async () => {
   const [email] = (await owner.caller.outbox.list({})).rows;
   const [invoice] = (await owner.caller.invoices.list({ runId })).rows;
   const hold = await owner.caller.review.holds.place({ accountId: invoice.accountId, reason: "isolation test" });
+  await owner.caller.settings.taxSettings.setRate({ country: "FR", rateType: "STANDARD", rate: "20.5", validFrom: "2030-01-01" });
   ids = {
     apiKey: (key as { id: string }).id, secret: secret.id, endpoint: (endpoint as { id: string }).id, email: email.id,
     invoice: invoice.id, account: invoice.accountId, hold: (hold as { id: string }).id,
@@ -55,6 +56,7 @@ const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
   "outbox.get": (c) => c.outbox.get({ id: ids.email }),
   "settings.webhookEndpoints.deliveries": (c) => c.settings.webhookEndpoints.deliveries({ endpointId: ids.endpoint }),
   "invoices.saveMemo": (c) => c.invoices.saveMemo({ id: ids.invoice, memo: "intruder" }),
+  "billingRuns.saveMemo": (c) => c.billingRuns.saveMemo({ id: runId, memo: "intruder" }),
   "invoices.createCreditNote": (c) => c.invoices.createCreditNote({ invoiceId: ids.invoice, reason: "intruder", scope: "WHOLE" } as never),
   "invoices.postCreditNote": (c) => c.invoices.postCreditNote({ id: ids.invoice }),
   "invoices.discardCreditNote": (c) => c.invoices.discardCreditNote({ id: ids.invoice }),
@@ -70,6 +72,7 @@ const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
     await owner.caller.schedules.save({ billingCycleId: owner.billingCycleId, dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: 0, mode: "MANUAL", enabled: false });
     return c.schedules.delete({ billingCycleId: owner.billingCycleId });
   },
+  "settings.taxSettings.deleteRate": (c) => c.settings.taxSettings.deleteRate({ country: "FR", rateType: "STANDARD", validFrom: "2030-01-01" }),
 };
 const listsHere: Record<string, (c: Caller) => Promise<{ id: string }[]>> = {
   "outbox.list": async (c) => (await c.outbox.list({})).rows,
@@ -90,6 +93,8 @@ const ownSettings = new Set([
   "settings.documentProfile.removeLogo", "settings.einvoiceProfile.get", "settings.einvoiceProfile.update",
   "settings.exchangeRates.set", "settings.exchangeRates.delete", "settings.members.invite",
   "review.rules.list", "review.rules.save", "review.approvalPolicy.get", "review.approvalPolicy.save",
+  // tests/integration/tax-settings.test.ts shows another tenant's registrations and rates stay unseen and unchanged
+  "settings.taxSettings.get", "settings.taxSettings.save", "settings.taxSettings.setRate",
 ]);
 // Creating in one's own tenant cannot touch another tenant; proven by the lists above staying clean.
 const createsOwn = new Set(["settings.apiKeys.create", "settings.webhookSecrets.rotate", "settings.webhookEndpoints.create"]);

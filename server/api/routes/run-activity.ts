@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import { runIdInput, saveDescriptionInput } from "@/lib/billing-inputs";
+import { runIdInput, saveDescriptionInput, saveRunMemoInput } from "@/lib/billing-inputs";
 import { executionLogInput, executionLogPage, getExecution, listExecutionSummaries, listFailuresPage, runExecutionInput, runFailuresInput } from "@/server/billing/run-activity";
+import { saveRunMemo } from "@/server/billing/run-memo";
 import { retryFailedAccounts, runFormOptions, saveRunDescription } from "@/server/billing/runs";
 import { runStatistics } from "@/server/billing/statistics";
 import { streamRunDocumentsZip } from "@/server/documents/run-documents-zip";
@@ -94,6 +95,16 @@ export const saveRunDescriptionEndpoint = apiEndpoint({
   handle: async ({ db, tenantId, actor, params, body }) => ({
     status: 200,
     body: await saveRunDescription(db, tenantId, saveDescriptionInput.parse({ ...body, id: params.id }), actor),
+  }),
+});
+
+/** POST /api/v1/billing-runs/{id}/memo: the memo printed on all the run's documents, until posting (409 after). */
+export const saveRunMemoEndpoint = apiEndpoint({
+  permission: "operate",
+  body: saveRunMemoInput.omit({ id: true }),
+  handle: async ({ db, tenantId, actor, params, body }) => ({
+    status: 200,
+    body: await saveRunMemo(db, tenantId, saveRunMemoInput.parse({ ...body, id: params.id }), actor),
   }),
 });
 

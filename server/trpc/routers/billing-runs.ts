@@ -3,6 +3,7 @@ import {
   createRunInput,
   runIdInput,
   saveDescriptionInput,
+  saveRunMemoInput,
   setDisabledInput,
 } from "@/lib/billing-inputs";
 import { listBillingRuns, listRunsInput } from "@/server/billing/run-list";
@@ -18,6 +19,7 @@ import {
   saveRunDescription,
   setRunDisabled,
 } from "@/server/billing/runs";
+import { saveRunMemo } from "@/server/billing/run-memo";
 import { runStatistics } from "@/server/billing/statistics";
 import { runDocumentsInput, startRunDocuments } from "@/server/documents/run-documents";
 import { startInvoiceEmails } from "@/server/notifications/invoice-emails";
@@ -41,6 +43,7 @@ export const billingRunsRouter = createTRPCRouter({
   saveDescription: operatorProcedure
     .input(saveDescriptionInput)
     .mutation(({ ctx, input }) => saveRunDescription(ctx.db, ctx.tenantId, input, ctx.actor)),
+  saveMemo: operatorProcedure.input(saveRunMemoInput).mutation(({ ctx, input }) => saveRunMemo(ctx.db, ctx.tenantId, input, ctx.actor)),
   generateDocuments: operatorProcedure
     .input(runDocumentsInput)
     .mutation(({ ctx, input }) => startRunDocuments(ctx.db, ctx.tenantId, ctx.actor, input)),

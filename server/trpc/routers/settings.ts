@@ -30,6 +30,8 @@ import {
   saveDocumentProfile,
   uploadLogo,
 } from "@/server/tenants/document-profile";
+import { taxSettingsInput, vatRateInput, vatRateKeyInput } from "@/lib/tax-settings-inputs";
+import { deleteVatRate, getTaxSettings, saveTaxSettings, setVatRate } from "@/server/tax/tax-settings";
 import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
 
 // Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
@@ -65,6 +67,12 @@ export const settingsRouter = createTRPCRouter({
   einvoiceProfile: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getEinvoiceProfile(ctx.db, ctx.tenantId)),
     update: adminProcedure.input(einvoiceProfileInput).mutation(({ ctx, input }) => updateEinvoiceProfile(ctx.db, ctx.tenantId, input)),
+  }),
+  taxSettings: createTRPCRouter({
+    get: readProcedure.query(({ ctx }) => getTaxSettings(ctx.db, ctx.tenantId)),
+    save: adminProcedure.input(taxSettingsInput).mutation(({ ctx, input }) => saveTaxSettings(ctx.db, ctx.tenantId, input, ctx.actor)),
+    setRate: adminProcedure.input(vatRateInput).mutation(({ ctx, input }) => setVatRate(ctx.db, ctx.tenantId, input, ctx.actor)),
+    deleteRate: adminProcedure.input(vatRateKeyInput).mutation(({ ctx, input }) => deleteVatRate(ctx.db, ctx.tenantId, input, ctx.actor)),
   }),
   exchangeRates: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listExchangeRates(ctx.db, ctx.tenantId)),

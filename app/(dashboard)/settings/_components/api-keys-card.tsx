@@ -20,31 +20,21 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { formatDateTime } from "@/lib/format";
+import { RoleGrantForm, RoleGrantItem, RoleGrantList } from "./role-grant-form";
 import { errorMessage, ShownOnce } from "./shown-once";
 
-const roles = [
-  { value: "operator", label: "Operator — ingest, create and process runs" },
-  { value: "viewer", label: "Viewer — read only" },
-  { value: "admin", label: "Admin — everything" },
-] as const;
 
 export function ApiKeysCard() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.settings.apiKeys.list.queryOptions());
-  const [name, setName] = useState("");
-  const [role, setRole] = useState<(typeof roles)[number]["value"]>("operator");
   const [shown, setShown] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.settings.apiKeys.list.queryKey() });
   const create = useToastingMutation(
     trpc.settings.apiKeys.create.mutationOptions({
       onSuccess: (created) => {
         setShown(created.key);
-        setName("");
         void refresh();
       },
     }),
@@ -69,44 +59,29 @@ export function ApiKeysCard() {
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
-        <form
-          className="grid gap-3 sm:grid-cols-[1fr_minmax(0,16rem)_auto] sm:items-end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ name, role });
-          }}
-        >
-          <div className="grid gap-1.5">
-            <Label htmlFor="api-key-name">Name</Label>
-            <Input id="api-key-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. ERP usage export" maxLength={100} required />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="api-key-role">Role</Label>
-            <Select value={role} onValueChange={(v) => setRole(v as typeof role)}>
-              <SelectTrigger id="api-key-role" className="w-full">
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                {roles.map((r) => (
-                  <SelectItem key={r.value} value={r.value}>
-                    {r.label}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </div>
-          <Button type="submit" disabled={create.isPending || !name.trim()}>
-            <PlusIcon aria-hidden /> Create key
-          </Button>
-        </form>
+        <RoleGrantForm
+          idPrefix="api-key"
+          label="Name"
+          placeholder="e.g. ERP usage export"
+          maxLength={100}
+          pending={create.isPending}
+          submit={
+            <>
+              <PlusIcon aria-hidden /> Create key
+            </>
+          }
+          onSubmit={(name, role) => create.mutateAsync({ name, role }).then(() => true, () => false)}
+        />
 
         {keys.isError && <p className="text-sm text-destructive">{errorMessage(keys.error)}</p>}
         {keys.data?.length === 0 && <p className="text-sm text-muted-foreground">No API keys yet.</p>}
-        <ul className="divide-y rounded-md border" aria-label="API keys">
+        <RoleGrantList label="API keys">
           {keys.data?.map((key) => (
-            <li key={key.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2.5">
-              <KeyRoundIcon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
-              <div className="grid min-w-0 flex-1 gap-0.5">
+            <RoleGrantItem
+              key={key.id}
+              icon={KeyRoundIcon}
+              action={!key.revokedAt && <RevokeKeyButton name={key.name} onRevoke={() => revoke.mutate({ id: key.id })} />}
+            >
                 <div className="flex flex-wrap items-center gap-2">
                   <span className="truncate font-medium">{key.name}</span>
                   <Badge variant="outline">{key.role}</Badge>
@@ -115,31 +90,33 @@ export function ApiKeysCard() {
                 <div className="text-xs text-muted-foreground">
                   <code>{key.prefix}…</code> · created {formatDateTime(key.createdAt)} · {key.lastUsedAt ? `last used ${formatDateTime(key.lastUsedAt)}` : "never used"}
                 </div>
-              </div>
-              {!key.revokedAt && (
-                <AlertDialog>
-                  <AlertDialogTrigger asChild>
-                    <Button variant="outline" size="sm">
-                      Revoke
-                    </Button>
-                  </AlertDialogTrigger>
-                  <AlertDialogContent>
-                    <AlertDialogHeader>
-                      <AlertDialogTitle>Revoke “{key.name}”?</AlertDialogTitle>
-                      <AlertDialogDescription>Requests with this key are refused at once (401). This cannot be undone.</AlertDialogDescription>
-                    </AlertDialogHeader>
-                    <AlertDialogFooter>
-                      <AlertDialogCancel>Keep it</AlertDialogCancel>
-                      <AlertDialogAction onClick={() => revoke.mutate({ id: key.id })}>Revoke</AlertDialogAction>
-                    </AlertDialogFooter>
-                  </AlertDialogContent>
-                </AlertDialog>
-              )}
-            </li>
+            </RoleGrantItem>
           ))}
-        </ul>
+        </RoleGrantList>
       </CardContent>
       <ShownOnce title="Your new API key" value={shown} onClose={() => setShown(null)} />
     </Card>
+  );
+}
+
+function RevokeKeyButton({ name, onRevoke }: { name: string; onRevoke: () => void }) {
+  return (
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button variant="outline" size="sm">
+          Revoke
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent>
+        <AlertDialogHeader>
+          <AlertDialogTitle>Revoke “{name}”?</AlertDialogTitle>
+          <AlertDialogDescription>Requests with this key are refused at once (401). This cannot be undone.</AlertDialogDescription>
+        </AlertDialogHeader>
+        <AlertDialogFooter>
+          <AlertDialogCancel>Keep it</AlertDialogCancel>
+          <AlertDialogAction onClick={onRevoke}>Revoke</AlertDialogAction>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
   );
 }

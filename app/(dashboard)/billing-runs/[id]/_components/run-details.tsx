@@ -15,6 +15,7 @@ import { ActionsBar } from "./actions-bar";
 import { ConfigurationSection } from "./configuration-section";
 import { ExecutionReportSection } from "./execution-report-section";
 import { InvoicesSection } from "./invoices-section";
+import { RunMemoEditor } from "./run-memo-editor";
 import { StatisticsSection } from "./statistics-section";
 import { isRunBusy, useExecutions, useRun } from "./use-run";
 import { useRunMutations } from "./use-run-mutations";
@@ -115,6 +116,7 @@ export function RunDetails({ id }: { id: string }) {
       </header>
 
       <ConfigurationSection run={data} description={description} onDescriptionChange={setDescription} onSave={save} />
+      <RunMemoEditor run={data} />
       <ExecutionReportSection
         run={data}
         executions={executions.data}

@@ -39,6 +39,7 @@ import { BulkResultsDialog } from "../../../../[id]/_components/bulk-results-dia
 import { InvoiceStatusBadge, invoiceTypeLabel } from "../../../../[id]/_components/invoice-status";
 import type { BulkAction, BulkResult, InvoiceDetail } from "../../../../[id]/_components/types";
 import { CreditNoteDialog, type CreditNoteRequest } from "./credit-note-dialog";
+import { InvoiceMemoEditor } from "./invoice-memo-editor";
 import { InvoiceReviewCard } from "./invoice-review-card";
 
 // The review actions in the order the page shows them; which ones apply is the server's answer (availableActions).
@@ -396,6 +397,7 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <InvoiceReviewCard invoice={invoice} />
+        <InvoiceMemoEditor invoice={invoice} />
         <Card>
           <CardHeader>
             <CardTitle>VAT breakdown</CardTitle>
