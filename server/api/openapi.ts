@@ -128,8 +128,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.\n\n" +
         "Bodies may be sent with `Content-Encoding: gzip`; the 16 MiB limit applies to the decompressed body and is enforced while it streams.\n\n" +
         "Rate limits, per API key, shared by all app servers: by default 50 requests/s with a burst of 100, and for `POST /api/v1/rated-items` " +
-        "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Every answer carries the IETF draft " +
-        "`RateLimit-Policy` and `RateLimit` headers; beyond the limit the answer is 429 with `Retry-After`. A batch larger than the item burst is 413.",
+        "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Per tenant, over all its API keys: " +
+        "by default 200 requests/s with a burst of 400 and 200,000 items/s with a burst of 400,000. Every answer carries the IETF draft " +
+        "`RateLimit-Policy` and `RateLimit` headers, one member per policy (`requests` and `items` per key, `tenant-requests` and " +
+        "`tenant-items` per tenant); beyond a limit the answer is 429 with `Retry-After`, and its `detail` and the last `RateLimit` member " +
+        "name the policy that was reached. A batch larger than an item burst is 413.",
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
@@ -544,11 +547,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       ),
       headers: {
         RateLimit: {
-          description: 'IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1`',
+          description: 'IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1, "tenant-requests";r=380;t=1`; on a 429 the last member is the policy that was reached',
           schema: { type: "string" },
         },
         "RateLimit-Policy": {
-          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2` (50 requests/s, burst 100) and, for ingest, `"items";q=200000;w=2`',
+          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2, "tenant-requests";q=400;w=2` (per key 50 requests/s, burst 100; per tenant 200 requests/s, burst 400) and, for ingest, `"items";q=200000;w=2, "tenant-items";q=400000;w=2`
           schema: { type: "string" },
         },
         "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } },
