@@ -7,6 +7,7 @@ import { documentProfileInput, LOGO_MAX_BYTES, logoInput } from "@/server/tenant
 import { einvoiceProfileInput, exchangeRateInput, exchangeRateKeyInput } from "@/server/tenants/einvoice-settings";
 import { DOCUMENT_LANGUAGES } from "@/server/documents/i18n/languages";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
+import { sellerIdentityInput } from "@/lib/seller-identity-inputs";
 import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, sendBackInput } from "@/lib/review-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
@@ -186,6 +187,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             errors: [400, 404],
           }),
           parameters: [...exchangeRateKeyParameters, idempotencyKey],
+        },
+      },
+      "/api/v1/seller-profile": {
+        get: getOperation({ operationId: "getSellerIdentity", summary: "The seller's identity every invoice states: legal name, address, VAT id (and whether it is complete)", tag: "Seller profile", response: ref("SellerIdentity"), errors: [] }),
+        post: {
+          ...postOperation({
+            operationId: "saveSellerIdentity",
+            summary: "Set the seller's legal name, address and VAT id; admin keys only",
+            tag: "Seller profile",
+            body: ref("SellerIdentityInput"),
+            status: 200,
+            response: ref("SellerIdentity"),
+            errors: [400, 404],
+          }),
+          description:
+            "A new organization (open sign-up) has no seller profile and cannot create billing runs (412) until this is saved — by its admin on " +
+            "the dashboard's onboarding page or here. The first save also gives it a monthly billing cycle and the default validation rules.",
         },
       },
       "/api/v1/seller-profile/einvoice": {
@@ -576,6 +594,22 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         UpsertAccountsInput: schemaOf(upsertAccountsInput),
         UpsertSubscriptionsInput: schemaOf(upsertSubscriptionsInput),
         ExchangeRate: schemaOf(exchangeRateInput),
+        SellerIdentityInput: schemaOf(sellerIdentityInput),
+        SellerIdentity: {
+          type: "object",
+          required: ["legalName", "addressLine", "city", "postalCode", "country", "vatId", "email", "defaultCurrency", "complete"],
+          properties: {
+            legalName: { type: "string", description: "BT-27 (empty until onboarding completes it)" },
+            addressLine: { type: "string", description: "BT-35" },
+            city: { type: "string", description: "BT-37" },
+            postalCode: { type: "string", description: "BT-38" },
+            country: { type: "string", description: "BT-40, ISO 3166-1 alpha-2" },
+            vatId: { type: "string", description: "BT-31" },
+            email: { type: ["string", "null"], description: "the seller's e-mail on invoices" },
+            defaultCurrency: { type: "string", description: "the currency of new accounts" },
+            complete: { type: "boolean", description: "false: billing runs are refused (412) until the identity is saved" },
+          },
+        },
         EinvoiceProfileInput: schemaOf(einvoiceProfileInput),
         EinvoiceProfile: {
           type: "object",

@@ -82,6 +82,7 @@ const ownSettings = new Set([
   "settings.documentProfile.removeLogo", "settings.einvoiceProfile.get", "settings.einvoiceProfile.update",
   "settings.exchangeRates.set", "settings.exchangeRates.delete", "settings.members.invite",
   "review.rules.list", "review.rules.save", "review.approvalPolicy.get", "review.approvalPolicy.save",
+  "settings.sellerIdentity.get", "settings.sellerIdentity.save",
 ]);
 // Creating in one's own tenant cannot touch another tenant; proven by the lists above staying clean.
 const createsOwn = new Set(["settings.apiKeys.create", "settings.webhookSecrets.rotate", "settings.webhookEndpoints.create"]);
