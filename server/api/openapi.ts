@@ -12,6 +12,7 @@ import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, p
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
+import { withExamples } from "./openapi-examples";
 import { AMOUNT_TOLERANCE, ingestRatedItemsInput, upsertAccountsInput, upsertChargesInput, upsertSubscriptionsInput } from "./ingest/schemas";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the endpoints validate with.
@@ -569,7 +570,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           schema: { type: "string" },
         },
         "RateLimit-Policy": {
-          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2, "tenant-requests";q=400;w=2` (per key 50 requests/s, burst 100; per tenant 200 requests/s, burst 400) and, for ingest, `"items";q=200000;w=2, "tenant-items";q=400000;w=2`
+          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2, "tenant-requests";q=400;w=2` (per key 50 requests/s, burst 100; per tenant 200 requests/s, burst 400) and, for ingest, `"items";q=200000;w=2, "tenant-items";q=400000;w=2`',
           schema: { type: "string" },
         },
         "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } },
@@ -785,8 +786,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
   };
-  cached = document;
-  return document;
+  cached = withExamples(document);
+  return cached;
 }
 
 /** POST /rated-items: the onConflict parameter, the input rules and the 409 body with the conflicting rows. */
