@@ -64,6 +64,8 @@ export default defineConfig({
           PGLITE_DATA_DIR: ".data/e2e-pglite",
           APP_URL: baseURL,
           BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? "e2e-only-secret-0123456789abcdefghijklmnop",
+          // onboarding.spec.ts signs up a new organization (invite-only is covered by tests/integration/sign-up-policy.test.ts)
+          OPEN_SIGNUP: "1",
         },
       },
 });

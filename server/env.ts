@@ -96,6 +96,10 @@ export const env = createEnv({
     API_RATE_LIMIT_BURST: wholeNumber("API_RATE_LIMIT_BURST", 100, 1, 10_000_000),
     API_INGEST_ITEMS_PER_SECOND: wholeNumber("API_INGEST_ITEMS_PER_SECOND", 100_000, 1, 100_000_000),
     API_INGEST_ITEMS_BURST: wholeNumber("API_INGEST_ITEMS_BURST", 200_000, 10_000, 1_000_000_000),
+    TENANT_RATE_LIMIT_PER_SECOND: wholeNumber("TENANT_RATE_LIMIT_PER_SECOND", 200, 1, 10_000_000),
+    TENANT_RATE_LIMIT_BURST: wholeNumber("TENANT_RATE_LIMIT_BURST", 400, 1, 100_000_000),
+    TENANT_INGEST_ITEMS_PER_SECOND: wholeNumber("TENANT_INGEST_ITEMS_PER_SECOND", 200_000, 1, 1_000_000_000),
+    TENANT_INGEST_ITEMS_BURST: wholeNumber("TENANT_INGEST_ITEMS_BURST", 400_000, 10_000, 10_000_000_000),
     AUTH_RATE_LIMIT_PER_MINUTE: wholeNumber("AUTH_RATE_LIMIT_PER_MINUTE", 10, 1, 1_000_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   },
@@ -146,6 +150,11 @@ export type Settings = {
     /** rated items ingested per API key (a batch takes as many tokens as it has items); the burst must hold a 10,000-item batch */
     ingestItemsPerSecond: number;
     ingestItemsBurst: number;
+    /** the same two limits per tenant, summed over all its API keys (a tenant cannot multiply its quota by creating keys) */
+    tenantRequestsPerSecond: number;
+    tenantRequestsBurst: number;
+    tenantIngestItemsPerSecond: number;
+    tenantIngestItemsBurst: number;
     /** sign-in, sign-up, password and invitation requests per client IP */
     authPerMinute: number;
   };
@@ -176,6 +185,10 @@ export function settingsFromEnv(e: typeof env = env): Settings {
       requestsBurst: e.API_RATE_LIMIT_BURST,
       ingestItemsPerSecond: e.API_INGEST_ITEMS_PER_SECOND,
       ingestItemsBurst: e.API_INGEST_ITEMS_BURST,
+      tenantRequestsPerSecond: e.TENANT_RATE_LIMIT_PER_SECOND,
+      tenantRequestsBurst: e.TENANT_RATE_LIMIT_BURST,
+      tenantIngestItemsPerSecond: e.TENANT_INGEST_ITEMS_PER_SECOND,
+      tenantIngestItemsBurst: e.TENANT_INGEST_ITEMS_BURST,
       authPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     },
     inngest: { configured: Boolean(e.INNGEST_EVENT_KEY || (e.INNGEST_DEV && e.INNGEST_DEV !== "0")) },

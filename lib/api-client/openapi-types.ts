@@ -57,6 +57,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/seller-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller's identity every invoice states: legal name, address, VAT id (and whether it is complete) */
+        get: operations["getSellerIdentity"];
+        put?: never;
+        /**
+         * Set the seller's legal name, address and VAT id; admin keys only
+         * @description A new organization (open sign-up) has no seller profile and cannot create billing runs (412) until this is saved — by its admin on the dashboard's onboarding page or here. The first save also gives it a monthly billing cycle and the default validation rules.
+         */
+        post: operations["saveSellerIdentity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/seller-profile/einvoice": {
         parameters: {
             query?: never;
@@ -1160,6 +1181,44 @@ export interface components {
             /** @description units of the VAT accounting currency for 1 unit of `currency` */
             rate: string;
         };
+        SellerIdentityInput: {
+            /** @description the seller's legal name as invoices state it (BT-27) */
+            legalName: string;
+            /** @description street and number (BT-35) */
+            addressLine: string;
+            /** @description BT-37 */
+            city: string;
+            /** @description BT-38 */
+            postalCode: string;
+            /** @description ISO 3166-1 alpha-2 country code of the seller's address (BT-40), e.g. DE */
+            country: string;
+            /** @description the seller's VAT identifier with country prefix (BT-31), e.g. DE123456789 */
+            vatId: string;
+            /** @description the seller's e-mail address on invoices; empty: none */
+            email?: ("" | string) | null;
+            /** @description the currency of new accounts (default EUR) */
+            defaultCurrency?: string;
+        };
+        SellerIdentity: {
+            /** @description BT-27 (empty until onboarding completes it) */
+            legalName: string;
+            /** @description BT-35 */
+            addressLine: string;
+            /** @description BT-37 */
+            city: string;
+            /** @description BT-38 */
+            postalCode: string;
+            /** @description BT-40, ISO 3166-1 alpha-2 */
+            country: string;
+            /** @description BT-31 */
+            vatId: string;
+            /** @description the seller's e-mail on invoices */
+            email: string | null;
+            /** @description the currency of new accounts */
+            defaultCurrency: string;
+            /** @description false: billing runs are refused (412) until the identity is saved */
+            complete: boolean;
+        };
         EinvoiceProfileInput: {
             /** @description BT-41 seller contact point (a person or department) */
             contactName: string | null;
@@ -1941,9 +2000,9 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1` */
+        /** @description IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1, "tenant-requests";r=380;t=1`; on a 429 the last member is the policy that was reached */
         RateLimit: string;
-        /** @description The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2` (50 requests/s, burst 100) and, for ingest, `"items";q=200000;w=2` */
+        /** @description The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2, "tenant-requests";q=400;w=2` (per key 50 requests/s, burst 100; per tenant 200 requests/s, burst 400) and, for ingest, `"items";q=200000;w=2, "tenant-items";q=400000;w=2` */
         "RateLimit-Policy": string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
@@ -2006,6 +2065,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "accounts": [
+                 *         {
+                 *           "externalId": "ACC-1001",
+                 *           "name": "Acme GmbH",
+                 *           "email": "billing@acme.example",
+                 *           "addressLine": "Hauptstraße 1",
+                 *           "city": "Berlin",
+                 *           "postalCode": "10115",
+                 *           "country": "DE",
+                 *           "vatId": "DE811907980",
+                 *           "currency": "EUR",
+                 *           "language": "de"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpsertAccountsInput"];
             };
         };
@@ -2016,6 +2093,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "received": 1,
+                     *       "created": 1,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpsertResult"];
                 };
             };
@@ -2043,6 +2127,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rates": [
+                     *         {
+                     *           "currency": "USD",
+                     *           "rateDate": "2026-11-01",
+                     *           "rate": "0.9214"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         rates?: components["schemas"]["ExchangeRate"][];
                     };
@@ -2065,6 +2160,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "currency": "USD",
+                 *       "rateDate": "2026-11-01",
+                 *       "rate": "0.9214"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExchangeRate"];
             };
         };
@@ -2075,6 +2177,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "rateDate": "2026-11-01",
+                     *       "rate": "0.9214"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExchangeRate"];
                 };
             };
@@ -2110,10 +2219,110 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         deleted: true;
                     };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getSellerIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "legalName": "Example Software GmbH",
+                     *       "addressLine": "Hauptstraße 1",
+                     *       "city": "Berlin",
+                     *       "postalCode": "10115",
+                     *       "country": "DE",
+                     *       "vatId": "DE811907980",
+                     *       "email": "billing@example.com",
+                     *       "defaultCurrency": "EUR",
+                     *       "complete": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SellerIdentity"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    saveSellerIdentity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "legalName": "Example Software GmbH",
+                 *       "addressLine": "Hauptstraße 1",
+                 *       "city": "Berlin",
+                 *       "postalCode": "10115",
+                 *       "country": "DE",
+                 *       "vatId": "DE811907980",
+                 *       "email": "billing@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SellerIdentityInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "legalName": "Example Software GmbH",
+                     *       "addressLine": "Hauptstraße 1",
+                     *       "city": "Berlin",
+                     *       "postalCode": "10115",
+                     *       "country": "DE",
+                     *       "vatId": "DE811907980",
+                     *       "email": "billing@example.com",
+                     *       "defaultCurrency": "EUR",
+                     *       "complete": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SellerIdentity"];
                 };
             };
             400: components["responses"]["Problem400"];
@@ -2141,6 +2350,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contactName": "Accounts receivable",
+                     *       "contactPhone": "+49 30 1234567",
+                     *       "contactEmail": "ar@example.com",
+                     *       "electronicAddressScheme": "9930",
+                     *       "electronicAddress": "DE811907980",
+                     *       "vatAccountingCurrency": null,
+                     *       "defaultCurrency": "EUR"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EinvoiceProfile"];
                 };
             };
@@ -2162,6 +2382,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "contactName": "Accounts receivable",
+                 *       "contactPhone": "+49 30 1234567",
+                 *       "contactEmail": "ar@example.com",
+                 *       "electronicAddressScheme": "9930",
+                 *       "electronicAddress": "DE811907980",
+                 *       "vatAccountingCurrency": ""
+                 *     }
+                 */
                 "application/json": components["schemas"]["EinvoiceProfileInput"];
             };
         };
@@ -2172,6 +2402,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "contactName": "Accounts receivable",
+                     *       "contactPhone": "+49 30 1234567",
+                     *       "contactEmail": "ar@example.com",
+                     *       "electronicAddressScheme": "9930",
+                     *       "electronicAddress": "DE811907980",
+                     *       "vatAccountingCurrency": null,
+                     *       "defaultCurrency": "EUR"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EinvoiceProfile"];
                 };
             };
@@ -2200,6 +2441,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tradeRegister": "Amtsgericht Berlin HRB 123456",
+                     *       "managingDirectors": "Erika Mustermann",
+                     *       "defaultLanguage": "de",
+                     *       "logo": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["DocumentProfile"];
                 };
             };
@@ -2221,6 +2470,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "tradeRegister": "Amtsgericht Berlin HRB 123456",
+                 *       "managingDirectors": "Erika Mustermann",
+                 *       "defaultLanguage": "de"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentProfileInput"];
             };
         };
@@ -2231,6 +2487,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tradeRegister": "Amtsgericht Berlin HRB 123456",
+                     *       "managingDirectors": "Erika Mustermann",
+                     *       "defaultLanguage": "de",
+                     *       "logo": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["DocumentProfile"];
                 };
             };
@@ -2256,6 +2520,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mimeType": "image/png",
+                 *       "data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+                 *     }
+                 */
                 "application/json": components["schemas"]["LogoInput"];
             };
         };
@@ -2266,6 +2536,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tradeRegister": "Amtsgericht Berlin HRB 123456",
+                     *       "managingDirectors": "Erika Mustermann",
+                     *       "defaultLanguage": "de",
+                     *       "logo": {
+                     *         "mimeType": "image/png",
+                     *         "bytes": 68,
+                     *         "dataUri": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["DocumentProfile"];
                 };
             };
@@ -2297,6 +2579,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tradeRegister": "Amtsgericht Berlin HRB 123456",
+                     *       "managingDirectors": "Erika Mustermann",
+                     *       "defaultLanguage": "de",
+                     *       "logo": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["DocumentProfile"];
                 };
             };
@@ -2458,6 +2748,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "subscriptions": [
+                 *         {
+                 *           "externalId": "SUB-2001",
+                 *           "accountExternalId": "ACC-1001",
+                 *           "name": "Pro plan",
+                 *           "startDate": "2026-01-01"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpsertSubscriptionsInput"];
             };
         };
@@ -2468,6 +2770,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "received": 1,
+                     *       "created": 1,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpsertResult"];
                 };
             };
@@ -2492,6 +2801,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "charges": [
+                 *         {
+                 *           "code": "API-CALLS",
+                 *           "label": "API calls",
+                 *           "type": "USAGE",
+                 *           "vatCategory": "S",
+                 *           "vatRate": "19.00"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpsertChargesInput"];
             };
         };
@@ -2502,6 +2824,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "received": 1,
+                     *       "created": 1,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpsertResult"];
                 };
             };
@@ -2529,6 +2858,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "externalId": "ITEM-2026-11-000001",
+                 *           "accountExternalId": "ACC-1001",
+                 *           "subscriptionExternalId": "SUB-2001",
+                 *           "chargeCode": "API-CALLS",
+                 *           "description": "API calls 1–30 November",
+                 *           "quantity": "1200",
+                 *           "unitPrice": "0.01",
+                 *           "amount": "12.00",
+                 *           "currency": "EUR",
+                 *           "usageDate": "2026-11-30"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["IngestRatedItemsInput"];
             };
         };
@@ -2539,6 +2886,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "received": 1,
+                     *       "inserted": 1,
+                     *       "duplicates": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["IngestResult"];
                 };
             };
@@ -2587,6 +2941,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *           "number": 42,
+                     *           "label": "Run #42 · Monthly (1st) · 2026-11-30",
+                     *           "type": "CYCLE",
+                     *           "status": "DRAFTS_READY",
+                     *           "mode": "REVIEW",
+                     *           "invoiceDate": "2026-11-30",
+                     *           "cutoffDate": "2026-12-01",
+                     *           "disabled": false,
+                     *           "createdAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "page": 1,
+                     *       "pageSize": 50
+                     *     }
+                     */
                     "application/json": {
                         rows?: {
                             [key: string]: unknown;
@@ -2615,6 +2990,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "CYCLE",
+                 *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                 *       "invoiceDate": "2026-11-30",
+                 *       "cutoffDate": "2026-12-01",
+                 *       "mode": "REVIEW",
+                 *       "onReject": "HOLD"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateRunInput"];
             };
         };
@@ -2625,6 +3010,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "number": 42,
+                     *       "label": "Run #42 · Monthly (1st) · 2026-11-30",
+                     *       "statusUrl": "/api/v1/billing-runs/7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RunCreated"];
                 };
             };
@@ -2655,6 +3048,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "number": 42,
+                     *       "label": "Run #42 · Monthly (1st) · 2026-11-30",
+                     *       "type": "CYCLE",
+                     *       "status": "DRAFTS_READY",
+                     *       "mode": "REVIEW",
+                     *       "invoiceDate": "2026-11-30",
+                     *       "cutoffDate": "2026-12-01",
+                     *       "disabled": false,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "counters": {
+                     *         "invoices": 120,
+                     *         "suspect": 2,
+                     *         "rejected": 0
+                     *       },
+                     *       "totals": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "net": "35120.00",
+                     *           "tax": "6672.80",
+                     *           "gross": "41792.80"
+                     *         }
+                     *       ],
+                     *       "actions": [
+                     *         "post",
+                     *         "cancel"
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -2687,6 +3111,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "started": true,
+                     *       "jobId": "e1d2c3b4-a5f6-4789-8abc-def012345678",
+                     *       "step": "LINES",
+                     *       "status": "LINES_RUNNING",
+                     *       "message": "Creating invoice lines",
+                     *       "statusUrl": "/api/v1/billing-runs/7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProcessResult"];
                 };
             };
@@ -2722,6 +3156,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "started": true,
+                     *       "jobId": "e1d2c3b4-a5f6-4789-8abc-def012345678",
+                     *       "step": "POSTING",
+                     *       "status": "POSTING",
+                     *       "message": "Posting 120 invoices",
+                     *       "statusUrl": "/api/v1/billing-runs/7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProcessResult"];
                 };
             };
@@ -2751,6 +3195,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": "REOPEN"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CancelRunBody"];
             };
         };
@@ -2761,6 +3210,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "status": "CANCELED"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -2798,6 +3253,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "disabled": false
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -2834,6 +3295,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "disabled": true
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -2883,6 +3350,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "c2e4f6a8-1b3d-4f5a-9c7e-0d2f4a6b8c1e",
+                     *           "number": null,
+                     *           "status": "DRAFT",
+                     *           "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *           "accountName": "Acme GmbH",
+                     *           "currency": "EUR",
+                     *           "netTotal": "12.00",
+                     *           "taxTotal": "2.28",
+                     *           "grossTotal": "14.28"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "page": 1,
+                     *       "pageSize": 50
+                     *     }
+                     */
                     "application/json": {
                         rows?: {
                             [key: string]: unknown;
@@ -2914,6 +3401,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "action": "VALIDATE",
+                 *       "target": {
+                 *         "ids": [
+                 *           "c2e4f6a8-1b3d-4f5a-9c7e-0d2f4a6b8c1e"
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["BulkActionBody"];
             };
         };
@@ -2924,6 +3421,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "c2e4f6a8-1b3d-4f5a-9c7e-0d2f4a6b8c1e",
+                     *           "outcome": "DONE"
+                     *         },
+                     *         {
+                     *           "id": "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a",
+                     *           "outcome": "SKIPPED",
+                     *           "reason": "not an invoice of this run"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -2955,6 +3467,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycles": [
+                     *         {
+                     *           "id": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                     *           "name": "Monthly (1st)"
+                     *         }
+                     *       ],
+                     *       "defaults": {
+                     *         "mode": "REVIEW",
+                     *         "onReject": "HOLD",
+                     *         "groupBySubscription": false
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -2985,6 +3512,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *           "accountName": "Acme GmbH",
+                     *           "subscriptionId": null,
+                     *           "subscriptionName": null,
+                     *           "step": "INVOICES",
+                     *           "reason": "Account has no country",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "page": 1,
+                     *       "pageSize": 50
+                     *     }
+                     */
                     "application/json": {
                         rows: components["schemas"]["RunFailure"][];
                         total: number;
@@ -3020,6 +3565,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e",
+                     *       "number": 43,
+                     *       "label": "Run #43 · Exceptional · 2026-11-30",
+                     *       "statusUrl": "/api/v1/billing-runs/4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RunCreated"];
                 };
             };
@@ -3051,6 +3604,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "e1d2c3b4-a5f6-4789-8abc-def012345678",
+                     *           "kind": "LINES",
+                     *           "status": "SUCCEEDED",
+                     *           "startedAt": "2026-12-01T09:30:00.000Z",
+                     *           "endedAt": "2026-12-01T09:30:42.000Z",
+                     *           "done": 120,
+                     *           "total": 120,
+                     *           "error": null,
+                     *           "driver": "inline",
+                     *           "logLines": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         rows: components["schemas"]["Execution"][];
                     };
@@ -3081,6 +3652,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "e1d2c3b4-a5f6-4789-8abc-def012345678",
+                     *       "kind": "PDF",
+                     *       "status": "RUNNING",
+                     *       "startedAt": "2026-12-01T09:30:00.000Z",
+                     *       "endedAt": null,
+                     *       "done": 40,
+                     *       "total": 120,
+                     *       "error": null,
+                     *       "driver": "inline",
+                     *       "logLines": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Execution"];
                 };
             };
@@ -3112,6 +3697,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "level": "info",
+                     *           "message": "chunk 1 of 3 done (40 invoices)"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "page": 1,
+                     *       "pageSize": 50
+                     *     }
+                     */
                     "application/json": {
                         rows: {
                             /** Format: date-time */
@@ -3150,6 +3749,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "totals": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "net": "35120.00",
+                     *           "tax": "6672.80",
+                     *           "gross": "41792.80"
+                     *         }
+                     *       ],
+                     *       "invoicesByStatus": {
+                     *         "DRAFT": 118,
+                     *         "SUSPECT": 2
+                     *       },
+                     *       "topAccounts": [
+                     *         {
+                     *           "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *           "name": "Acme GmbH",
+                     *           "gross": "4210.50"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3176,6 +3798,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "PDF"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RunDocumentsBody"];
             };
         };
@@ -3186,6 +3813,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "started": true,
+                     *       "jobId": "e1d2c3b4-a5f6-4789-8abc-def012345678",
+                     *       "kind": "PDF",
+                     *       "message": "Generating 120 PDFs",
+                     *       "statusUrl": "/api/v1/billing-runs/7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35/executions/e1d2c3b4-a5f6-4789-8abc-def012345678"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobStarted"];
                 };
             };
@@ -3251,6 +3887,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "started": true,
+                     *       "jobId": "e1d2c3b4-a5f6-4789-8abc-def012345678",
+                     *       "kind": "EMAIL",
+                     *       "message": "E-mailing 120 invoices",
+                     *       "statusUrl": "/api/v1/billing-runs/7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35/executions/e1d2c3b4-a5f6-4789-8abc-def012345678"
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobStarted"];
                 };
             };
@@ -3279,6 +3924,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "November 2026 usage"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RunDescriptionBody"];
             };
         };
@@ -3289,6 +3939,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "description": "November 2026 usage"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3323,6 +3979,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "8e9f0a1b-2c3d-4e5f-8a6b-7c8d9e0f1a2b",
+                     *           "to": [
+                     *             "billing@acme.example"
+                     *           ],
+                     *           "subject": "Invoice INV-2026-000042",
+                     *           "status": "SENT",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "page": 1,
+                     *       "pageSize": 50
+                     *     }
+                     */
                     "application/json": {
                         rows: {
                             [key: string]: unknown;
@@ -3356,6 +4030,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8e9f0a1b-2c3d-4e5f-8a6b-7c8d9e0f1a2b",
+                     *       "to": [
+                     *         "billing@acme.example"
+                     *       ],
+                     *       "subject": "Invoice INV-2026-000042",
+                     *       "status": "SENT",
+                     *       "html": "<p>Your invoice…</p>",
+                     *       "text": "Your invoice…",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3385,6 +4072,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c2e4f6a8-1b3d-4f5a-9c7e-0d2f4a6b8c1e",
+                     *       "number": "INV-2026-000042",
+                     *       "status": "POSTED",
+                     *       "currency": "EUR",
+                     *       "netTotal": "12.00",
+                     *       "taxTotal": "2.28",
+                     *       "grossTotal": "14.28",
+                     *       "lines": [
+                     *         {
+                     *           "id": "1",
+                     *           "description": "API calls",
+                     *           "quantity": "1200",
+                     *           "unitPrice": "0.01",
+                     *           "amount": "12.00",
+                     *           "vatRate": "19.00"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3411,6 +4119,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "scope": "WHOLE",
+                 *       "reason": "Duplicate invoice",
+                 *       "post": true,
+                 *       "rebill": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCreditNoteBody"];
             };
         };
@@ -3421,6 +4137,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9d8c7b6a-5f4e-4d3c-a2b1-0f9e8d7c6b5a",
+                     *       "number": "CN-2026-000012",
+                     *       "status": "POSTED",
+                     *       "netTotal": "12.00",
+                     *       "taxTotal": "2.28",
+                     *       "grossTotal": "14.28",
+                     *       "correctsInvoiceId": "c2e4f6a8-1b3d-4f5a-9c7e-0d2f4a6b8c1e",
+                     *       "rebilledItems": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreditNoteResult"];
                 };
             };
@@ -3455,6 +4183,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9d8c7b6a-5f4e-4d3c-a2b1-0f9e8d7c6b5a",
+                     *       "number": "CN-2026-000012",
+                     *       "status": "POSTED"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3491,6 +4226,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9d8c7b6a-5f4e-4d3c-a2b1-0f9e8d7c6b5a",
+                     *       "discarded": true
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3567,6 +4308,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memo": "Includes the November price change"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvoiceMemoBody"];
             };
         };
@@ -3577,6 +4323,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c2e4f6a8-1b3d-4f5a-9c7e-0d2f4a6b8c1e",
+                     *       "memo": "Includes the November price change"
+                     *     }
+                     */
                     "application/json": {
                         /** Format: uuid */
                         id: string;
@@ -3665,6 +4417,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rules": [
+                     *         {
+                     *           "kind": "AMOUNT_ABOVE",
+                     *           "severity": "SUSPECT",
+                     *           "threshold": "10000",
+                     *           "currency": "EUR"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3689,6 +4453,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "rules": [
+                 *         {
+                 *           "kind": "AMOUNT_ABOVE",
+                 *           "severity": "SUSPECT",
+                 *           "threshold": "10000",
+                 *           "currency": "EUR"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SaveRulesInput"];
             };
         };
@@ -3699,6 +4475,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rules": [
+                     *         {
+                     *           "kind": "AMOUNT_ABOVE",
+                     *           "severity": "SUSPECT",
+                     *           "threshold": "10000",
+                     *           "currency": "EUR"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3728,6 +4516,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "mode": "ABOVE",
+                     *       "grossAbove": "50000",
+                     *       "invoiceCountAbove": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApprovalPolicy"];
                 };
             };
@@ -3750,6 +4545,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mode": "ABOVE",
+                 *       "grossAbove": "50000",
+                 *       "invoiceCountAbove": null
+                 *     }
+                 */
                 "application/json": components["schemas"]["ApprovalPolicy"];
             };
         };
@@ -3760,6 +4562,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "mode": "ABOVE",
+                     *       "grossAbove": "50000",
+                     *       "invoiceCountAbove": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApprovalPolicy"];
                 };
             };
@@ -3789,6 +4598,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "1",
+                     *           "decision": "REQUESTED",
+                     *           "comment": null,
+                     *           "at": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3815,6 +4636,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "comment": "Checked the two suspect invoices"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ApproveBody"];
             };
         };
@@ -3825,6 +4651,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "status": "APPROVED"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3855,6 +4687,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "comment": "Acme's usage looks doubled: check the import"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SendBackBody"];
             };
         };
@@ -3865,6 +4702,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "status": "DRAFTS_READY"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3895,6 +4738,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "comment": "Wait for the corrected usage file"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SendBackBody"];
             };
         };
@@ -3905,6 +4753,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "status": "AWAITING_APPROVAL"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3938,6 +4792,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *           "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *           "accountName": "Acme GmbH",
+                     *           "reason": "Disputed November usage",
+                     *           "expiresAt": null,
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "releasedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -3961,6 +4830,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                 *       "reason": "Disputed November usage",
+                 *       "expiresAt": null
+                 *     }
+                 */
                 "application/json": components["schemas"]["PlaceHoldInput"];
             };
         };
@@ -3971,6 +4847,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *       "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *       "accountName": "Acme GmbH",
+                     *       "reason": "Disputed November usage",
+                     *       "expiresAt": null,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "releasedAt": null
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -4007,6 +4894,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *       "accountId": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *       "accountName": "Acme GmbH",
+                     *       "reason": "Disputed November usage",
+                     *       "expiresAt": null,
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "releasedAt": "2026-12-01T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -4047,6 +4945,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "1024",
+                     *           "at": "2026-12-01T09:30:00.000Z",
+                     *           "actor": "API key ops-import",
+                     *           "action": "billing_run.posted",
+                     *           "target": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35"
+                     *         }
+                     *       ],
+                     *       "nextBeforeId": "1023"
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -4176,6 +5088,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "Billrun API",
+                     *         "version": "1.0.0"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -4199,6 +5120,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "CYCLE",
+                 *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                 *       "invoiceDate": "2026-11-30",
+                 *       "cutoffDate": "2026-12-01",
+                 *       "processNow": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookRunInput"];
             };
         };
@@ -4209,6 +5139,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "runId": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "number": "42",
+                     *       "status": "NEW",
+                     *       "statusUrl": "/api/v1/billing-runs/7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "replayed": false,
+                     *       "processing": {
+                     *         "started": true,
+                     *         "message": "Creating invoice lines"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookRunAnswer"];
                 };
             };

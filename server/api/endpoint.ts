@@ -8,7 +8,16 @@ import { authenticateApiKey } from "./api-keys";
 import { assertStorableJson } from "./json-text";
 import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey, type StoredAnswer } from "./idempotency";
 import { HttpProblem, jsonResponse, problemResponse } from "./problem";
-import { apiRequestPolicy, assertGranted, ingestItemsPolicy, rateLimitHeaders, takeTokens, type RateDecision } from "./rate-limit";
+import {
+  apiRequestPolicy,
+  assertGranted,
+  ingestItemsPolicy,
+  rateLimitHeaders,
+  takeTokens,
+  tenantIngestItemsPolicy,
+  tenantRequestPolicy,
+  type RateDecision,
+} from "./rate-limit";
 
 /** Largest accepted request body: a 10,000-item batch with long descriptions fits comfortably. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -40,7 +49,7 @@ type EndpointOptions<S extends z.ZodType | "json" | undefined> = {
    */
   body?: S;
   handle: (ctx: ApiContext<BodyOf<S>>) => Promise<ApiAnswer>;
-  /** Ingest: how many items the parsed body carries; they are taken from the key's item rate limit as well. */
+  /** Ingest: how many items the parsed body carries; they are taken from the key's and the tenant's item rate limits as well. */
   itemCount?: (body: BodyOf<S>) => number;
 };
 
@@ -57,6 +66,9 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
       const requests = await takeTokens(db, apiRequestPolicy(), principal.apiKeyId);
       assertGranted(requests);
       limits = [requests];
+      const tenantRequests = await takeTokens(db, tenantRequestPolicy(), principal.tenantId);
+      assertGranted(tenantRequests, limits);
+      limits = [...limits, tenantRequests];
       if (!roleAllows(principal.role, options.permission)) {
         throw new DomainError("FORBIDDEN", `This API key's role (${principal.role}) does not allow this request`);
       }
@@ -79,6 +91,9 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
           const taken = await takeTokens(db, ingestItemsPolicy(), principal.apiKeyId, items);
           assertGranted(taken, limits);
           limits = [...limits, taken];
+          const tenantTaken = await takeTokens(db, tenantIngestItemsPolicy(), principal.tenantId, items);
+          assertGranted(tenantTaken, limits);
+          limits = [...limits, tenantTaken];
         }
         return toStorable(await options.handle({ ...base, body } as never));
       };

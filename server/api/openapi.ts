@@ -9,9 +9,11 @@ import { DOCUMENT_LANGUAGES } from "@/server/documents/i18n/languages";
 import { taxSettingsInput, VAT_RATE_TYPES, vatRateInput, vatRateKeyInput } from "@/lib/tax-settings-inputs";
 import { createCreditNoteInput } from "@/lib/credit-note-inputs";
 import { approvalPolicyInput, approveRunInput, listAuditInput, listHoldsInput, placeHoldInput, saveRulesInput, scheduleInput, searchAccountsInput, sendBackInput } from "@/lib/review-inputs";
+import { sellerIdentityInput } from "@/lib/seller-identity-inputs";
 import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
+import { withExamples } from "./openapi-examples";
 import { AMOUNT_TOLERANCE, ingestRatedItemsInput, upsertAccountsInput, upsertChargesInput, upsertSubscriptionsInput } from "./ingest/schemas";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the endpoints validate with.
@@ -151,8 +153,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         "(header `Idempotent-Replayed: true`); the same key with another request is refused with 422.\n\n" +
         "Bodies may be sent with `Content-Encoding: gzip`; the 16 MiB limit applies to the decompressed body and is enforced while it streams.\n\n" +
         "Rate limits, per API key, shared by all app servers: by default 50 requests/s with a burst of 100, and for `POST /api/v1/rated-items` " +
-        "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Every answer carries the IETF draft " +
-        "`RateLimit-Policy` and `RateLimit` headers; beyond the limit the answer is 429 with `Retry-After`. A batch larger than the item burst is 413.",
+        "additionally 100,000 items/s with a burst of 200,000 (a batch counts as its number of items). Per tenant, over all its API keys: " +
+        "by default 200 requests/s with a burst of 400 and 200,000 items/s with a burst of 400,000. Every answer carries the IETF draft " +
+        "`RateLimit-Policy` and `RateLimit` headers, one member per policy (`requests` and `items` per key, `tenant-requests` and " +
+        "`tenant-items` per tenant); beyond a limit the answer is 429 with `Retry-After`, and its `detail` and the last `RateLimit` member " +
+        "name the policy that was reached. A batch larger than an item burst is 413.",
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
@@ -234,6 +239,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             errors: [400, 404],
           }),
           parameters: [...exchangeRateKeyParameters, idempotencyKey],
+        },
+      },
+      "/api/v1/seller-profile": {
+        get: getOperation({ operationId: "getSellerIdentity", summary: "The seller's identity every invoice states: legal name, address, VAT id (and whether it is complete)", tag: "Seller profile", response: ref("SellerIdentity"), errors: [] }),
+        post: {
+          ...postOperation({
+            operationId: "saveSellerIdentity",
+            summary: "Set the seller's legal name, address and VAT id; admin keys only",
+            tag: "Seller profile",
+            body: ref("SellerIdentityInput"),
+            status: 200,
+            response: ref("SellerIdentity"),
+            errors: [400, 404],
+          }),
+          description:
+            "A new organization (open sign-up) has no seller profile and cannot create billing runs (412) until this is saved — by its admin on " +
+            "the dashboard's onboarding page or here. The first save also gives it a monthly billing cycle and the default validation rules.",
         },
       },
       "/api/v1/seller-profile/einvoice": {
@@ -666,11 +688,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       ),
       headers: {
         RateLimit: {
-          description: 'IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1`',
+          description: 'IETF draft RateLimit header fields: per policy, the remaining quota `r` and the seconds `t` until it is back, e.g. `"requests";r=42;t=1, "tenant-requests";r=380;t=1`; on a 429 the last member is the policy that was reached',
           schema: { type: "string" },
         },
         "RateLimit-Policy": {
-          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2` (50 requests/s, burst 100) and, for ingest, `"items";q=200000;w=2`',
+          description: 'The policies that apply: quota `q` per window `w` seconds, e.g. `"requests";q=100;w=2, "tenant-requests";q=400;w=2` (per key 50 requests/s, burst 100; per tenant 200 requests/s, burst 400) and, for ingest, `"items";q=200000;w=2, "tenant-items";q=400000;w=2`',
           schema: { type: "string" },
         },
         "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } },
@@ -695,6 +717,22 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         UpsertAccountsInput: schemaOf(upsertAccountsInput),
         UpsertSubscriptionsInput: schemaOf(upsertSubscriptionsInput),
         ExchangeRate: schemaOf(exchangeRateInput),
+        SellerIdentityInput: schemaOf(sellerIdentityInput),
+        SellerIdentity: {
+          type: "object",
+          required: ["legalName", "addressLine", "city", "postalCode", "country", "vatId", "email", "defaultCurrency", "complete"],
+          properties: {
+            legalName: { type: "string", description: "BT-27 (empty until onboarding completes it)" },
+            addressLine: { type: "string", description: "BT-35" },
+            city: { type: "string", description: "BT-37" },
+            postalCode: { type: "string", description: "BT-38" },
+            country: { type: "string", description: "BT-40, ISO 3166-1 alpha-2" },
+            vatId: { type: "string", description: "BT-31" },
+            email: { type: ["string", "null"], description: "the seller's e-mail on invoices" },
+            defaultCurrency: { type: "string", description: "the currency of new accounts" },
+            complete: { type: "boolean", description: "false: billing runs are refused (412) until the identity is saved" },
+          },
+        },
         EinvoiceProfileInput: schemaOf(einvoiceProfileInput),
         EinvoiceProfile: {
           type: "object",
@@ -965,8 +1003,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
   };
-  cached = document;
-  return document;
+  cached = withExamples(document);
+  return cached;
 }
 
 /** POST /rated-items: the onConflict parameter, the input rules and the 409 body with the conflicting rows. */

@@ -22,6 +22,16 @@ export function ingestItemsPolicy(): RatePolicy {
   return { name: "items", perSecond: ingestItemsPerSecond, burst: ingestItemsBurst };
 }
 
+export function tenantRequestPolicy(): RatePolicy {
+  const { tenantRequestsPerSecond, tenantRequestsBurst } = runtime().settings.rateLimits;
+  return { name: "tenant-requests", perSecond: tenantRequestsPerSecond, burst: tenantRequestsBurst };
+}
+
+export function tenantIngestItemsPolicy(): RatePolicy {
+  const { tenantIngestItemsPerSecond, tenantIngestItemsBurst } = runtime().settings.rateLimits;
+  return { name: "tenant-items", perSecond: tenantIngestItemsPerSecond, burst: tenantIngestItemsBurst };
+}
+
 export function authPolicy(): RatePolicy {
   const perMinute = runtime().settings.rateLimits.authPerMinute;
   return { name: "auth", perSecond: perMinute / 60, burst: perMinute };

@@ -57,6 +57,8 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "settings.exchangeRates.list": "GET /api/v1/exchange-rates",
   "settings.exchangeRates.set": "POST /api/v1/exchange-rates",
   "settings.exchangeRates.delete": "POST /api/v1/exchange-rates/{currency}/{rateDate}/delete",
+  "settings.sellerIdentity.get": "GET /api/v1/seller-profile",
+  "settings.sellerIdentity.save": "POST /api/v1/seller-profile",
   "settings.einvoiceProfile.get": "GET /api/v1/seller-profile/einvoice",
   "settings.einvoiceProfile.update": "POST /api/v1/seller-profile/einvoice",
   "settings.documentProfile.get": "GET /api/v1/seller-profile/document",

@@ -89,6 +89,8 @@ export default async function setup(project: TestProject) {
       // the suite sends thousands of requests per key; rate limits are tested in tests/integration/api-rate-limit.test.ts
       API_RATE_LIMIT_PER_SECOND: "1000000",
       API_RATE_LIMIT_BURST: "1000000",
+      TENANT_RATE_LIMIT_PER_SECOND: "1000000",
+      TENANT_RATE_LIMIT_BURST: "1000000",
       BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? "contract-suite-only-secret-0123456789abcdef",
     };
     let database: Database;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks the JSON document */
 import { describe, expect, it } from "vitest";
 import { GET } from "@/app/api/v1/openapi.json/route";
 
@@ -98,5 +99,18 @@ describe("GET /api/v1/openapi.json", async () => {
     const item = doc.components.schemas.IngestRatedItemsInput.properties.items.items;
     expect(item.properties.currency.description).toMatch(/ISO 4217/);
     expect(item.properties.amount.description).toMatch(/sign of quantity × unitPrice/);
+  });
+  it("has an example of each operation's request body and JSON answer (Redocly checks them against the schemas)", () => {
+    const missing: string[] = [];
+    for (const [p, item] of Object.entries<Record<string, Record<string, any>>>(doc.paths)) {
+      for (const [method, op] of Object.entries(item).filter(([m]) => METHODS.includes(m))) {
+        const body = op.requestBody?.content?.["application/json"];
+        if (body && body.example === undefined) missing.push(`${method} ${p} request`);
+        const success = Object.keys(op.responses).find((code) => code.startsWith("2"));
+        const answer = success ? op.responses[success].content?.["application/json"] : undefined;
+        if (answer && answer.example === undefined) missing.push(`${method} ${p} response`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "@/server/api/api-keys";
 import { limitByClientIp } from "@/server/api/rate-limit";
 import { listRuns } from "@/server/api/routes/billing-runs";
 import { postRatedItems } from "@/server/api/routes/ingest";
@@ -12,11 +13,15 @@ import { call, jsonRequest, ratedItem, seedMasterData, tenantWithKey } from "./a
 // Retry-After and the IETF RateLimit / RateLimit-Policy headers; ingest is counted in items; auth endpoints per IP.
 
 let database: TestDatabase;
+const keyLimits = () => configureRuntime({ settings: { rateLimits: { requestsPerSecond: 0.01, requestsBurst: 3, ingestItemsPerSecond: 1, ingestItemsBurst: 20, authPerMinute: 2 } } });
 beforeAll(async () => {
-  configureRuntime({ settings: { rateLimits: { requestsPerSecond: 0.01, requestsBurst: 3, ingestItemsPerSecond: 1, ingestItemsBurst: 20, authPerMinute: 2 } } });
+  keyLimits();
   database = await createTestDatabase();
 });
-afterAll(() => database?.close());
+afterAll(async () => {
+  configureRuntime();
+  await database?.close();
+});
 const db = () => database.db;
 const list = (key: string) => call(listRuns, db(), jsonRequest("GET", "/api/v1/billing-runs", { key }));
 
@@ -27,8 +32,8 @@ describe("rate limits", () => {
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await list(a.key));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429, 429]);
-    expect(answers[0].headers.get("ratelimit-policy")).toBe('"requests";q=3;w=300');
-    expect(answers[0].headers.get("ratelimit")).toMatch(/^"requests";r=2;t=\d+$/);
+    expect(answers[0].headers.get("ratelimit-policy")).toBe('"requests";q=3;w=300, "tenant-requests";q=1000000;w=1');
+    expect(answers[0].headers.get("ratelimit")).toMatch(/^"requests";r=2;t=\d+, "tenant-requests";r=\d+;t=\d+$/);
     const refused = answers[3];
     expect(refused.headers.get("content-type")).toMatch(/application\/problem\+json/);
     expect(refused.body).toMatchObject({ status: 429, code: "TOO_MANY_REQUESTS" });
@@ -58,6 +63,41 @@ describe("rate limits", () => {
     expect(second.body.detail).toMatch(/items/);
     const [{ n }] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM rated_items WHERE tenant_id = ${t.tenantId}`);
     expect(n).toBe(15);
+  });
+
+  it("limits each tenant over all its API keys: a second key does not multiply the quota; the 429 names the tenant policy", async () => {
+    configureRuntime({ settings: { rateLimits: { requestsPerSecond: 0.01, requestsBurst: 3, tenantRequestsPerSecond: 0.01, tenantRequestsBurst: 5, ingestItemsPerSecond: 1, ingestItemsBurst: 100, tenantIngestItemsPerSecond: 1, tenantIngestItemsBurst: 20 } } });
+    try {
+      const t = await tenantWithKey(db());
+      const second = (await createApiKey(db(), t.tenantId, { name: "second", role: "operator" }, t.userId)).key;
+      const other = await tenantWithKey(db());
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await list(t.key)).status);
+      for (let i = 0; i < 2; i++) statuses.push((await list(second)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      const refused = await list(second);
+      expect(refused.status).toBe(429);
+      expect(refused.body.detail).toMatch(/tenant-requests/);
+      expect(refused.headers.get("ratelimit")).toMatch(/"tenant-requests";r=0;t=[1-9]\d*$/);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await list(other.key)).status).toBe(200);
+
+      // items: each key is within its own item burst, the tenant's is shared
+      await db().execute(sql`DELETE FROM rate_limit_buckets`);
+      await seedMasterData(db(), t.tenantId, 3, t.billingCycleId);
+      const post = (key: string, from: number) =>
+        call(postRatedItems, db(), jsonRequest("POST", "/api/v1/rated-items", { key, body: { items: Array.from({ length: 15 }, (_, i) => ratedItem(from + i)) } }));
+      expect((await post(t.key, 0)).status).toBe(200);
+      const tooMany = await post(second, 100);
+      expect(tooMany.status).toBe(429);
+      expect(tooMany.body.detail).toMatch(/tenant-items/);
+      expect(tooMany.headers.get("ratelimit-policy")).toContain('"tenant-items";q=20;w=20');
+      const [{ n }] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM rated_items WHERE tenant_id = ${t.tenantId}`);
+      expect(n).toBe(15);
+    } finally {
+      await db().execute(sql`DELETE FROM rate_limit_buckets`);
+      keyLimits();
+    }
   });
 
   it("limits the auth endpoints per client IP", async () => {

@@ -95,6 +95,7 @@ const ownSettings = new Set([
   "review.rules.list", "review.rules.save", "review.approvalPolicy.get", "review.approvalPolicy.save",
   // tests/integration/tax-settings.test.ts shows another tenant's registrations and rates stay unseen and unchanged
   "settings.taxSettings.get", "settings.taxSettings.save", "settings.taxSettings.setRate",
+  "settings.sellerIdentity.get", "settings.sellerIdentity.save",
 ]);
 // Creating in one's own tenant cannot touch another tenant; proven by the lists above staying clean.
 const createsOwn = new Set(["settings.apiKeys.create", "settings.webhookSecrets.rotate", "settings.webhookEndpoints.create"]);

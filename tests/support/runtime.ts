@@ -15,7 +15,7 @@ export function configureRuntime(options: ComposeOptions = {}) {
     settings: {
       ...options.settings,
       documents: { pdfWorkers: 0, ...options.settings?.documents },
-      rateLimits: { requestsPerSecond: 1_000_000, requestsBurst: 1_000_000, ingestItemsPerSecond: 100_000_000, ingestItemsBurst: 1_000_000_000, authPerMinute: 1_000_000, ...options.settings?.rateLimits },
+      rateLimits: { requestsPerSecond: 1_000_000, requestsBurst: 1_000_000, ingestItemsPerSecond: 100_000_000, ingestItemsBurst: 1_000_000_000, tenantRequestsPerSecond: 1_000_000, tenantRequestsBurst: 1_000_000, tenantIngestItemsPerSecond: 100_000_000, tenantIngestItemsBurst: 1_000_000_000, authPerMinute: 1_000_000, ...options.settings?.rateLimits },
     },
   });
 }

@@ -4,6 +4,7 @@ import { bulkActionInput, cancelRunInput, createRunInput, listInvoicesInput, run
 import { listBillingRuns, listRunsInput } from "@/server/billing/run-list";
 import { cancelRun, createRun, getRun, postRun, processRun, setRunDisabled } from "@/server/billing/runs";
 import { apiEndpoint } from "../endpoint";
+import { HttpProblem } from "../problem";
 import { queryToInput } from "../query";
 
 // /api/v1/billing-runs…: thin adapters from HTTP to the billing services (the same ones tRPC calls).
@@ -95,7 +96,11 @@ export const bulkInvoiceActions = apiEndpoint({
   body: "json",
   handle: async ({ db, tenantId, actor, params, body }) => {
     const runId = idOf(params);
-    const input = bulkActionInput.parse({ ...(body as object), runId });
+    // a string or an array spread into the input would be refused for fields it does not name
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      throw new HttpProblem("BAD_REQUEST", "The body must be a JSON object", [{ field: "(body)", message: "must be a JSON object" }]);
+    }
+    const input = bulkActionInput.parse({ ...body, runId });
     return { status: 200, body: await bulkInvoiceAction(db, tenantId, input, actor) };
   },
 });

@@ -32,6 +32,8 @@ import {
 } from "@/server/tenants/document-profile";
 import { taxSettingsInput, vatRateInput, vatRateKeyInput } from "@/lib/tax-settings-inputs";
 import { deleteVatRate, getTaxSettings, saveTaxSettings, setVatRate } from "@/server/tax/tax-settings";
+import { sellerIdentityInput } from "@/lib/seller-identity-inputs";
+import { getSellerIdentity, saveSellerIdentity } from "@/server/tenants/onboarding";
 import { adminProcedure, createTRPCRouter, readProcedure } from "../init";
 
 // Integration settings: API keys, incoming-webhook secrets, outgoing-webhook endpoints. Every member may look
@@ -63,6 +65,10 @@ export const settingsRouter = createTRPCRouter({
   members: createTRPCRouter({
     invitations: readProcedure.query(({ ctx }) => listInvitations(ctx.db, ctx.tenantId)),
     invite: adminProcedure.input(inviteMemberInput).mutation(({ ctx, input }) => inviteMember(ctx.db, ctx.tenantId, ctx.viewer.userId, input)),
+  }),
+  sellerIdentity: createTRPCRouter({
+    get: readProcedure.query(({ ctx }) => getSellerIdentity(ctx.db, ctx.tenantId)),
+    save: adminProcedure.input(sellerIdentityInput).mutation(({ ctx, input }) => saveSellerIdentity(ctx.db, ctx.tenantId, input)),
   }),
   einvoiceProfile: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getEinvoiceProfile(ctx.db, ctx.tenantId)),
