@@ -158,6 +158,9 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
           ELSE 'Rated items are in ' || min(e.currency) || ' but the account is billed in ' || min(e.acc_currency)
         END AS reason
       FROM item_detail e JOIN bad_acc b ON b.account_id = e.account_id
+      -- a one-time gate: without a bad account the items are not scanned again (the planner, misled by the CTEs'
+      -- estimates, merge-joins a sorted second scan of every item with the empty bad_acc: 2.5 s of a 9.7 s chunk)
+      WHERE EXISTS (SELECT 1 FROM bad_acc)
       GROUP BY e.account_id
     ),
     failed AS (
