@@ -21,6 +21,8 @@ export const charges = pgTable(
     // VATEX code (BT-121) of an EXEMPT charge
     vatExemptionCode: text("vat_exemption_code"),
     lineGrouping: lineGrouping("line_grouping").notNull().default("AGGREGATE"),
+    // the invoice PDF lists the items behind this charge's lines in an annex (server/documents/usage-annex.ts)
+    usageAnnex: boolean("usage_annex").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("charges_tenant_code_uq").on(t.tenantId, t.code), unique("charges_tenant_id_uq").on(t.tenantId, t.id)],

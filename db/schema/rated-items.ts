@@ -1,4 +1,5 @@
-import { bigint, char, date, foreignKey, index, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, char, check, date, foreignKey, index, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customerAccounts } from "./customers";
 import { lineKind, ratedItemStatus } from "./enums";
 
@@ -21,13 +22,15 @@ export const ratedItems = pgTable(
     externalId: text("external_id").notNull(),
     // OPEN (billable, unless claimed by a run) | BILLED (its invoice is posted) | CANCELED (never invoiced)
     status: ratedItemStatus("status").notNull().default("OPEN"),
-    // CREDIT / DISCOUNT / REFUND get invoice lines of their own; NULL: by sign (a negative amount is a CREDIT)
+    // CREDIT / DISCOUNT / REFUND (negative) get invoice lines of their own; CHARGE is not negative; NULL: by sign (a
+    // negative amount is a CREDIT). The sign rule is checked for new rows (NOT VALID, migration 0022).
     kind: lineKind("kind"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("rated_items_tenant_external_uq").on(t.tenantId, t.externalId),
     index("rated_items_tenant_account_date_idx").on(t.tenantId, t.accountId, t.usageDate),
+    check("rated_items_kind_sign_check", sql`${t.kind} IS NULL OR (${t.kind} = 'CHARGE') = (${t.amount} >= 0)`),
     // The account, subscription and charge must belong to the item's own tenant: checked per statement by triggers
     // (db/migrations/0004_item_reference_checks.sql), not by row-level foreign keys (three index probes per item).
   ],

@@ -1414,6 +1414,11 @@ export interface components {
                  * @enum {string}
                  */
                 lineGrouping?: "AGGREGATE" | "PER_ITEM" | "PER_PRICE";
+                /**
+                 * @description the invoice PDF lists the items behind this charge's lines (date, description, quantity, amount) in an annex, up to a limit per invoice
+                 * @default false
+                 */
+                usageAnnex?: boolean;
             }[];
         };
         IngestRatedItemsInput: {
@@ -1430,6 +1435,11 @@ export interface components {
                 /** @description An active ISO 4217 currency code in capitals, e.g. EUR (XXX, XTS, precious metals, SDR, fund codes and withdrawn codes are refused) */
                 currency: string;
                 usageDate: string;
+                /**
+                 * @description CHARGE: what the charge sells (amount zero or positive); CREDIT, DISCOUNT, REFUND: negative amounts, each billed on a line of its own with the item's description, never netted into the charge's line. Omitted: a negative amount is a CREDIT, any other a CHARGE
+                 * @enum {string}
+                 */
+                kind?: "CHARGE" | "CREDIT" | "DISCOUNT" | "REFUND";
             }[];
         };
         CreateRunInput: {
@@ -1812,6 +1822,7 @@ export interface components {
             amount?: string;
             currency?: string;
             usageDate?: string;
+            kind?: string | null;
         };
         RunFailure: {
             /** Format: uuid */

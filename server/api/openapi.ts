@@ -930,9 +930,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           type: "object",
           description: "A rated item's compared content (decimal strings as stored: numeric(20,6))",
           properties: Object.fromEntries(
-            ["accountExternalId", "subscriptionExternalId", "chargeCode", "description", "quantity", "unitPrice", "amount", "currency", "usageDate"].map((f) => [
+            ["accountExternalId", "subscriptionExternalId", "chargeCode", "description", "quantity", "unitPrice", "amount", "currency", "usageDate", "kind"].map((f) => [
               f,
-              f === "subscriptionExternalId" ? { type: ["string", "null"] } : { type: "string" },
+              f === "subscriptionExternalId" || f === "kind" ? { type: ["string", "null"] } : { type: "string" },
             ]),
           ),
         },

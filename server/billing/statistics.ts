@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import type { VatCategoryCode } from "@/server/documents/invoice-document";
-import { vatCategoryLabel } from "@/server/documents/labels";
+import { documentText } from "@/server/documents/i18n";
 import { heldForRun } from "./holds";
 import { formatRunNumber } from "./run-list";
 import { loadRun } from "./runs-core";
@@ -183,7 +183,8 @@ export async function runStatistics(db: Queryable, tenantId: string, runId: stri
     },
     amounts,
     byChargeType,
-    vatByCategoryAndCountry: vatByCategoryAndCountry.map((r) => ({ ...r, label: vatCategoryLabel(r.vatCategory, r.vatRate) })),
+    // the label the invoices print for the category (the documents' catalogue; the dashboard is in English)
+    vatByCategoryAndCountry: vatByCategoryAndCountry.map((r) => ({ ...r, label: documentText("en", `vat.category.${r.vatCategory}`) })),
     top: { accounts: topAccounts, subscriptions: topSubscriptions, charges: topCharges },
     invoiceSigns: signs,
     /** posted credit notes correcting the run's invoices, per currency (positive amounts) */

@@ -4,6 +4,7 @@ import type { PartySnapshot } from "@/db/schema/invoices";
 import Decimal from "decimal.js";
 import { negateAmount, roundToMinorUnit } from "@/lib/money";
 import { DEFAULT_DOCUMENT_LANGUAGE, isDocumentLanguage, type DocumentLanguage } from "./i18n/languages";
+import { loadUsageAnnex, type UsageAnnex } from "./usage-annex";
 
 /** EN 16931 VAT category codes (UNCL5305 subset), as stored in the vat_category enum. */
 export type VatCategoryCode = "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
@@ -114,6 +115,8 @@ export type InvoiceDocument = {
   memo: string | null;
   /** the account's external id */
   customerNumber: string | null;
+  /** the items behind the lines of charges that ask for a usage annex (invoices of a run only) */
+  usageAnnex?: UsageAnnex | null;
 };
 
 export const isDraftDocument = (doc: Pick<InvoiceDocument, "status" | "number">) =>
@@ -182,6 +185,8 @@ type LineRow = {
   vat_exemption_code: string | null;
   kind: DocumentLine["kind"];
   item_description: string | null;
+  /** the line's id when its charge asks for a usage annex */
+  annex_line_id?: string | null;
 };
 
 type SubtotalRow = {
@@ -243,14 +248,15 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
         ? sql`SELECT description, quantity::text AS quantity, unit_price::text AS unit_price, amount::text AS amount,
                  vat_category, vat_rate::text AS vat_rate,
                  period_start::text AS period_start, period_end::text AS period_end, NULL::text AS vat_exemption_code,
-                 'CHARGE' AS kind, NULL::text AS item_description
+                 'CHARGE' AS kind, NULL::text AS item_description, NULL::text AS annex_line_id
             FROM credit_note_lines
            WHERE tenant_id = ${tenantId} AND credit_note_id = ${invoiceId}
            ORDER BY id`
         : sql`SELECT l.description, l.quantity::text AS quantity, l.unit_price::text AS unit_price, l.amount::text AS amount,
                  l.vat_category, l.vat_rate::text AS vat_rate,
                  l.period_start::text AS period_start, l.period_end::text AS period_end, l.vat_exemption_code,
-                 l.kind, l.item_description
+                 l.kind, l.item_description,
+                 CASE WHEN ch.usage_annex AND ch.line_grouping <> 'PER_ITEM' AND l.kind = 'CHARGE' THEN l.id::text END AS annex_line_id
             FROM invoice_lines l LEFT JOIN charges ch ON ch.id = l.charge_id AND ch.tenant_id = l.tenant_id
            WHERE l.tenant_id = ${tenantId} AND l.billing_run_id = ${header.origin_run_id} AND l.account_id = ${header.account_id}
            ORDER BY CASE ch.type WHEN 'RECURRING' THEN 1 WHEN 'USAGE' THEN 2 ELSE 3 END, ch.label, ch.code,
@@ -265,10 +271,16 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
            ORDER BY vat_category, vat_rate`,
     ),
   ]);
-  return toInvoiceDocument(header, lines, subtotals);
+  // only invoices whose lines ask for it: one more query for those, none for the others
+  const annexLineIds = lines.flatMap((l) => (l.annex_line_id ? [l.annex_line_id] : []));
+  const annex =
+    annexLineIds.length && header.origin_run_id && !header.corrects_invoice_id
+      ? await loadUsageAnnex(db, tenantId, { runId: header.origin_run_id, accountId: header.account_id, lineIds: annexLineIds })
+      : null;
+  return toInvoiceDocument(header, lines, subtotals, annex);
 }
 
-export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals: SubtotalRow[]): InvoiceDocument {
+export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals: SubtotalRow[], usageAnnex: UsageAnnex | null = null): InvoiceDocument {
   const credit = header.type === "CREDIT_NOTE";
   const sign = (v: string) => (credit ? negateAmount(v) : v);
   const buyer = header.buyer ?? ({ name: "" } as PartySnapshot);
@@ -347,6 +359,7 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
     language: isDocumentLanguage(header.language) ? header.language : DEFAULT_DOCUMENT_LANGUAGE,
     memo: header.memo,
     customerNumber: header.customer_number,
+    usageAnnex,
   };
 }
 

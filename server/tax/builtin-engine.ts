@@ -193,12 +193,19 @@ export function builtinTaxEngine(db: Queryable, tenantId: string): TaxEngine {
   };
 }
 
+/** The seller's side of the determination as one row (country, oss_registered, vat_registrations), to fold into a statement. */
+export const taxSellerSql = (tenantId: string): SQL =>
+  sql`SELECT country::text AS country, oss_registered, vat_registrations FROM tenant_profiles WHERE tenant_id = ${tenantId}`;
+
+export type TaxSellerRow = { country: string | null; oss_registered: boolean | null; vat_registrations: string[] | null };
+
+export function taxSellerFromRow(row: TaxSellerRow | undefined, tenantId: string): TaxSeller {
+  if (!row?.country) throw new Error(`Tenant ${tenantId} has no seller profile`);
+  return { country: row.country.trim(), ossRegistered: row.oss_registered ?? false, vatRegistrations: row.vat_registrations ?? [] };
+}
+
 /** The seller's side of the determination, from the tenant's profile. */
 export async function loadTaxSeller(db: Queryable, tenantId: string): Promise<TaxSeller> {
-  const [row] = await queryRows<{ country: string; oss_registered: boolean; vat_registrations: string[] }>(
-    db,
-    sql`SELECT country::text AS country, oss_registered, vat_registrations FROM tenant_profiles WHERE tenant_id = ${tenantId}`,
-  );
-  if (!row) throw new Error(`Tenant ${tenantId} has no seller profile`);
-  return { country: row.country.trim(), ossRegistered: row.oss_registered, vatRegistrations: row.vat_registrations ?? [] };
+  const [row] = await queryRows<TaxSellerRow>(db, taxSellerSql(tenantId));
+  return taxSellerFromRow(row, tenantId);
 }

@@ -52,6 +52,8 @@ const itemFields: Record<string, readonly unknown[]> = {
   amount: badAmounts,
   currency: badCurrencies,
   usageDate: badDates,
+  // unknown kinds, and kinds whose sign the positive amount of ratedItem contradicts
+  kind: ["", "credit", "USAGE", "FEE", 1, null, true, {}, "CREDIT", "DISCOUNT", "REFUND"],
 };
 const required = ["externalId", "accountExternalId", "chargeCode", "description", "quantity", "unitPrice", "amount", "currency", "usageDate"];
 

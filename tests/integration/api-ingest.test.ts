@@ -326,6 +326,46 @@ describe("strict input: currencies, countries, signs, -0", () => {
   });
 });
 
+describe("item kinds", () => {
+  it("stores each item's kind (none: by sign), refuses a kind its amount's sign contradicts, and a changed kind is a conflict", async () => {
+    const t = await tenantWithKey(db());
+    await seedMasterData(db(), t.tenantId);
+    const credit = { quantity: "1", unitPrice: "-5", amount: "-5.00" };
+    const res = await ingest(t.key, {
+      items: [
+        ratedItem(1),
+        ratedItem(2, { kind: "CHARGE" }),
+        ratedItem(3, { ...credit, kind: "DISCOUNT", description: "Loyalty discount" }),
+        ratedItem(4, { ...credit, kind: "REFUND" }),
+        ratedItem(5, credit),
+      ],
+    });
+    expect(res).toMatchObject({ status: 200, body: { inserted: 5 } });
+    const kinds = await queryRows<{ e: string; kind: string | null }>(
+      db(),
+      sql`SELECT external_id AS e, kind::text AS kind FROM rated_items WHERE tenant_id = ${t.tenantId} ORDER BY external_id`,
+    );
+    expect(kinds.map((k) => `${k.e} ${k.kind}`)).toEqual(["ITEM-1 null", "ITEM-2 CHARGE", "ITEM-3 DISCOUNT", "ITEM-4 REFUND", "ITEM-5 null"]);
+
+    const before = await tableCounts(db());
+    const bad = await ingest(t.key, {
+      items: [ratedItem(6, { kind: "CREDIT" }), ratedItem(7, { ...credit, kind: "CHARGE" }), ratedItem(8, { kind: "USAGE" })],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      { field: "items.0.amount", message: "must be negative for kind CREDIT; got 0.30" },
+      { field: "items.1.amount", message: "must not be negative for kind CHARGE (send a CREDIT, DISCOUNT or REFUND); got -5.00" },
+      { field: "items.2.kind", message: "must be one of CHARGE, CREDIT, DISCOUNT, REFUND" },
+    ]);
+    expect(await tableCounts(db())).toEqual(before);
+
+    // the same item as a REFUND instead of a DISCOUNT is other content
+    const changed = await ingest(t.key, { items: [ratedItem(3, { ...credit, kind: "REFUND", description: "Loyalty discount" })] });
+    expect(changed.status).toBe(409);
+    expect(changed.body.errors).toEqual([{ field: "items.0.kind", message: 'item "ITEM-3" is stored with kind "DISCOUNT", sent "REFUND"' }]);
+  });
+});
+
 describe("conflicts: a re-sent externalId with other content", () => {
   const ingestWith = (key: string, query: string, body: unknown) =>
     call(postRatedItems, db(), jsonRequest("POST", `/api/v1/rated-items${query}`, { key, body }));

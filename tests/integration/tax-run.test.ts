@@ -4,7 +4,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { loadInvoiceDocument } from "@/server/documents/invoice-document";
-import { vatBreakdownText } from "@/server/documents/labels";
+import { documentFormat } from "@/server/documents/i18n";
+import { vatSummaryLine } from "@/server/documents/pdf/invoice-pdf";
 import { runStatistics } from "@/server/billing/statistics";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billing-support";
@@ -147,11 +148,12 @@ describe("VAT through a run", () => {
     const fr = await loadInvoiceDocument(database.db, t.tenantId, invoices.find((i) => i.ext === "FR-B2B")!.id);
     const ae = fr!.vatBreakdown.find((b) => b.vatCategory === "AE")!;
     expect(ae.exemptionReasonCode).toBe("VATEX-EU-AE");
-    expect(vatBreakdownText(ae)).toBe("Reverse charge — Article 196 of Council Directive 2006/112/EC");
+    const en = documentFormat("en");
+    expect(vatSummaryLine(ae, "en", en, "EUR")).toMatch(/^Reverse charge: €[\d,.]+$/);
     expect(fr!.lines.map((l) => l.kind)).toContain("CREDIT");
     const deDoc = await loadInvoiceDocument(database.db, t.tenantId, de.id);
     const reduced = deDoc!.vatBreakdown.find((b) => b.vatRate === "7.00")!;
-    expect(vatBreakdownText(reduced, [deDoc!.seller.country, deDoc!.buyer.country], deDoc!.invoiceDate)).toBe("Reduced rate");
+    expect(vatSummaryLine(reduced, "en", en, "EUR")).toBe("VAT 7 % on €38.97 = €2.73");
     expect(deDoc!.vatBreakdown.find((b) => b.vatCategory === "E")!.exemptionReasonCode).toBe("VATEX-EU-132-1I");
     // lines ordered by charge type (recurring, usage, one-time), charge, charges before credits
     expect(deDoc!.lines.map((l) => `${l.kind} ${l.description}`)).toEqual([
@@ -168,7 +170,7 @@ describe("VAT through a run", () => {
     const stats = await runStatistics(database.db, t.tenantId, id);
     const row = (cat: string, country: string | null, rate: string) =>
       stats.vatByCategoryAndCountry.find((r) => r.vatCategory === cat && r.country === country && r.vatRate === rate);
-    expect(row("AE", "FR", "0.00")).toBeTruthy();
+    expect(row("AE", "FR", "0.00")!.label).toBe("Reverse charge"); // the catalogue's label, as on the invoices
     expect(row("K", "AT", "0.00")).toBeTruthy();
     expect(row("O", "US", "0.00")).toBeTruthy();
     expect(row("S", "NL", "21.00")!.tax).toBe("1.40"); // 6.66 × 21 % = 1.3986

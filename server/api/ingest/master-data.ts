@@ -146,23 +146,25 @@ export async function upsertCharges(db: Queryable, tenantId: string, rawInput: U
     tax_class: c.taxClass ?? null,
     vatex: c.vatExemptionCode ?? null,
     line_grouping: c.lineGrouping,
+    usage_annex: c.usageAnnex,
   }));
   const [counts] = await queryRows<Counts>(
     db,
     sql`WITH input AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
             AS r(i int, code text, label text, type charge_type, vat_category vat_category, vat_rate numeric, reason text,
-              tax_class tax_class, vatex text, line_grouping line_grouping)
+              tax_class tax_class, vatex text, line_grouping line_grouping, usage_annex boolean)
         ), bad AS (SELECT 0 AS i, '' AS value WHERE false),
         up AS (
           INSERT INTO charges (tenant_id, code, label, type, vat_category, vat_rate, vat_exemption_reason, tax_class, vat_exemption_code,
-            line_grouping)
+            line_grouping, usage_annex)
           SELECT ${tenantId}, code, label, type, vat_category, vat_rate, reason,
-            coalesce(tax_class, ${legacyTaxClassSql(tenantId, sql`vat_category`, sql`vat_rate`)}), vatex, line_grouping
+            coalesce(tax_class, ${legacyTaxClassSql(tenantId, sql`vat_category`, sql`vat_rate`)}), vatex, line_grouping, usage_annex
           FROM input ORDER BY code
           ON CONFLICT (tenant_id, code) DO UPDATE SET label = excluded.label, type = excluded.type,
             vat_category = excluded.vat_category, vat_rate = excluded.vat_rate, vat_exemption_reason = excluded.vat_exemption_reason,
-            tax_class = excluded.tax_class, vat_exemption_code = excluded.vat_exemption_code, line_grouping = excluded.line_grouping
+            tax_class = excluded.tax_class, vat_exemption_code = excluded.vat_exemption_code, line_grouping = excluded.line_grouping,
+            usage_annex = excluded.usage_annex
           RETURNING (xmax = 0) AS created
         )
         ${summary}`,

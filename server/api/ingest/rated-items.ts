@@ -33,6 +33,8 @@ export type ItemContent = {
   amount: string;
   currency: string;
   usageDate: string;
+  /** null: by sign */
+  kind: string | null;
 };
 
 /** One row of a 409: the sent row's index, which fields differ, the stored and the sent values, and the stored item's state. */
@@ -60,6 +62,7 @@ const CONTENT_FIELDS: (keyof ItemContent)[] = [
   "amount",
   "currency",
   "usageDate",
+  "kind",
 ];
 
 /**
@@ -90,12 +93,12 @@ export async function ingestRatedItems(
       // One array parameter per column (not one per value: 10,000 rows × 10 columns would exceed the protocol's
       // 65,535 parameters), unnested into rows; cheaper for Postgres than parsing the batch as jsonb.
       sql`WITH input AS (
-            SELECT r.i - 1 AS i, r.e, r.a, r.s, r.c, r.d, r.q, r.p, r.m, r.cur, r.u
+            SELECT r.i - 1 AS i, r.e, r.a, r.s, r.c, r.d, r.q, r.p, r.m, r.cur, r.u, r.k
             FROM unnest(${column((x) => x.externalId)}::text[], ${column((x) => x.accountExternalId)}::text[],
               ${column((x) => x.subscriptionExternalId)}::text[], ${column((x) => x.chargeCode)}::text[], ${column((x) => x.description)}::text[],
               ${column((x) => x.quantity)}::numeric[], ${column((x) => x.unitPrice)}::numeric[], ${column((x) => x.amount)}::numeric[],
-              ${column((x) => x.currency)}::text[], ${column((x) => x.usageDate)}::date[])
-              WITH ORDINALITY AS r(e, a, s, c, d, q, p, m, cur, u, i)
+              ${column((x) => x.currency)}::text[], ${column((x) => x.usageDate)}::date[], ${column((x) => x.kind)}::line_kind[])
+              WITH ORDINALITY AS r(e, a, s, c, d, q, p, m, cur, u, k, i)
           ),
           -- References are looked up once per distinct value, each by its unique index: a join would hash every
           -- account and subscription of the tenant for each batch.
@@ -115,11 +118,11 @@ export async function ingestRatedItems(
               -- which stored fields differ from the sent ones (numbers compared as numbers: "0.3" = "0.300000")
               old.id IS NOT NULL AND (old.account_id IS DISTINCT FROM acc.account_id OR old.subscription_id IS DISTINCT FROM sub.subscription_id
                 OR old.charge_id IS DISTINCT FROM ch.charge_id OR old.description <> r.d OR old.quantity <> r.q OR old.unit_price <> r.p
-                OR old.amount <> r.m OR old.currency <> r.cur OR old.usage_date <> r.u) AS differs
+                OR old.amount <> r.m OR old.currency <> r.cur OR old.usage_date <> r.u OR old.kind IS DISTINCT FROM r.k) AS differs
             FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s
             -- a probe of the unique index per item (NOT EXISTS may become a hash of every item the tenant has)
             LEFT JOIN LATERAL (SELECT x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
-                x.amount, x.currency, x.usage_date
+                x.amount, x.currency, x.usage_date, x.kind
               FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = r.e LIMIT 1) old ON TRUE
           ), changed AS MATERIALIZED (
             SELECT c.*, cl.billing_run_id, inv.number AS invoice_number,
@@ -141,8 +144,8 @@ export async function ingestRatedItems(
               OR (subscription_id IS NOT NULL AND subscription_account_id IS DISTINCT FROM account_id)
           ), ins AS (
             INSERT INTO rated_items (tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
-              currency, usage_date, external_id)
-            SELECT ${tenantId}, account_id, subscription_id, charge_id, d, q, p, m, cur, u, e
+              currency, usage_date, external_id, kind)
+            SELECT ${tenantId}, account_id, subscription_id, charge_id, d, q, p, m, cur, u, e, k
             FROM resolved
             WHERE NOT EXISTS (SELECT 1 FROM bad) AND NOT EXISTS (SELECT 1 FROM conflicts) AND old_id IS NULL
             -- one insertion order for every batch, so concurrent overlapping batches wait instead of deadlocking
@@ -152,7 +155,7 @@ export async function ingestRatedItems(
           ), upd AS (
             -- onConflict=update: open items take the sent content (re-checked here: still open, still unclaimed)
             UPDATE rated_items t SET account_id = c.account_id, subscription_id = c.subscription_id, charge_id = c.charge_id,
-              description = c.d, quantity = c.q, unit_price = c.p, amount = c.m, currency = c.cur, usage_date = c.u
+              description = c.d, quantity = c.q, unit_price = c.p, amount = c.m, currency = c.cur, usage_date = c.u, kind = c.k
             FROM changed c
             WHERE ${update ? sql`true` : sql`false`} AND t.id = c.old_id AND t.tenant_id = ${tenantId} AND t.status = 'OPEN'
               AND NOT EXISTS (SELECT 1 FROM bad) AND NOT EXISTS (SELECT 1 FROM conflicts)
@@ -167,11 +170,12 @@ export async function ingestRatedItems(
                 'invoiceNumber', c.invoice_number,
                 'stored', json_build_object('accountExternalId', a.external_id, 'subscriptionExternalId', s.external_id, 'chargeCode', ch.code,
                   'description', x.description, 'quantity', x.quantity::text, 'unitPrice', x.unit_price::text, 'amount', x.amount::text,
-                  'currency', x.currency, 'usageDate', x.usage_date::text),
+                  'currency', x.currency, 'usageDate', x.usage_date::text, 'kind', x.kind),
                 'differs', json_build_object('accountExternalId', x.account_id IS DISTINCT FROM c.account_id,
                   'subscriptionExternalId', x.subscription_id IS DISTINCT FROM c.subscription_id, 'chargeCode', x.charge_id IS DISTINCT FROM c.charge_id,
                   'description', x.description <> c.d, 'quantity', x.quantity <> c.q, 'unitPrice', x.unit_price <> c.p, 'amount', x.amount <> c.m,
-                  'currency', x.currency <> c.cur, 'usageDate', x.usage_date <> c.u)) ORDER BY c.i), '[]'::json)
+                  'currency', x.currency <> c.cur, 'usageDate', x.usage_date <> c.u,
+                  'kind', x.kind IS DISTINCT FROM c.k)) ORDER BY c.i), '[]'::json)
               FROM (SELECT * FROM conflicts ORDER BY i LIMIT 100) c
               JOIN rated_items x ON x.id = c.old_id
               JOIN customer_accounts a ON a.id = x.account_id
@@ -231,6 +235,7 @@ function conflictError(items: ItemContentOf[], count: number, rows: ConflictRow[
       amount: item.amount,
       currency: item.currency,
       usageDate: item.usageDate,
+      kind: item.kind ?? null,
     };
     return {
       index: row.index,
@@ -259,7 +264,7 @@ function conflictError(items: ItemContentOf[], count: number, rows: ConflictRow[
   return new DomainError("CONFLICT", detail, issues, { conflicts });
 }
 
-type ItemContentOf = { accountExternalId: string; subscriptionExternalId?: string; chargeCode: string; description: string; quantity: string; unitPrice: string; amount: string; currency: string; usageDate: string };
+type ItemContentOf = { accountExternalId: string; subscriptionExternalId?: string; chargeCode: string; description: string; quantity: string; unitPrice: string; amount: string; currency: string; usageDate: string; kind?: string };
 
 function unresolvedIssues(row: Unresolved): FieldIssue[] {
   const at = (field: string) => `items.${row.i}.${field}`;

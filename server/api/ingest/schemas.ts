@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { documentLanguageSchema } from "@/server/documents/i18n/languages";
-import { chargeType, customerType, lineGrouping, taxClass, vatCategory } from "@/db/schema/enums";
+import { chargeType, customerType, lineGrouping, lineKind, taxClass, vatCategory } from "@/db/schema/enums";
 import { countryCode, currencyCode, documentReference, easCode, einvoiceFormatInput, isoDate } from "@/lib/billing-inputs";
 import { currencyExponent } from "@/lib/money";
 
@@ -137,6 +137,10 @@ export const chargeInput = z
     taxClass: z.enum(taxClass.enumValues, { error: `must be one of ${taxClass.enumValues.join(", ")}` }).optional(),
     vatExemptionCode: z.string().regex(/^VATEX-[A-Z0-9-]{1,30}$/, "must be a VATEX code such as VATEX-EU-132-1I").optional(),
     lineGrouping: z.enum(lineGrouping.enumValues, { error: `must be one of ${lineGrouping.enumValues.join(", ")}` }).default("AGGREGATE"),
+    usageAnnex: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .describe("the invoice PDF lists the items behind this charge's lines (date, description, quantity, amount) in an annex, up to a limit per invoice"),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -176,12 +180,30 @@ export const ratedItemInput = z
     amount: decimalString.describe(`Excl. tax, a decimal string; ${AMOUNT_TOLERANCE}`),
     currency,
     usageDate: isoDate,
+    kind: z
+      .enum(lineKind.enumValues, { error: `must be one of ${lineKind.enumValues.join(", ")}` })
+      .optional()
+      .describe(
+        "CHARGE: what the charge sells (amount zero or positive); CREDIT, DISCOUNT, REFUND: negative amounts, each billed on a line " +
+          "of its own with the item's description, never netted into the charge's line. Omitted: a negative amount is a CREDIT, any other a CHARGE",
+      ),
   })
   .strict()
   .superRefine((v, ctx) => {
     const problem = amountProblem(v.quantity, v.unitPrice, v.amount, v.currency);
     if (problem) ctx.addIssue({ code: "custom", path: ["amount"], message: problem });
+    const signProblem = v.kind ? kindSignProblem(v.kind, v.amount) : null;
+    if (signProblem) ctx.addIssue({ code: "custom", path: ["amount"], message: signProblem });
   });
+
+/** Why an item's amount does not have its kind's sign (null when it does): credits, discounts and refunds are negative. */
+export function kindSignProblem(kind: (typeof lineKind.enumValues)[number], amount: string): string | null {
+  if (!DECIMAL.test(amount)) return null;
+  const negative = amount.startsWith("-") && !/^-0*(\.0*)?$/.test(amount);
+  if (kind === "CHARGE") return negative ? `must not be negative for kind CHARGE (send a CREDIT, DISCOUNT or REFUND); got ${amount}` : null;
+  return negative ? null : `must be negative for kind ${kind}; got ${amount}`;
+}
+
 export type RatedItemInput = z.infer<typeof ratedItemInput>;
 
 export const ingestRatedItemsInput = z

@@ -130,6 +130,22 @@ describe("invoice PDF text", () => {
     expect(draft).not.toContain("scan to pay");
   });
 
+  it("the usage annex lists the items behind each usage line, then counts the rest, in the buyer's language", async () => {
+    const items = (n: number, day: string) =>
+      Array.from({ length: n }, (_, i) => ({ date: day, description: `API call batch ${i + 1}`, quantity: "1000", amount: "12.50" }));
+    const doc = sampleDocument({ lines });
+    const annex = { sections: [{ line: "Pro plan", items: items(2, "2026-10-03") }, { line: "Reference books", items: items(1, "2026-10-15") }], more: 1234 };
+    const en = await pdfText({ ...doc, usageAnnex: annex });
+    for (const expected of ["Usage details", "Pro plan Date Description Qty Amount", "3 Oct 2026 API call batch 1 1,000 €12.50", "API call batch 2", "15 Oct 2026 API call batch 1", "… and 1,234 more items", "Page 2 of 2"]) {
+      expect(en).toContain(expected.toLowerCase());
+    }
+    const de = await pdfText({ ...doc, language: "de", usageAnnex: annex });
+    for (const expected of ["Nutzungsdetails", "Datum", "03.10.2026 API call batch 1 1.000 12,50 €", "… und 1.234 weitere Positionen"]) {
+      expect(de).toContain(expected.toLowerCase());
+    }
+    expect(await pdfText(doc)).not.toContain("usage details");
+  });
+
   it("a foreign-currency invoice states its VAT in the seller's VAT accounting currency (BT-111), in the buyer's language", async () => {
     const doc = sampleDocument({ currency: "USD", vatAccounting: { currency: "EUR", rate: "0.92" } });
     const en = await pdfText(doc);

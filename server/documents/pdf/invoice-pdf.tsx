@@ -2,6 +2,7 @@ import { Document, Image, Page, Path, StyleSheet, Svg, Text, View } from "@react
 import { epcQrPayload, qrCodePath } from "../epc-qr";
 import { documentFormat, documentText, type DocumentFormat, type DocumentLanguage, type MessageKey } from "../i18n";
 import { isDraftDocument, type DocumentVatBreakdown, type InvoiceDocument } from "../invoice-document";
+import { UsageAnnexPdf } from "./usage-annex-pdf";
 
 const INK = "#1f2937";
 const MUTED = "#6b7280";
@@ -232,6 +233,17 @@ export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: 
           </View>
           {qr ? <PaymentQrCode s={s} payload={qr} caption={t("payment.scanToPay")} /> : null}
         </View>
+
+        {doc.usageAnnex ? (
+          <UsageAnnexPdf annex={doc.usageAnnex} s={s} f={f} currency={doc.currency} labels={{
+              title: t("annex.title"),
+              date: t("annex.date"),
+              description: t("lines.description"),
+              quantity: t("lines.quantity"),
+              amount: t("lines.amount"),
+              more: (count) => t("annex.more", { count }),
+            }} />
+        ) : null}
 
         <View style={s.footer} fixed>
           <Lines style={s.footerColumn} parts={[doc.seller.legalName, doc.seller.addressLine, `${doc.seller.postalCode} ${doc.seller.city}, ${sellerCountry}`]} />

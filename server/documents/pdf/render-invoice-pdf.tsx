@@ -22,7 +22,7 @@ export function pdfPageCount(pdf: Buffer): number {
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const fontFamily = registerPdfFonts();
   await primePdfFonts(fontFamily);
-  if (doc.lines.length <= SINGLE_PAGE_MAX_LINES) {
+  if (doc.lines.length <= SINGLE_PAGE_MAX_LINES && !doc.usageAnnex) {
     const pdf = await renderToBuffer(<InvoicePdf doc={doc} fontFamily={fontFamily} pageNumbers="single" />);
     if (pdfPageCount(pdf) === 1) return pdf;
   }

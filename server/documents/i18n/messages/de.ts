@@ -31,6 +31,10 @@ export const de: Catalogue = {
   "lines.unitPrice": "Einzelpreis",
   "lines.vatRate": "USt.",
   "lines.amount": "Betrag",
+  // usage annex (items behind the lines of a charge that asks for it)
+  "annex.title": "Nutzungsdetails",
+  "annex.date": "Datum",
+  "annex.more": "… und {count} weitere Positionen",
   "vat.summary": "Umsatzsteuer",
   "vat.rated": "{category} {rate} auf {base} = {tax}",
   "vat.untaxed": "{category}: {base}",

@@ -35,6 +35,10 @@ export const en = {
   "lines.unitPrice": "Unit price",
   "lines.vatRate": "VAT",
   "lines.amount": "Amount",
+  // usage annex (items behind the lines of a charge that asks for it)
+  "annex.title": "Usage details",
+  "annex.date": "Date",
+  "annex.more": "… and {count} more items",
   // VAT and totals
   "vat.summary": "VAT summary",
   "vat.rated": "{category} {rate} on {base} = {tax}",

@@ -31,6 +31,10 @@ export const es: Catalogue = {
   "lines.unitPrice": "Precio unitario",
   "lines.vatRate": "IVA",
   "lines.amount": "Importe",
+  // usage annex (items behind the lines of a charge that asks for it)
+  "annex.title": "Detalle del consumo",
+  "annex.date": "Fecha",
+  "annex.more": "… y {count} elementos más",
   "vat.summary": "Resumen de IVA",
   "vat.rated": "{category} {rate} sobre {base} = {tax}",
   "vat.untaxed": "{category}: {base}",

@@ -31,6 +31,10 @@ export const fr: Catalogue = {
   "lines.unitPrice": "Prix unitaire",
   "lines.vatRate": "TVA",
   "lines.amount": "Montant",
+  // usage annex (items behind the lines of a charge that asks for it)
+  "annex.title": "Détail de la consommation",
+  "annex.date": "Date",
+  "annex.more": "… et {count} autres éléments",
   "vat.summary": "Récapitulatif TVA",
   "vat.rated": "{category} {rate} sur {base} = {tax}",
   "vat.untaxed": "{category} : {base}",

@@ -31,6 +31,10 @@ export const it: Catalogue = {
   "lines.unitPrice": "Prezzo unitario",
   "lines.vatRate": "IVA",
   "lines.amount": "Importo",
+  // usage annex (items behind the lines of a charge that asks for it)
+  "annex.title": "Dettaglio dei consumi",
+  "annex.date": "Data",
+  "annex.more": "… e altre {count} voci",
   "vat.summary": "Riepilogo IVA",
   "vat.rated": "{category} {rate} su {base} = {tax}",
   "vat.untaxed": "{category}: {base}",

@@ -31,6 +31,10 @@ export const nl: Catalogue = {
   "lines.unitPrice": "Prijs per eenheid",
   "lines.vatRate": "Btw",
   "lines.amount": "Bedrag",
+  // usage annex (items behind the lines of a charge that asks for it)
+  "annex.title": "Verbruiksdetails",
+  "annex.date": "Datum",
+  "annex.more": "… en nog {count} posten",
   "vat.summary": "Btw-overzicht",
   "vat.rated": "{category} {rate} over {base} = {tax}",
   "vat.untaxed": "{category}: {base}",
