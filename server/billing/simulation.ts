@@ -1,8 +1,9 @@
 import Decimal from "decimal.js";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Queryable } from "@/db/client";
+import { vatCategory } from "@/db/schema/enums";
 import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
-import type { RuleKind, RuleSeverity } from "@/lib/billing-values";
+import { RULE_KINDS, type RuleKind, type RuleSeverity } from "@/lib/billing-values";
 import type { VatCategoryCode } from "@/server/documents/invoice-document";
 import { vatCategoryLabel } from "@/server/documents/labels";
 import { conflict } from "@/server/errors";
@@ -144,7 +145,8 @@ async function simulateChunk(tx: Queryable, run: RunRow, chunk: Chunk, findings:
     -- the lines LINES would insert (accounts with items in another currency fail instead)
     l AS MATERIALIZED (
       SELECT g.account_id, ${subscription} AS subscription_id, g.charge_id, g.quantity, g.amount, g.currency, g.items_count,
-        t.vat_category, t.vat_rate, t.tax_error
+        -- as the columns of invoice_lines store them (a rate has two decimals there)
+        t.vat_category::vat_category AS vat_category, t.vat_rate::numeric(5, 2) AS vat_rate, t.tax_error
       FROM grp g JOIN charges ch ON ch.id = g.charge_id
       JOIN tax_buyer tb ON tb.account_id = g.account_id
       JOIN tax t ON t.charge_id = g.charge_id AND t.country_key = tb.country_key AND t.customer_type = tb.customer_type
@@ -292,7 +294,7 @@ function summarize(run: RunRow, answers: ChunkAnswer[], options: { allAccounts?:
     row.lines = answers.flatMap((a) => a.byChargeType).filter((r) => r.currency === row.currency && r.chargeType === row.chargeType).reduce((n, r) => n + r.lines, 0);
   }
   const vatRows = answers.flatMap((a) => a.vat);
-  const vatByCategoryAndCountry = groupSums(vatRows, (r) => `${r.currency}|${r.vatCategory}|${r.country ?? ""}|${r.vatRate.padStart(12, "0")}`, ["net", "tax"], (r, f) => r[f]).map(
+  const vatByCategoryAndCountry = groupSums(vatRows, (r) => `${r.currency}|${r.vatCategory}|${r.country ?? ""}|${r.vatRate}`, ["net", "tax"], (r, f) => r[f]).map(
     (e) => ({
       currency: e.first.currency,
       vatCategory: e.first.vatCategory,
@@ -305,6 +307,15 @@ function summarize(run: RunRow, answers: ChunkAnswer[], options: { allAccounts?:
       tax: e.sums.tax.toString(),
       label: vatCategoryLabel(e.first.vatCategory, e.first.vatRate),
     }),
+  );
+  // the run statistics' order: currency, category (the enum's order), country (none first), rate
+  const categoryOrder = vatCategory.enumValues as readonly string[];
+  vatByCategoryAndCountry.sort(
+    (a, b) =>
+      a.currency.localeCompare(b.currency) ||
+      categoryOrder.indexOf(a.vatCategory) - categoryOrder.indexOf(b.vatCategory) ||
+      (a.country === b.country ? 0 : a.country === null ? -1 : b.country === null ? 1 : a.country < b.country ? -1 : 1) ||
+      new Decimal(a.vatRate).comparedTo(b.vatRate),
   );
   const count = (pred: (a: SimulatedAccount) => boolean) => accounts.filter(pred).length;
   const findingCounts = new Map<string, { kind: RuleKind; severity: RuleSeverity; invoices: number }>();
@@ -351,7 +362,8 @@ function summarize(run: RunRow, answers: ChunkAnswer[], options: { allAccounts?:
       negative: count((a) => new Decimal(a.net).lt(0)),
       zero: count((a) => new Decimal(a.net).isZero()),
     },
-    findings: [...findingCounts.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.severity < b.severity ? -1 : 1)),
+    // in the enum's order, as the run statistics list them
+    findings: [...findingCounts.values()].sort((a, b) => RULE_KINDS.indexOf(a.kind) - RULE_KINDS.indexOf(b.kind) || a.severity.localeCompare(b.severity)),
     changeVsPrevious: {
       accountsWithPrevious: withPrevious.length,
       increased: withPrevious.filter((a) => new Decimal(a.change!).gt(0)).length,
