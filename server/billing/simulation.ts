@@ -135,7 +135,10 @@ async function simulateChunk(tx: Queryable, run: RunRow, chunk: Chunk, findings:
   const { itemCtes, taxCtes, subscription } = await lineSql(tx, run, chunk);
   const einvoice = einvoiceReadiness(run, {
     runReferences: source.runReferences,
-    lineSubscriptions: sql`SELECT l.subscription_id FROM l WHERE l.account_id = a.id`,
+    // lines carry a subscription only when the run groups by subscription; a probe of `l` per account is not free
+    lineSubscriptions: run.groupBySubscription
+      ? sql`SELECT ls.subscription_id FROM line_subscriptions ls WHERE ls.account_id = a.id`
+      : sql`SELECT NULL::uuid WHERE FALSE`,
   });
   const [row] = await queryRows<ChunkAnswer>(
     tx,
@@ -153,6 +156,7 @@ async function simulateChunk(tx: Queryable, run: RunRow, chunk: Chunk, findings:
         AND t.buyer_vat_state = tb.vat_state
       WHERE NOT EXISTS (SELECT 1 FROM bad_acc x WHERE x.account_id = g.account_id)
     ),
+    line_subscriptions AS MATERIALIZED (SELECT DISTINCT account_id, subscription_id FROM l WHERE subscription_id IS NOT NULL),
     -- from here as the drafts stage: VAT rounded per account, category and rate
     bd_all AS MATERIALIZED (
       SELECT l.account_id, l.vat_category, l.vat_rate, min(l.currency) AS currency, sum(l.amount) AS taxable,
