@@ -4,6 +4,8 @@
  *   [--skip-floor]  (quick iterations on the app's side: no floor, so no ratio)
  *   [--months 3]  (then bill months 2..N too: a new month of items for the same accounts each time, earlier months'
  *                  items staying in the table; prints every month's run time as month_run_s, and month_ratio = last / first)
+ *   [--simulate]  (simulate the run first, server/billing/simulation.ts: prints simulate_s next to the run's lines step
+ *                  lines_s, and checks the simulation's totals equal what the run then billed)
  *   [--driver neon --latency-ms 10]  (the Neon serverless driver through the local WebSocket proxy, each message from
  *                  the app to the database delayed by that much: one round trip costs it once)
  *
@@ -20,6 +22,7 @@ import { seedTenantData } from "@/db/seed/generate";
 import { composeRuntime } from "@/composition-root";
 import { InlineJobRunner } from "@/server/jobs/inline-runner";
 import { createRun, getRun, processRun } from "@/server/billing/runs";
+import { simulateNewRun } from "@/server/billing/simulation";
 import { createTenant } from "@/server/tenants/create-tenant";
 import { startNeonWsProxy } from "@/tests/support/neon-ws-proxy";
 
@@ -27,6 +30,7 @@ const { values } = parseArgs({
   options: {
     accounts: { type: "string", default: "100000" },
     items: { type: "string", default: "1000000" },
+    simulate: { type: "boolean", default: false },
     driver: { type: "string" },
     url: { type: "string", default: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
     chunk: { type: "string" },
@@ -241,7 +245,8 @@ async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: stri
   if (!Number.isNaN(cpuS)) log(`CPU busy during the ${label}, all processes of the machine: ${cpuS.toFixed(1)} s`);
   const chunks = steps.reduce((n, step) => n + step.chunks, 0);
   if (driverArg !== "pglite") log(`${statements} statements sent during the ${label}, ${chunks} chunks`);
-  return { seconds: runS, posted: result.postedCount, runId: run.id, statements: driverArg === "pglite" ? null : statements, chunks };
+  const linesS = steps.find((step) => step.kind === "LINES")?.s ?? null;
+  return { seconds: runS, posted: result.postedCount, runId: run.id, statements: driverArg === "pglite" ? null : statements, chunks, linesS };
 }
 
 /**
@@ -283,8 +288,27 @@ async function main() {
     if (values.template) await saveTemplate(database, values.template);
   }
 
+  // --simulate: what the run will produce, computed first (read-only) for the same data.
+  let simulation: { seconds: number; amounts: string } | null = null;
+  if (values.simulate) {
+    await settle(db);
+    t0 = performance.now();
+    const simulated = await simulateNewRun(db, app.tenantId, { ...runInput, billingCycleId: app.billingCycleId });
+    simulation = { seconds: seconds(t0), amounts: JSON.stringify(simulated.amounts) };
+    log(`simulation: ${simulated.counts.accounts} accounts, ${simulated.counts.lines} lines in ${simulation.seconds} s`);
+  }
   // The app: the real services, end to end.
   const first = await timeAppRun(db, app, runInput.cutoffDate, "run");
+  if (simulation) {
+    const invoiced = await queryRows<{ currency: string; net: string; tax: string; gross: string }>(
+      db,
+      sql`SELECT currency::text AS currency, sum(net_total)::text AS net, sum(tax_total)::text AS tax, sum(gross_total)::text AS gross
+          FROM invoices WHERE tenant_id = ${app.tenantId} AND billing_run_id = ${first.runId}::uuid GROUP BY currency ORDER BY currency`,
+    );
+    const billed = JSON.stringify(invoiced);
+    if (billed !== simulation.amounts) throw new Error(`the simulation and the run differ:\n  simulation ${simulation.amounts}\n  run        ${billed}`);
+    log(`simulation and run agree: ${billed}`);
+  }
   const floorRun = values["skip-floor"] ? null : await runFloor(db, floor.tenantId, floor.billingCycleId);
   const floorS = floorRun?.seconds ?? null;
   if (floorRun) {
@@ -330,6 +354,7 @@ async function main() {
       latency_ms: latencyMs,
       statements: first.statements,
       chunks: first.chunks,
+      ...(simulation ? { simulate_s: simulation.seconds, lines_s: first.linesS } : {}),
       ...(months > 1
         ? { month_run_s: monthRunS, month_ratio: Math.round((monthRunS[monthRunS.length - 1] / monthRunS[0]) * 100) / 100 }
         : {}),

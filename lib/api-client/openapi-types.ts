@@ -541,6 +541,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing-runs/{id}/simulation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate the NEW run: what Process would produce (statistics, per-account totals, change against the previous posted invoices, findings), without claiming an item or writing a line or invoice */
+        post: operations["simulateBillingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-runs/{id}/simulation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The NEW run's simulation, one CSV row per account */
+        get: operations["getBillingRunSimulationCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-runs/simulation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate a run that does not exist yet (the body of Create a billing run): what Process would produce, without writing */
+        post: operations["simulateNewBillingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-runs/simulation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate a run that does not exist yet, one CSV row per account */
+        post: operations["simulateNewBillingRunCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing-runs/{id}/documents": {
         parameters: {
             query?: never;
@@ -3792,6 +3860,620 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    simulateBillingRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The run simulated */
+                        run: {
+                            /**
+                             * Format: uuid
+                             * @description The NEW run, or null for a run that does not exist yet
+                             */
+                            id: string | null;
+                            /**
+                             * @description Run type
+                             * @enum {string}
+                             */
+                            type: "CYCLE" | "EXCEPTIONAL";
+                            /**
+                             * Format: uuid
+                             * @description The cycle of a CYCLE run
+                             */
+                            billingCycleId: string | null;
+                            /** @description The filters of an EXCEPTIONAL run */
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /**
+                             * Format: date
+                             * @description Invoice date
+                             */
+                            invoiceDate: string;
+                            /**
+                             * Format: date
+                             * @description Exclusive cut-off of the items' usage dates
+                             */
+                            cutoffDate: string;
+                        };
+                        /** @description Counts */
+                        counts: {
+                            /** @description Accounts that would be invoiced */
+                            accounts: number;
+                            /** @description Invoice lines */
+                            lines: number;
+                            /** @description Rated items billed */
+                            items: number;
+                            /** @description Drafts by the status they would get */
+                            invoices: {
+                                /** @description Clean drafts */
+                                DRAFT: number;
+                                /** @description Drafts to review */
+                                SUSPECT: number;
+                                /** @description Rejected drafts */
+                                REJECTED: number;
+                            };
+                            /** @description Drafts by type */
+                            invoicesByType: {
+                                /** @description Invoices */
+                                INVOICE: number;
+                                /** @description Credit notes */
+                                CREDIT_NOTE: number;
+                            };
+                            /** @description Accounts the lines step would fail (items in another currency than the account's) */
+                            failedAccounts: number;
+                            /** @description Zero-amount accounts skipped (run setting skipZeroAmount) */
+                            skippedZeroAmount: number;
+                        };
+                        /** @description Totals per currency */
+                        amounts: {
+                            /** @description Currency */
+                            currency: string;
+                            /** @description Net */
+                            net: string;
+                            /** @description VAT */
+                            tax: string;
+                            /** @description Gross */
+                            gross: string;
+                        }[];
+                        /** @description Net per currency and charge type */
+                        byChargeType: {
+                            /** @description Currency */
+                            currency: string;
+                            /** @description Charge type */
+                            chargeType: string;
+                            /** @description Net */
+                            net: string;
+                            /** @description Lines */
+                            lines: number;
+                        }[];
+                        /** @description VAT per category, rate and buyer country */
+                        vatByCategoryAndCountry: {
+                            /** @description Currency */
+                            currency: string;
+                            /** @description VAT category code (EN 16931 UNCL5305) */
+                            vatCategory: string;
+                            /** @description VAT rate in % */
+                            vatRate: string;
+                            /** @description Buyer country */
+                            country: string | null;
+                            /** @description Accounts */
+                            accounts: number;
+                            /** @description Taxable amount */
+                            net: string;
+                            /** @description VAT */
+                            tax: string;
+                            /** @description Human label of the category and rate */
+                            label: string;
+                        }[];
+                        /** @description Drafts by the sign of their net */
+                        invoiceSigns: {
+                            /** @description Net above 0 */
+                            positive: number;
+                            /** @description Net below 0 */
+                            negative: number;
+                            /** @description Net 0 */
+                            zero: number;
+                        };
+                        /** @description Drafts per rule and severity */
+                        findings: {
+                            /** @description Rule */
+                            kind: string;
+                            /** @description Severity */
+                            severity: string;
+                            /** @description Drafts it would flag */
+                            invoices: number;
+                        }[];
+                        /** @description The drafts against each account's previous posted invoice */
+                        changeVsPrevious: {
+                            /** @description Accounts with a previous posted invoice */
+                            accountsWithPrevious: number;
+                            /** @description Net above the previous */
+                            increased: number;
+                            /** @description Net below the previous */
+                            decreased: number;
+                            /** @description Net equal to the previous */
+                            unchanged: number;
+                            /** @description Accounts without a previous posted invoice */
+                            firstInvoices: number;
+                        };
+                        /** @description Accounts the lines step would fail (first 200) */
+                        failures: {
+                            /**
+                             * Format: uuid
+                             * @description Account
+                             */
+                            accountId: string;
+                            /** @description Name */
+                            accountName: string;
+                            /** @description Why */
+                            reason: string;
+                        }[];
+                        /** @description Per-account results (the CSV export has every account) */
+                        accounts: {
+                            /** @description Accounts in the simulation */
+                            total: number;
+                            /** @description The 200 biggest changes against the previous posted invoice (the net for a first invoice) first */
+                            rows: {
+                                /**
+                                 * Format: uuid
+                                 * @description The account
+                                 */
+                                accountId: string;
+                                /** @description The account's name */
+                                accountName: string;
+                                /** @description The account's id in the caller's system */
+                                accountExternalId: string;
+                                /** @description Invoice currency (the account's) */
+                                currency: string;
+                                /**
+                                 * @description A negative net makes a credit note
+                                 * @enum {string}
+                                 */
+                                type: "INVOICE" | "CREDIT_NOTE";
+                                /**
+                                 * @description The status the draft would get from the review rules
+                                 * @enum {string}
+                                 */
+                                status: "DRAFT" | "SUSPECT" | "REJECTED";
+                                /** @description Why it is SUSPECT or REJECTED */
+                                reason: string | null;
+                                /** @description Net total */
+                                net: string;
+                                /** @description VAT total (rounded per VAT category and rate) */
+                                tax: string;
+                                /** @description Net + VAT */
+                                gross: string;
+                                /** @description Invoice lines */
+                                lines: number;
+                                /** @description Rated items the lines bill */
+                                items: number;
+                                /**
+                                 * Format: uuid
+                                 * @description The account's previous posted invoice in the same currency
+                                 */
+                                previousInvoiceId: string | null;
+                                /** @description Its net total */
+                                previousNet: string | null;
+                                /** @description net − previous net */
+                                change: string | null;
+                                /** @description The change in % of the previous net (one decimal); null without one or when it was 0 */
+                                changePercent: string | null;
+                                /** @description The rules it would match */
+                                findings: {
+                                    /** @description The review rule (Settings → Review rules) */
+                                    kind: string;
+                                    /**
+                                     * @description What the rule makes of the invoice
+                                     * @enum {string}
+                                     */
+                                    severity: "SUSPECT" | "REJECTED";
+                                    /** @description The explanation stored with the finding */
+                                    message: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description The charge a usage finding is about
+                                     */
+                                    chargeId: string | null;
+                                    /** @description The measured value (total, net or usage quantity) */
+                                    value: string | null;
+                                    /** @description The value on the previous posted invoice it compares with */
+                                    previousValue: string | null;
+                                    /** @description The change against the previous value, in % */
+                                    changePercent: string | null;
+                                    /** @description The rule's threshold */
+                                    threshold: string | null;
+                                    /** @description Currency of a money value */
+                                    currency: string | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description The previous posted invoice compared with
+                                     */
+                                    previousInvoiceId: string | null;
+                                }[];
+                            }[];
+                        };
+                        /** @description Accounts on hold the run skips */
+                        held: {
+                            /** @description Held accounts with open items before the cut-off */
+                            accounts: number;
+                            /** @description Their open items */
+                            items: number;
+                            /** @description Their items' amount per currency */
+                            amounts: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    getBillingRunSimulationCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per account (every account, biggest change first); text fields that start with =, +, - or @ are prefixed with ' */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    simulateNewBillingRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRunInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The run simulated */
+                        run: {
+                            /**
+                             * Format: uuid
+                             * @description The NEW run, or null for a run that does not exist yet
+                             */
+                            id: string | null;
+                            /**
+                             * @description Run type
+                             * @enum {string}
+                             */
+                            type: "CYCLE" | "EXCEPTIONAL";
+                            /**
+                             * Format: uuid
+                             * @description The cycle of a CYCLE run
+                             */
+                            billingCycleId: string | null;
+                            /** @description The filters of an EXCEPTIONAL run */
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /**
+                             * Format: date
+                             * @description Invoice date
+                             */
+                            invoiceDate: string;
+                            /**
+                             * Format: date
+                             * @description Exclusive cut-off of the items' usage dates
+                             */
+                            cutoffDate: string;
+                        };
+                        /** @description Counts */
+                        counts: {
+                            /** @description Accounts that would be invoiced */
+                            accounts: number;
+                            /** @description Invoice lines */
+                            lines: number;
+                            /** @description Rated items billed */
+                            items: number;
+                            /** @description Drafts by the status they would get */
+                            invoices: {
+                                /** @description Clean drafts */
+                                DRAFT: number;
+                                /** @description Drafts to review */
+                                SUSPECT: number;
+                                /** @description Rejected drafts */
+                                REJECTED: number;
+                            };
+                            /** @description Drafts by type */
+                            invoicesByType: {
+                                /** @description Invoices */
+                                INVOICE: number;
+                                /** @description Credit notes */
+                                CREDIT_NOTE: number;
+                            };
+                            /** @description Accounts the lines step would fail (items in another currency than the account's) */
+                            failedAccounts: number;
+                            /** @description Zero-amount accounts skipped (run setting skipZeroAmount) */
+                            skippedZeroAmount: number;
+                        };
+                        /** @description Totals per currency */
+                        amounts: {
+                            /** @description Currency */
+                            currency: string;
+                            /** @description Net */
+                            net: string;
+                            /** @description VAT */
+                            tax: string;
+                            /** @description Gross */
+                            gross: string;
+                        }[];
+                        /** @description Net per currency and charge type */
+                        byChargeType: {
+                            /** @description Currency */
+                            currency: string;
+                            /** @description Charge type */
+                            chargeType: string;
+                            /** @description Net */
+                            net: string;
+                            /** @description Lines */
+                            lines: number;
+                        }[];
+                        /** @description VAT per category, rate and buyer country */
+                        vatByCategoryAndCountry: {
+                            /** @description Currency */
+                            currency: string;
+                            /** @description VAT category code (EN 16931 UNCL5305) */
+                            vatCategory: string;
+                            /** @description VAT rate in % */
+                            vatRate: string;
+                            /** @description Buyer country */
+                            country: string | null;
+                            /** @description Accounts */
+                            accounts: number;
+                            /** @description Taxable amount */
+                            net: string;
+                            /** @description VAT */
+                            tax: string;
+                            /** @description Human label of the category and rate */
+                            label: string;
+                        }[];
+                        /** @description Drafts by the sign of their net */
+                        invoiceSigns: {
+                            /** @description Net above 0 */
+                            positive: number;
+                            /** @description Net below 0 */
+                            negative: number;
+                            /** @description Net 0 */
+                            zero: number;
+                        };
+                        /** @description Drafts per rule and severity */
+                        findings: {
+                            /** @description Rule */
+                            kind: string;
+                            /** @description Severity */
+                            severity: string;
+                            /** @description Drafts it would flag */
+                            invoices: number;
+                        }[];
+                        /** @description The drafts against each account's previous posted invoice */
+                        changeVsPrevious: {
+                            /** @description Accounts with a previous posted invoice */
+                            accountsWithPrevious: number;
+                            /** @description Net above the previous */
+                            increased: number;
+                            /** @description Net below the previous */
+                            decreased: number;
+                            /** @description Net equal to the previous */
+                            unchanged: number;
+                            /** @description Accounts without a previous posted invoice */
+                            firstInvoices: number;
+                        };
+                        /** @description Accounts the lines step would fail (first 200) */
+                        failures: {
+                            /**
+                             * Format: uuid
+                             * @description Account
+                             */
+                            accountId: string;
+                            /** @description Name */
+                            accountName: string;
+                            /** @description Why */
+                            reason: string;
+                        }[];
+                        /** @description Per-account results (the CSV export has every account) */
+                        accounts: {
+                            /** @description Accounts in the simulation */
+                            total: number;
+                            /** @description The 200 biggest changes against the previous posted invoice (the net for a first invoice) first */
+                            rows: {
+                                /**
+                                 * Format: uuid
+                                 * @description The account
+                                 */
+                                accountId: string;
+                                /** @description The account's name */
+                                accountName: string;
+                                /** @description The account's id in the caller's system */
+                                accountExternalId: string;
+                                /** @description Invoice currency (the account's) */
+                                currency: string;
+                                /**
+                                 * @description A negative net makes a credit note
+                                 * @enum {string}
+                                 */
+                                type: "INVOICE" | "CREDIT_NOTE";
+                                /**
+                                 * @description The status the draft would get from the review rules
+                                 * @enum {string}
+                                 */
+                                status: "DRAFT" | "SUSPECT" | "REJECTED";
+                                /** @description Why it is SUSPECT or REJECTED */
+                                reason: string | null;
+                                /** @description Net total */
+                                net: string;
+                                /** @description VAT total (rounded per VAT category and rate) */
+                                tax: string;
+                                /** @description Net + VAT */
+                                gross: string;
+                                /** @description Invoice lines */
+                                lines: number;
+                                /** @description Rated items the lines bill */
+                                items: number;
+                                /**
+                                 * Format: uuid
+                                 * @description The account's previous posted invoice in the same currency
+                                 */
+                                previousInvoiceId: string | null;
+                                /** @description Its net total */
+                                previousNet: string | null;
+                                /** @description net − previous net */
+                                change: string | null;
+                                /** @description The change in % of the previous net (one decimal); null without one or when it was 0 */
+                                changePercent: string | null;
+                                /** @description The rules it would match */
+                                findings: {
+                                    /** @description The review rule (Settings → Review rules) */
+                                    kind: string;
+                                    /**
+                                     * @description What the rule makes of the invoice
+                                     * @enum {string}
+                                     */
+                                    severity: "SUSPECT" | "REJECTED";
+                                    /** @description The explanation stored with the finding */
+                                    message: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description The charge a usage finding is about
+                                     */
+                                    chargeId: string | null;
+                                    /** @description The measured value (total, net or usage quantity) */
+                                    value: string | null;
+                                    /** @description The value on the previous posted invoice it compares with */
+                                    previousValue: string | null;
+                                    /** @description The change against the previous value, in % */
+                                    changePercent: string | null;
+                                    /** @description The rule's threshold */
+                                    threshold: string | null;
+                                    /** @description Currency of a money value */
+                                    currency: string | null;
+                                    /**
+                                     * Format: uuid
+                                     * @description The previous posted invoice compared with
+                                     */
+                                    previousInvoiceId: string | null;
+                                }[];
+                            }[];
+                        };
+                        /** @description Accounts on hold the run skips */
+                        held: {
+                            /** @description Held accounts with open items before the cut-off */
+                            accounts: number;
+                            /** @description Their open items */
+                            items: number;
+                            /** @description Their items' amount per currency */
+                            amounts: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    simulateNewBillingRunCsv: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the stored answer for a repeated request; another request with the same key gets 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRunInput"];
+            };
+        };
+        responses: {
+            /** @description One row per account (every account, biggest change first); text fields that start with =, +, - or @ are prefixed with ' */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
         };
     };

@@ -14,6 +14,7 @@ import { listRunsInput } from "@/server/billing/run-list";
 import { webhookRunInput } from "@/server/webhooks/incoming";
 import { WEBHOOK_EVENT_TYPES } from "@/server/webhooks/outgoing";
 import { withExamples } from "./openapi-examples";
+import { simulationCsvResponse, simulationSchema } from "./simulation-openapi";
 import { AMOUNT_TOLERANCE, ingestRatedItemsInput, upsertAccountsInput, upsertChargesInput, upsertSubscriptionsInput } from "./ingest/schemas";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the endpoints validate with.
@@ -482,6 +483,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       "/api/v1/billing-runs/{id}/statistics": {
         get: getOperation({ operationId: "getRunStatistics", summary: "The run's statistics: totals per currency, invoice counts by status, top accounts, subscriptions and charges", tag: "Billing runs", parameters: [idParameter], response: looseObject }),
+      },
+      "/api/v1/billing-runs/{id}/simulation": {
+        post: postOperation({ operationId: "simulateBillingRun", summary: "Simulate the NEW run: what Process would produce (statistics, per-account totals, change against the previous posted invoices, findings), without claiming an item or writing a line or invoice", tag: "Billing runs", path: true, status: 200, response: simulationSchema, errors: [400, 404, 409] }),
+      },
+      "/api/v1/billing-runs/{id}/simulation.csv": {
+        get: { operationId: "getBillingRunSimulationCsv", summary: "The NEW run's simulation, one CSV row per account", tags: ["Billing runs"], parameters: [idParameter], responses: { "200": simulationCsvResponse, ...errorResponses(...common, 400, 404, 409) } },
+      },
+      "/api/v1/billing-runs/simulation": {
+        post: postOperation({ operationId: "simulateNewBillingRun", summary: "Simulate a run that does not exist yet (the body of Create a billing run): what Process would produce, without writing", tag: "Billing runs", body: ref("CreateRunInput"), status: 200, response: simulationSchema, errors: [400, 404] }),
+      },
+      "/api/v1/billing-runs/simulation.csv": {
+        post: { ...postOperation({ operationId: "simulateNewBillingRunCsv", summary: "Simulate a run that does not exist yet, one CSV row per account", tag: "Billing runs", body: ref("CreateRunInput"), status: 200, response: {}, errors: [400, 404] }), responses: { "200": simulationCsvResponse, ...errorResponses(...common, 400, 404, 413, 415, 422) } },
       },
       "/api/v1/billing-runs/{id}/documents": {
         post: postOperation({ operationId: "startRunDocuments", summary: "Generate and store the PDF or XML of every posted invoice still without one: a background job (Location: its execution)", tag: "Billing runs", path: true, body: ref("RunDocumentsBody"), status: 202, response: ref("JobStarted"), errors: [400, 404, 409] }),

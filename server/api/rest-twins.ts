@@ -18,6 +18,8 @@ export const REST_TWINS: Record<string, RestTwin> = {
   "billingRuns.executions": "GET /api/v1/billing-runs/{id}/executions",
   "billingRuns.failures": "GET /api/v1/billing-runs/{id}/failures",
   "billingRuns.statistics": "GET /api/v1/billing-runs/{id}/statistics",
+  "billingRuns.simulate": "POST /api/v1/billing-runs/{id}/simulation",
+  "billingRuns.simulateNew": "POST /api/v1/billing-runs/simulation",
   "billingRuns.create": "POST /api/v1/billing-runs",
   "billingRuns.process": "POST /api/v1/billing-runs/{id}/process",
   "billingRuns.cancel": "POST /api/v1/billing-runs/{id}/cancel",
@@ -89,4 +91,4 @@ export const REST_TWINS: Record<string, RestTwin> = {
 };
 
 /** Capabilities the REST API has beyond the dashboard's procedures (documented, routed, but no tRPC twin). */
-export const REST_ONLY = ["GET /api/v1/billing-runs/{id}/documents.zip", "GET /api/v1/billing-runs/{id}/executions/{executionId}", "GET /api/v1/billing-runs/{id}/executions/{executionId}/log"];
+export const REST_ONLY = ["GET /api/v1/billing-runs/{id}/documents.zip", "GET /api/v1/billing-runs/{id}/simulation.csv", "POST /api/v1/billing-runs/simulation.csv", "GET /api/v1/billing-runs/{id}/executions/{executionId}", "GET /api/v1/billing-runs/{id}/executions/{executionId}/log"];

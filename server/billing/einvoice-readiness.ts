@@ -18,19 +18,26 @@ import type { RunRow } from "./runs-core";
  */
 export function einvoiceReadiness(
   run: Pick<RunRow, "id" | "tenantId" | "invoiceDate">,
+  // a simulation has no run row or lines yet: it passes its own references and lines (server/billing/simulation.ts)
+  source: { runReferences?: SQL; lineSubscriptions?: SQL } = {},
 ): { joins: SQL; snapshot: SQL; missing: SQL } {
+  const runReferences =
+    source.runReferences ?? sql`SELECT buyer_reference, purchase_order_reference FROM billing_runs WHERE id = ${run.id}::uuid AND tenant_id = ${run.tenantId}`;
+  const lineSubscriptions =
+    source.lineSubscriptions ??
+    sql`SELECT l.subscription_id FROM invoice_lines l WHERE l.billing_run_id = ${run.id}::uuid AND l.account_id = a.id`;
   const joins = sql`
       CROSS JOIN (SELECT sp.country, sp.iban, sp.contact_name, sp.contact_phone, coalesce(sp.contact_email, sp.email) AS contact_email,
                          sp.electronic_address, coalesce(sp.vat_accounting_currency, sp.default_currency) AS vat_currency,
                          br.buyer_reference AS run_buyer_reference, br.purchase_order_reference AS run_po
-                    FROM tenant_profiles sp JOIN billing_runs br ON br.id = ${run.id}::uuid AND br.tenant_id = sp.tenant_id
+                    FROM tenant_profiles sp CROSS JOIN (${runReferences}) br
                    WHERE sp.tenant_id = ${run.tenantId}) ei_seller
       LEFT JOIN LATERAL (
         SELECT CASE WHEN count(DISTINCT s.buyer_reference) = 1 THEN min(s.buyer_reference) END AS buyer_reference,
                CASE WHEN count(DISTINCT s.purchase_order_reference) = 1 THEN min(s.purchase_order_reference) END AS po
           FROM subscriptions s
          WHERE s.tenant_id = ${run.tenantId} AND s.account_id = a.id
-           AND s.id IN (SELECT l.subscription_id FROM invoice_lines l WHERE l.billing_run_id = ${run.id}::uuid AND l.account_id = a.id)
+           AND s.id IN (${lineSubscriptions})
       ) ei_sub ON TRUE
       CROSS JOIN LATERAL (
         SELECT nullif(btrim(coalesce(ei_seller.run_buyer_reference, ei_sub.buyer_reference, a.buyer_reference)), '') AS buyer_reference,

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { z } from "zod";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import type { JobLogEntry, RunFilter, RunTotals } from "@/db/schema";
 import { recordAudit } from "@/server/audit/audit-log";
@@ -39,16 +40,8 @@ export async function runFormOptions(db: Queryable, tenantId: string) {
   };
 }
 
-/** Creates a run in NEW with its generated description and a human number (BR-000042). */
-export async function createRun(
-  db: Db,
-  tenantId: string,
-  rawInput: CreateRunInput,
-  actor: Actor,
-  extra: { sourceRunId?: string; /** a schedule's period: at most one run per cycle and period */ scheduledPeriod?: string } = {},
-) {
-  const input = createRunInput.parse(rawInput);
-  await assertSellerProfile(db, tenantId);
+/** The run's cycle and filter ids exist in the tenant (NOT_FOUND / BAD_REQUEST naming the field otherwise). */
+export async function checkRunTargets(db: Queryable, tenantId: string, input: z.output<typeof createRunInput>) {
   let cycleName: string | null = null;
   if (input.type === "CYCLE") {
     const [cycle] = await queryRows<{ name: string }>(
@@ -77,6 +70,20 @@ export async function createRun(
       throw badRequest("Some subscriptions do not exist", [{ field: "filter.subscriptionIds", message: "unknown subscription id(s)" }]);
     }
   }
+  return { cycleName, filter };
+}
+
+/** Creates a run in NEW with its generated description and a human number (BR-000042). */
+export async function createRun(
+  db: Db,
+  tenantId: string,
+  rawInput: CreateRunInput,
+  actor: Actor,
+  extra: { sourceRunId?: string; /** a schedule's period: at most one run per cycle and period */ scheduledPeriod?: string } = {},
+) {
+  const input = createRunInput.parse(rawInput);
+  await assertSellerProfile(db, tenantId);
+  const { cycleName, filter } = await checkRunTargets(db, tenantId, input);
   const what =
     input.type === "CYCLE"
       ? `${cycleName} cycle`

@@ -49,6 +49,8 @@ type Caller = TestTenant["caller"];
 const notFoundHere: Record<string, (c: Caller) => Promise<unknown>> = {
   "billingRuns.generateDocuments": (c) => c.billingRuns.generateDocuments({ id: runId, kind: "XML" }),
   "billingRuns.emailInvoices": (c) => c.billingRuns.emailInvoices({ id: runId }),
+  "billingRuns.simulate": (c) => c.billingRuns.simulate({ id: runId }),
+  "billingRuns.simulateNew": (c) => c.billingRuns.simulateNew(cycleRun(owner.billingCycleId)),
   "settings.apiKeys.revoke": (c) => c.settings.apiKeys.revoke({ id: ids.apiKey }),
   "settings.webhookSecrets.revoke": (c) => c.settings.webhookSecrets.revoke({ id: ids.secret }),
   "settings.webhookEndpoints.update": (c) => c.settings.webhookEndpoints.update({ id: ids.endpoint, enabled: false }),

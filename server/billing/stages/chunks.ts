@@ -24,7 +24,7 @@ export function inRange(column: SQL, chunk: Pick<Chunk, "after" | "upTo">): SQL 
  * The chunk's accounts of the run's tenant, as a condition on `customer_accounts a` (joined on the id alone, a chunk
  * would read every tenant's accounts).
  */
-export const chunkAccounts = (run: RunRow, chunk: Chunk) => sql`a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}`;
+export const chunkAccounts = (run: Pick<RunRow, "tenantId">, chunk: Chunk) => sql`a.tenant_id = ${run.tenantId} AND ${inRange(sql`a.id`, chunk)}`;
 
 /** The accounts a step works on, as a query returning one `id` column. */
 function stepAccounts(run: RunRow, step: StepKind): SQL {

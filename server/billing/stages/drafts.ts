@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Tx } from "@/db/client";
+import { queryRows, type Queryable, type Tx } from "@/db/client";
 import { einvoiceMissingReason, einvoiceReadiness } from "../einvoice-readiness";
 import type { RuleKind } from "@/lib/billing-values";
 import { loadRules, ensureDefaultRules, type RuleRow } from "../rules";
@@ -12,7 +12,7 @@ import { textArray, uuidArray } from "./sql-arrays";
 // INVOICES: one draft invoice (or credit note) per account with its VAT breakdown, validated by the tenant's rules.
 
 /** The columns of a finding, as each rule's SELECT (over `acc`, the chunk's new invoices) produces them. */
-const FINDING_COLUMNS = sql`account_id, kind, severity, charge_id, value, previous_value, change_percent, threshold, currency,
+export const FINDING_COLUMNS = sql`account_id, kind, severity, charge_id, value, previous_value, change_percent, threshold, currency,
   previous_invoice_id, message, ord`;
 
 /**
@@ -21,7 +21,7 @@ const FINDING_COLUMNS = sql`account_id, kind, severity, charge_id, value, previo
  * what it measured, the threshold and the previous value it compared with. `ord` orders a draft's reasons: warnings
  * first, each in the tenant's order. A check of another module adds one more SELECT of the same columns here.
  */
-function findingSelects(rules: RuleRow[], o: { withPrevious: boolean; tenantHasPosted: boolean }): SQL[] {
+export function findingSelects(rules: RuleRow[], o: { withPrevious: boolean; tenantHasPosted: boolean }): SQL[] {
   const specificCurrencies = rules.filter((r) => r.kind === "AMOUNT_ABOVE" && r.currency).map((r) => r.currency!);
   return rules.flatMap((r, i): SQL[] => {
     const ord = (r.severity === "REJECTED" ? 1000 : 0) + i;
@@ -107,16 +107,25 @@ async function previousPostedInvoices(tx: Tx, run: RunRow, chunk: Chunk): Promis
   return { join: sql`LEFT JOIN previous_invoice prev ON prev.account_id = t.account_id AND prev.currency = t.currency`, found };
 }
 
-const FINDING_COLUMNS_NULL = `NULL::uuid, NULL::text, NULL::text, NULL::uuid, NULL::numeric, NULL::numeric, NULL::numeric,
+export const FINDING_COLUMNS_NULL = `NULL::uuid, NULL::text, NULL::text, NULL::uuid, NULL::numeric, NULL::numeric, NULL::numeric,
   NULL::numeric, NULL::char(3), NULL::uuid, NULL::text, NULL::int`;
 
-async function hasPostedInvoices(tx: Tx, tenantId: string): Promise<boolean> {
+export async function hasPostedInvoices(tx: Queryable, tenantId: string): Promise<boolean> {
   const [{ found }] = await queryRows<{ found: boolean }>(
     tx,
     sql`SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = ${tenantId} AND status = 'POSTED') AS found`,
   );
   return found;
 }
+
+/** The buyer fields missing on account `a`, comma-separated (the MISSING_BUYER_DATA rule). */
+export const missingBuyer = sql`concat_ws(', ',
+    CASE WHEN coalesce(btrim(a.name), '') = '' THEN 'name' END,
+    CASE WHEN coalesce(btrim(a.address_line), '') = '' THEN 'address' END,
+    CASE WHEN coalesce(btrim(a.city), '') = '' THEN 'city' END,
+    CASE WHEN coalesce(btrim(a.postal_code), '') = '' THEN 'postal code' END,
+    CASE WHEN a.country IS NULL THEN 'country' END,
+    CASE WHEN a.electronic_address IS NOT NULL AND a.electronic_address_scheme IS NULL THEN 'electronic address scheme' END)`;
 
 export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<ChunkResult> {
   const range = inRange(sql`l.account_id`, chunk);
@@ -149,13 +158,6 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
     }
   }
   await ensureDefaultRules(tx, run.tenantId);
-  const missingBuyer = sql`concat_ws(', ',
-      CASE WHEN coalesce(btrim(a.name), '') = '' THEN 'name' END,
-      CASE WHEN coalesce(btrim(a.address_line), '') = '' THEN 'address' END,
-      CASE WHEN coalesce(btrim(a.city), '') = '' THEN 'city' END,
-      CASE WHEN coalesce(btrim(a.postal_code), '') = '' THEN 'postal code' END,
-      CASE WHEN a.country IS NULL THEN 'country' END,
-      CASE WHEN a.electronic_address IS NOT NULL AND a.electronic_address_scheme IS NULL THEN 'electronic address scheme' END)`;
   const rules = await loadRules(tx, run.tenantId);
   const usesPrevious = rules.some((r) => r.kind === "CHANGE_PERCENT" || r.kind === "USAGE_CHANGE_PERCENT" || r.kind === "FIRST_INVOICE");
   const previous = usesPrevious ? await previousPostedInvoices(tx, run, chunk) : { join: noPreviousInvoice(), found: false };

@@ -21,6 +21,7 @@ import {
 } from "@/server/billing/runs";
 import { saveRunMemo } from "@/server/billing/run-memo";
 import { runStatistics } from "@/server/billing/statistics";
+import { simulateNewRun, simulateRun } from "@/server/billing/simulation";
 import { runDocumentsInput, startRunDocuments } from "@/server/documents/run-documents";
 import { startInvoiceEmails } from "@/server/notifications/invoice-emails";
 import { createTRPCRouter, operatorProcedure, readProcedure } from "../init";
@@ -32,6 +33,9 @@ export const billingRunsRouter = createTRPCRouter({
   executions: readProcedure.input(runIdInput).query(({ ctx, input }) => listExecutions(ctx.db, ctx.tenantId, input.id)),
   failures: readProcedure.input(runIdInput).query(({ ctx, input }) => listFailures(ctx.db, ctx.tenantId, input.id)),
   statistics: readProcedure.input(runIdInput).query(({ ctx, input }) => runStatistics(ctx.db, ctx.tenantId, input.id)),
+  // what Process would produce, computed without writing (server/billing/simulation.ts)
+  simulate: readProcedure.input(runIdInput).query(({ ctx, input }) => simulateRun(ctx.db, ctx.tenantId, input.id)),
+  simulateNew: readProcedure.input(createRunInput).query(({ ctx, input }) => simulateNewRun(ctx.db, ctx.tenantId, input)),
 
   create: operatorProcedure.input(createRunInput).mutation(async ({ ctx, input }) => {
     const run = await createRun(ctx.db, ctx.tenantId, input, ctx.actor);

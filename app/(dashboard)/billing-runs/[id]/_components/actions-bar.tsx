@@ -39,6 +39,7 @@ import { ConfirmDialog } from "./confirm-dialog";
 import { latestOf, progressText } from "./job-indicator";
 import { postConfirmation } from "./post-summary";
 import { ApprovalButtons } from "./approval-buttons";
+import { SimulateLink } from "./simulate-link";
 import type { Execution, RunAction, RunDetail } from "./types";
 import { isRunBusy } from "./use-run";
 import type { RunMutations } from "./use-run-mutations";
@@ -319,6 +320,7 @@ export function ActionsBar({
           )}
         </div>
         {processButton}
+        {run.status === "NEW" && <SimulateLink runId={run.id} />}
         <div className="hidden items-center gap-2 md:flex">
           {can("CANCEL") && (
             <Button variant="outline" className="text-destructive hover:text-destructive" onClick={() => setCancelOpen(true)}>

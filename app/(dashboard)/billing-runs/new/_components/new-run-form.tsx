@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Loader2Icon } from "lucide-react";
+import { FlaskConicalIcon, Loader2Icon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { Controller, useForm, useWatch, type FieldErrors, type Resolver } from "react-hook-form";
@@ -433,6 +433,13 @@ export function NewRunForm() {
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
         <Button type="button" variant="outline" onClick={() => router.back()}>
           Cancel
+        </Button>
+        <Button
+          type="button"
+          variant="outline"
+          onClick={form.handleSubmit((values) => router.push(`/billing-runs/simulation?input=${encodeURIComponent(JSON.stringify(toInput(values)))}`))}
+        >
+          <FlaskConicalIcon aria-hidden /> Simulate
         </Button>
         <Button type="submit" disabled={isSubmitting || create.isPending}>
           {(isSubmitting || create.isPending) && <Loader2Icon className="animate-spin" aria-hidden />}

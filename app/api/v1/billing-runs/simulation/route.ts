@@ -1,0 +1,5 @@
+import { getDb } from "@/db";
+import { serveApi } from "@/server/api/endpoint";
+import { simulateNewBillingRun } from "@/server/api/routes/simulation";
+
+export const POST = (request: Request) => serveApi(getDb, simulateNewBillingRun, request);
