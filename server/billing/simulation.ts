@@ -5,7 +5,7 @@ import { vatCategory } from "@/db/schema/enums";
 import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { RULE_KINDS, type RuleKind, type RuleSeverity } from "@/lib/billing-values";
 import type { VatCategoryCode } from "@/server/documents/invoice-document";
-import { vatCategoryLabel } from "@/server/documents/labels";
+import { documentText } from "@/server/documents/i18n";
 import { conflict } from "@/server/errors";
 import { runtime } from "@/server/runtime";
 import { einvoiceMissingReason, einvoiceReadiness } from "./einvoice-readiness";
@@ -317,7 +317,7 @@ function summarize(run: RunRow, answers: ChunkAnswer[], options: { allAccounts?:
         .reduce((n, r) => n + r.accounts, 0),
       net: e.sums.net.toString(),
       tax: e.sums.tax.toString(),
-      label: vatCategoryLabel(e.first.vatCategory, e.first.vatRate),
+      label: documentText("en", `vat.category.${e.first.vatCategory}`),
     }),
   );
   // the run statistics' order: currency, category (the enum's order), country (none first), rate
