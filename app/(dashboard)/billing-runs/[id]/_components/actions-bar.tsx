@@ -208,7 +208,7 @@ export function ActionsBar({
       aria-label="Billing run actions"
       className="sticky top-14 z-20 -mx-3 flex items-center gap-2 border-b bg-background px-3 py-2 transition-[top] duration-200 group-data-[header-hidden=true]/shell:max-md:top-0 max-md:-mt-4 sm:-mx-6 sm:px-6"
     >
-      <Button variant="ghost" onClick={goBack} className="-ml-2 max-md:min-w-11">
+      <Button variant="ghost" onClick={goBack} className="-ml-2">
         <ArrowLeftIcon aria-hidden />
         <span className="sr-only sm:not-sr-only">Go back</span>
       </Button>
