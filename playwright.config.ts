@@ -47,8 +47,7 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } },
     },
     // Accessibility and phone checks on every page and dialog, on the runs the flows left (posted, drafts ready).
-    // Opt-in (E2E_TOUR=1) until it passes: it still finds violations (issue 21's note lists them) and takes ~10 min a size.
-    ...(process.env.E2E_TOUR === "1" ? [{ name: "tour", testMatch: /tour\.spec\.ts/, dependencies: ["flows"], use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } }] : []),
+    { name: "tour", testMatch: /tour\.spec\.ts/, dependencies: ["flows"], use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined

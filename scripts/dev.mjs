@@ -4,6 +4,7 @@
 // modules they have in common) instead of one after the other behind the sign-in. BILLRUN_DEV_WARMUP=0 turns it off.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import nextEnv from "@next/env";
 
 const args = process.argv.slice(2);
 const portArg = args.findIndex((arg) => arg === "-p" || arg === "--port");
@@ -12,6 +13,8 @@ const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const child = spawn(process.execPath, [nextBin, "dev", ...args], { stdio: ["inherit", "pipe", "inherit"] });
 
 const routes = ["/login", "/billing-runs", "/api/auth/get-session", "/api/trpc/viewer.me"];
+// the .env files, read as next dev reads them: BILLRUN_DEV_WARMUP may be set in .env.local too
+nextEnv.loadEnvConfig(process.cwd(), true, { info() {}, error: console.error });
 let warmed = process.env.BILLRUN_DEV_WARMUP === "0";
 
 child.stdout.on("data", (chunk) => {

@@ -18,7 +18,7 @@ type AppShellProps = {
 
 function Brand() {
   return (
-    <Link href="/billing-runs" className="flex items-center gap-2 font-semibold tracking-tight">
+    <Link href="/billing-runs" className="flex min-h-11 items-center gap-2 font-semibold tracking-tight">
       <ReceiptTextIcon className="size-5" aria-hidden />
       Billrun
     </Link>
@@ -50,7 +50,7 @@ export function AppShell({ user, tenantName, role, children }: AppShellProps) {
     <div className="group/shell flex min-h-dvh" data-header-hidden={headerHidden && !menuOpen}>
       <a
         href="#content"
-        className="sr-only z-50 rounded-md bg-background px-4 py-3 text-sm font-medium shadow-lg ring-2 ring-ring focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        className="sr-only z-50 rounded-md bg-background px-4 py-3 text-sm font-medium shadow-lg ring-2 ring-ring focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:inline-flex focus:min-h-11 focus:items-center"
       >
         Skip to content
       </a>

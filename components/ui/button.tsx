@@ -16,10 +16,10 @@ export const buttonVariants = cva(
         ghost: "hover:bg-accent hover:text-accent-foreground dark:hover:bg-accent/50",
         link: "text-primary underline-offset-4 hover:underline",
       },
-      // Touch targets: every size is at least 44px tall below the md breakpoint (phones).
+      // Touch targets: every size is at least 44×44 px below the md breakpoint (phones), an icon-only one too.
       size: {
-        default: "h-9 px-4 py-2 max-md:h-11 has-[>svg]:px-3",
-        sm: "h-8 gap-1.5 rounded-md px-3 max-md:h-11 has-[>svg]:px-2.5",
+        default: "h-9 px-4 py-2 max-md:h-11 max-md:min-w-11 has-[>svg]:px-3",
+        sm: "h-8 gap-1.5 rounded-md px-3 max-md:h-11 max-md:min-w-11 has-[>svg]:px-2.5",
         lg: "h-10 rounded-md px-6 has-[>svg]:px-4",
         icon: "size-9 max-md:size-11",
         "icon-sm": "size-8 max-md:size-11",

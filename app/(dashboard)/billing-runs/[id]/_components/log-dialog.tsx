@@ -27,7 +27,11 @@ export function LogDialog({ execution }: { execution: Execution }) {
             {execution.driver ? ` · driver: ${execution.driver}` : ""}
           </DialogDescription>
         </DialogHeader>
-        <ol className="max-h-[60dvh] overflow-auto rounded-md border bg-muted/40 p-3 font-mono text-xs leading-relaxed" aria-label="Log entries">
+        <ol
+          tabIndex={0}
+          className="max-h-[60dvh] overflow-auto rounded-md border bg-muted/40 p-3 font-mono text-xs leading-relaxed outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+          aria-label="Log entries"
+        >
           {log.map((entry, i) => (
             <li key={i} className="grid grid-cols-[auto_auto_1fr] gap-x-3">
               <span className="text-muted-foreground tabular-nums">{formatTime(entry.at)}</span>

@@ -344,7 +344,7 @@ function ChangeVsPrevious({ change }: { change: RunStatistics["changeVsPrevious"
         {change.previousRun && (
           <>
             {" "}
-            <Link href={`/billing-runs/${change.previousRun.id}`} className="font-normal text-muted-foreground underline-offset-4 hover:underline">
+            <Link href={`/billing-runs/${change.previousRun.id}`} className="font-normal text-muted-foreground underline-offset-4 hover:underline max-md:inline-flex max-md:min-h-11 max-md:items-center">
               ({change.previousRun.label})
             </Link>
           </>
