@@ -19,7 +19,12 @@ export function HydrateClient({ children }: { children: React.ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
 }
 
+/**
+ * Prefetches a query for HydrateClient; await it (several at once with Promise.all). A query still pending when the page
+ * is dehydrated renders the client component's loading state on the server, and if the client already holds the
+ * answer when it hydrates it renders the data instead: a hydration mismatch (React #418, seen on /outbox).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T) {
-  void getQueryClient().prefetchQuery(queryOptions);
+export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(queryOptions: T): Promise<void> {
+  return getQueryClient().prefetchQuery(queryOptions);
 }

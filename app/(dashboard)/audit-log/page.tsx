@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditLogPage() {
   await connection();
-  prefetch(trpc.review.audit.list.queryOptions({ pageSize: AUDIT_PAGE_SIZE }));
+  await prefetch(trpc.review.audit.list.queryOptions({ pageSize: AUDIT_PAGE_SIZE }));
   return (
     <div className="grid grid-cols-1 gap-6">
       <PageHeader

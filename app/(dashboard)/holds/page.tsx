@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Holds" };
 
 export default async function HoldsPage() {
   await connection();
-  prefetch(trpc.review.holds.list.queryOptions({}));
+  await prefetch(trpc.review.holds.list.queryOptions({}));
   return (
     <div className="grid grid-cols-1 gap-6">
       <PageHeader

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Outbox" };
 
 export default async function OutboxPage() {
   await connection();
-  prefetch(trpc.outbox.list.queryOptions({ page: 1, pageSize: 20 }));
+  await prefetch(trpc.outbox.list.queryOptions({ page: 1, pageSize: 20 }));
   return (
     <div className="grid grid-cols-1 gap-6">
       <PageHeader

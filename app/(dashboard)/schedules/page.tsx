@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Schedules" };
 
 export default async function SchedulesPage() {
   await connection();
-  prefetch(trpc.schedules.list.queryOptions());
+  await prefetch(trpc.schedules.list.queryOptions());
   return (
     <div className="grid grid-cols-1 gap-6">
       <PageHeader

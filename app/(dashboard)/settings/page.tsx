@@ -16,15 +16,17 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   await connection();
-  prefetch(trpc.settings.apiKeys.list.queryOptions());
-  prefetch(trpc.settings.webhookSecrets.list.queryOptions());
-  prefetch(trpc.settings.webhookEndpoints.list.queryOptions());
-  prefetch(trpc.settings.einvoiceProfile.get.queryOptions());
-  prefetch(trpc.settings.exchangeRates.list.queryOptions());
-  prefetch(trpc.settings.taxSettings.get.queryOptions());
-  prefetch(trpc.settings.documentProfile.get.queryOptions());
-  prefetch(trpc.review.rules.list.queryOptions());
-  prefetch(trpc.review.approvalPolicy.get.queryOptions());
+  await Promise.all([
+    prefetch(trpc.settings.apiKeys.list.queryOptions()),
+    prefetch(trpc.settings.webhookSecrets.list.queryOptions()),
+    prefetch(trpc.settings.webhookEndpoints.list.queryOptions()),
+    prefetch(trpc.settings.einvoiceProfile.get.queryOptions()),
+    prefetch(trpc.settings.exchangeRates.list.queryOptions()),
+    prefetch(trpc.settings.taxSettings.get.queryOptions()),
+    prefetch(trpc.settings.documentProfile.get.queryOptions()),
+    prefetch(trpc.review.rules.list.queryOptions()),
+    prefetch(trpc.review.approvalPolicy.get.queryOptions()),
+  ]);
   return (
     <div className="grid gap-4 sm:gap-6">
       <PageHeader
