@@ -2108,6 +2108,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "id": "5a1d9c3e-7b2f-4e6a-8c0d-1f2e3a4b5c6d",
+                     *           "name": "Acme GmbH",
+                     *           "externalId": "ACC-1001",
+                     *           "onHold": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description matching accounts by name */
                         rows: {
@@ -2693,6 +2705,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "sellerCountry": "DE",
+                     *       "ossRegistered": true,
+                     *       "vatRegistrations": [
+                     *         {
+                     *           "country": "FR",
+                     *           "vatId": "FR40303265045"
+                     *         }
+                     *       ],
+                     *       "rateOverrides": [
+                     *         {
+                     *           "country": "FR",
+                     *           "rateType": "STANDARD",
+                     *           "rate": "20.50",
+                     *           "validFrom": "2027-01-01",
+                     *           "shippedRate": "20.00"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaxSettings"];
                 };
             };
@@ -2714,6 +2747,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ossRegistered": true,
+                 *       "vatRegistrations": [
+                 *         {
+                 *           "country": "FR",
+                 *           "vatId": "FR40303265045"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TaxSettingsInput"];
             };
         };
@@ -2724,6 +2768,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "sellerCountry": "DE",
+                     *       "ossRegistered": true,
+                     *       "vatRegistrations": [
+                     *         {
+                     *           "country": "FR",
+                     *           "vatId": "FR40303265045"
+                     *         }
+                     *       ],
+                     *       "rateOverrides": [
+                     *         {
+                     *           "country": "FR",
+                     *           "rateType": "STANDARD",
+                     *           "rate": "20.50",
+                     *           "validFrom": "2027-01-01",
+                     *           "shippedRate": "20.00"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaxSettings"];
                 };
             };
@@ -2749,6 +2814,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "country": "FR",
+                 *       "rateType": "STANDARD",
+                 *       "validFrom": "2027-01-01",
+                 *       "rate": "20.50"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VatRateInput"];
             };
         };
@@ -2759,6 +2832,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "country": "FR",
+                     *       "rateType": "STANDARD",
+                     *       "rate": "20.50",
+                     *       "validFrom": "2027-01-01",
+                     *       "shippedRate": "20.00"
+                     *     }
+                     */
                     "application/json": components["schemas"]["VatRateOverride"];
                 };
             };
@@ -2796,6 +2878,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description the rate was deleted
@@ -3883,6 +3970,124 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "run": {
+                     *         "id": null,
+                     *         "type": "CYCLE",
+                     *         "billingCycleId": "0b6a2f1e-3c1d-4f7a-9a55-3f1d2c4b5a61",
+                     *         "filter": null,
+                     *         "invoiceDate": "2026-12-01",
+                     *         "cutoffDate": "2026-12-01"
+                     *       },
+                     *       "counts": {
+                     *         "accounts": 2,
+                     *         "lines": 3,
+                     *         "items": 41,
+                     *         "invoices": {
+                     *           "DRAFT": 1,
+                     *           "SUSPECT": 1,
+                     *           "REJECTED": 0
+                     *         },
+                     *         "invoicesByType": {
+                     *           "INVOICE": 2,
+                     *           "CREDIT_NOTE": 0
+                     *         },
+                     *         "failedAccounts": 0,
+                     *         "skippedZeroAmount": 0
+                     *       },
+                     *       "amounts": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "net": "1450.00",
+                     *           "tax": "275.50",
+                     *           "gross": "1725.50"
+                     *         }
+                     *       ],
+                     *       "byChargeType": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "chargeType": "USAGE",
+                     *           "net": "1450.00",
+                     *           "lines": 3
+                     *         }
+                     *       ],
+                     *       "vatByCategoryAndCountry": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "vatCategory": "S",
+                     *           "vatRate": "19.00",
+                     *           "country": "DE",
+                     *           "accounts": 2,
+                     *           "net": "1450.00",
+                     *           "tax": "275.50",
+                     *           "label": "Standard rate 19 %"
+                     *         }
+                     *       ],
+                     *       "invoiceSigns": {
+                     *         "positive": 2,
+                     *         "negative": 0,
+                     *         "zero": 0
+                     *       },
+                     *       "findings": [
+                     *         {
+                     *           "kind": "CHANGE_PERCENT",
+                     *           "severity": "SUSPECT",
+                     *           "invoices": 1
+                     *         }
+                     *       ],
+                     *       "changeVsPrevious": {
+                     *         "accountsWithPrevious": 2,
+                     *         "increased": 1,
+                     *         "decreased": 0,
+                     *         "unchanged": 1,
+                     *         "firstInvoices": 0
+                     *       },
+                     *       "failures": [],
+                     *       "accounts": {
+                     *         "total": 2,
+                     *         "rows": [
+                     *           {
+                     *             "accountId": "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e",
+                     *             "accountName": "Acme GmbH",
+                     *             "accountExternalId": "ACME",
+                     *             "currency": "EUR",
+                     *             "type": "INVOICE",
+                     *             "status": "SUSPECT",
+                     *             "reason": "Changed by more than 50 % against the previous posted invoice (+150.0 %)",
+                     *             "net": "1250.00",
+                     *             "tax": "237.50",
+                     *             "gross": "1487.50",
+                     *             "lines": 2,
+                     *             "items": 40,
+                     *             "previousInvoiceId": "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "previousNet": "500.00",
+                     *             "change": "750.00",
+                     *             "changePercent": "150.0",
+                     *             "findings": [
+                     *               {
+                     *                 "kind": "CHANGE_PERCENT",
+                     *                 "severity": "SUSPECT",
+                     *                 "message": "Changed by more than 50 % against the previous posted invoice (+150.0 %)",
+                     *                 "chargeId": null,
+                     *                 "value": "1250.00",
+                     *                 "previousValue": "500.00",
+                     *                 "changePercent": "150.00",
+                     *                 "threshold": "50",
+                     *                 "currency": "EUR",
+                     *                 "previousInvoiceId": "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       },
+                     *       "held": {
+                     *         "accounts": 0,
+                     *         "items": 0,
+                     *         "amounts": {}
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @description The run simulated */
                         run: {
@@ -4178,6 +4383,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "CYCLE",
+                 *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                 *       "invoiceDate": "2026-11-30",
+                 *       "cutoffDate": "2026-12-01",
+                 *       "mode": "REVIEW",
+                 *       "onReject": "HOLD"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateRunInput"];
             };
         };
@@ -4188,6 +4403,124 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "run": {
+                     *         "id": null,
+                     *         "type": "CYCLE",
+                     *         "billingCycleId": "0b6a2f1e-3c1d-4f7a-9a55-3f1d2c4b5a61",
+                     *         "filter": null,
+                     *         "invoiceDate": "2026-12-01",
+                     *         "cutoffDate": "2026-12-01"
+                     *       },
+                     *       "counts": {
+                     *         "accounts": 2,
+                     *         "lines": 3,
+                     *         "items": 41,
+                     *         "invoices": {
+                     *           "DRAFT": 1,
+                     *           "SUSPECT": 1,
+                     *           "REJECTED": 0
+                     *         },
+                     *         "invoicesByType": {
+                     *           "INVOICE": 2,
+                     *           "CREDIT_NOTE": 0
+                     *         },
+                     *         "failedAccounts": 0,
+                     *         "skippedZeroAmount": 0
+                     *       },
+                     *       "amounts": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "net": "1450.00",
+                     *           "tax": "275.50",
+                     *           "gross": "1725.50"
+                     *         }
+                     *       ],
+                     *       "byChargeType": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "chargeType": "USAGE",
+                     *           "net": "1450.00",
+                     *           "lines": 3
+                     *         }
+                     *       ],
+                     *       "vatByCategoryAndCountry": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "vatCategory": "S",
+                     *           "vatRate": "19.00",
+                     *           "country": "DE",
+                     *           "accounts": 2,
+                     *           "net": "1450.00",
+                     *           "tax": "275.50",
+                     *           "label": "Standard rate 19 %"
+                     *         }
+                     *       ],
+                     *       "invoiceSigns": {
+                     *         "positive": 2,
+                     *         "negative": 0,
+                     *         "zero": 0
+                     *       },
+                     *       "findings": [
+                     *         {
+                     *           "kind": "CHANGE_PERCENT",
+                     *           "severity": "SUSPECT",
+                     *           "invoices": 1
+                     *         }
+                     *       ],
+                     *       "changeVsPrevious": {
+                     *         "accountsWithPrevious": 2,
+                     *         "increased": 1,
+                     *         "decreased": 0,
+                     *         "unchanged": 1,
+                     *         "firstInvoices": 0
+                     *       },
+                     *       "failures": [],
+                     *       "accounts": {
+                     *         "total": 2,
+                     *         "rows": [
+                     *           {
+                     *             "accountId": "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e",
+                     *             "accountName": "Acme GmbH",
+                     *             "accountExternalId": "ACME",
+                     *             "currency": "EUR",
+                     *             "type": "INVOICE",
+                     *             "status": "SUSPECT",
+                     *             "reason": "Changed by more than 50 % against the previous posted invoice (+150.0 %)",
+                     *             "net": "1250.00",
+                     *             "tax": "237.50",
+                     *             "gross": "1487.50",
+                     *             "lines": 2,
+                     *             "items": 40,
+                     *             "previousInvoiceId": "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "previousNet": "500.00",
+                     *             "change": "750.00",
+                     *             "changePercent": "150.0",
+                     *             "findings": [
+                     *               {
+                     *                 "kind": "CHANGE_PERCENT",
+                     *                 "severity": "SUSPECT",
+                     *                 "message": "Changed by more than 50 % against the previous posted invoice (+150.0 %)",
+                     *                 "chargeId": null,
+                     *                 "value": "1250.00",
+                     *                 "previousValue": "500.00",
+                     *                 "changePercent": "150.00",
+                     *                 "threshold": "50",
+                     *                 "currency": "EUR",
+                     *                 "previousInvoiceId": "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       },
+                     *       "held": {
+                     *         "accounts": 0,
+                     *         "items": 0,
+                     *         "amounts": {}
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @description The run simulated */
                         run: {
@@ -4454,6 +4787,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "CYCLE",
+                 *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                 *       "invoiceDate": "2026-11-30",
+                 *       "cutoffDate": "2026-12-01",
+                 *       "mode": "REVIEW",
+                 *       "onReject": "HOLD"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateRunInput"];
             };
         };
@@ -4955,6 +5298,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memo": "Prices change on 1 January 2027."
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvoiceMemoBody"];
             };
         };
@@ -4965,6 +5313,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *       "memo": "Prices change on 1 January 2027."
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -5678,6 +6032,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": [
+                     *         {
+                     *           "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                     *           "cycleName": "Monthly (1st)",
+                     *           "schedule": {
+                     *             "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                     *             "dayOfMonth": 1,
+                     *             "timeOfDay": "06:00",
+                     *             "timeZone": "Europe/Berlin",
+                     *             "cutoffOffsetDays": 0,
+                     *             "invoiceDateOffsetDays": -1,
+                     *             "mode": "REVIEW",
+                     *             "enabled": true,
+                     *             "startsPeriod": "2026-12",
+                     *             "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *           },
+                     *           "nextRuns": [
+                     *             {
+                     *               "period": "2027-01",
+                     *               "dueAt": "2027-01-01T05:00:00.000Z",
+                     *               "runDate": "2027-01-01",
+                     *               "cutoffDate": "2027-01-01",
+                     *               "invoiceDate": "2026-12-31"
+                     *             }
+                     *           ],
+                     *           "lastRun": {
+                     *             "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *             "number": 42,
+                     *             "period": "2026-12",
+                     *             "status": "POSTED"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description one entry per active billing cycle, by name */
                         rows: components["schemas"]["CycleSchedule"][];
@@ -5702,6 +6093,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                 *       "dayOfMonth": 1,
+                 *       "timeOfDay": "06:00",
+                 *       "timeZone": "Europe/Berlin",
+                 *       "cutoffOffsetDays": 0,
+                 *       "invoiceDateOffsetDays": -1,
+                 *       "mode": "REVIEW",
+                 *       "enabled": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["ScheduleInput"];
             };
         };
@@ -5712,6 +6115,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                     *       "cycleName": "Monthly (1st)",
+                     *       "schedule": {
+                     *         "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                     *         "dayOfMonth": 1,
+                     *         "timeOfDay": "06:00",
+                     *         "timeZone": "Europe/Berlin",
+                     *         "cutoffOffsetDays": 0,
+                     *         "invoiceDateOffsetDays": -1,
+                     *         "mode": "REVIEW",
+                     *         "enabled": true,
+                     *         "startsPeriod": "2026-12",
+                     *         "updatedAt": "2026-12-01T09:30:00.000Z"
+                     *       },
+                     *       "nextRuns": [
+                     *         {
+                     *           "period": "2027-01",
+                     *           "dueAt": "2027-01-01T05:00:00.000Z",
+                     *           "runDate": "2027-01-01",
+                     *           "cutoffDate": "2027-01-01",
+                     *           "invoiceDate": "2026-12-31"
+                     *         }
+                     *       ],
+                     *       "lastRun": {
+                     *         "id": "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35",
+                     *         "number": 42,
+                     *         "period": "2026-12",
+                     *         "status": "POSTED"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CycleSchedule"];
                 };
             };
@@ -5745,6 +6181,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "billingCycleId": "0b6f1e2c-3d4a-4b5c-8d7e-9f0a1b2c3d4e",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid

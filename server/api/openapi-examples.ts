@@ -2,6 +2,8 @@
 // operationId. withExamples() puts them into the document; tests/integration/api-openapi-examples.test.ts fails when
 // an operation has none, and the POST fuzz (api-fuzz-endpoints.test.ts) mutates the request examples.
 
+import { simulationSchema } from "./simulation-openapi";
+
 type Example = { request?: unknown; response?: unknown };
 
 const RUN = "7f3c2a10-5b8e-4c1d-9a6f-2e4b8c0d1f35";
@@ -22,6 +24,18 @@ const page = (rows: unknown[]) => ({ rows, total: rows.length, page: 1, pageSize
 const rule = { kind: "AMOUNT_ABOVE", severity: "SUSPECT", threshold: "10000", currency: "EUR" };
 const hold = { id: HOLD, accountId: ACCOUNT, accountName: "Acme GmbH", reason: "Disputed November usage", expiresAt: null, createdAt: AT, releasedAt: null };
 const ok = { id: RUN, status: "CANCELED" };
+
+const frenchRate = { country: "FR", rateType: "STANDARD", rate: "20.50", validFrom: "2027-01-01", shippedRate: "20.00" };
+const taxSettings = { sellerCountry: "DE", ossRegistered: true, vatRegistrations: [{ country: "FR", vatId: "FR40303265045" }], rateOverrides: [frenchRate] };
+const createRunRequest = { type: "CYCLE", billingCycleId: CYCLE, invoiceDate: "2026-11-30", cutoffDate: "2026-12-01", mode: "REVIEW", onReject: "HOLD" };
+const simulationExample = simulationSchema.examples[0];
+const scheduleRow = {
+  billingCycleId: CYCLE,
+  cycleName: "Monthly (1st)",
+  schedule: { billingCycleId: CYCLE, dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: -1, mode: "REVIEW", enabled: true, startsPeriod: "2026-12", updatedAt: AT },
+  nextRuns: [{ period: "2027-01", dueAt: "2027-01-01T05:00:00.000Z", runDate: "2027-01-01", cutoffDate: "2027-01-01", invoiceDate: "2026-12-31" }],
+  lastRun: { id: RUN, number: 42, period: "2026-12", status: "POSTED" },
+};
 
 export const OPERATION_EXAMPLES: Record<string, Example> = {
   upsertAccounts: {
@@ -107,6 +121,21 @@ export const OPERATION_EXAMPLES: Record<string, Example> = {
     request: { type: "CYCLE", billingCycleId: CYCLE, invoiceDate: "2026-11-30", cutoffDate: "2026-12-01", processNow: true },
     response: { runId: RUN, number: "42", status: "NEW", statusUrl: `/api/v1/billing-runs/${RUN}`, replayed: false, processing: { started: true, message: "Creating invoice lines" } },
   },
+  searchAccounts: { response: { rows: [{ id: ACCOUNT, name: "Acme GmbH", externalId: "ACC-1001", onHold: false }] } },
+  getTaxSettings: { response: taxSettings },
+  saveTaxSettings: { request: { ossRegistered: true, vatRegistrations: [{ country: "FR", vatId: "FR40303265045" }] }, response: taxSettings },
+  setVatRate: { request: { country: "FR", rateType: "STANDARD", validFrom: "2027-01-01", rate: "20.50" }, response: frenchRate },
+  deleteVatRate: { response: { deleted: true } },
+  simulateBillingRun: { response: simulationExample },
+  simulateNewBillingRun: { request: createRunRequest, response: simulationExample },
+  simulateNewBillingRunCsv: { request: createRunRequest },
+  saveRunMemo: { request: { memo: "Prices change on 1 January 2027." }, response: { id: RUN, memo: "Prices change on 1 January 2027." } },
+  listBillingSchedules: { response: { rows: [scheduleRow] } },
+  saveBillingSchedule: {
+    request: { billingCycleId: CYCLE, dayOfMonth: 1, timeOfDay: "06:00", timeZone: "Europe/Berlin", cutoffOffsetDays: 0, invoiceDateOffsetDays: -1, mode: "REVIEW", enabled: true },
+    response: scheduleRow,
+  },
+  deleteBillingSchedule: { response: { billingCycleId: CYCLE, deleted: true } },
 };
 
 /** The document with each operation's examples put into its JSON request body and success answer. */
