@@ -221,6 +221,7 @@ async function billedSummary(db: Database["db"], runId: string): Promise<string>
 async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: string, label: string) {
   await settle(db);
   const cpu0 = machineCpuSeconds();
+  const reads0 = await blocksRead(db);
   const statements0 = statementsSent;
   const t0 = performance.now();
   const run = await createRun(db, app.tenantId, { ...runInput, cutoffDate, invoiceDate: cutoffDate, billingCycleId: app.billingCycleId }, actor);
@@ -239,9 +240,23 @@ async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: stri
   );
   log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s (${step.chunks} chunks)`).join(", ")}`);
   if (!Number.isNaN(cpuS)) log(`CPU busy during the ${label}, all processes of the machine: ${cpuS.toFixed(1)} s`);
+  if (driverArg !== "pglite") log(`${(await blocksRead(db)) - reads0} table and index blocks read from outside shared buffers during the ${label}`);
   const chunks = steps.reduce((n, step) => n + step.chunks, 0);
   if (driverArg !== "pglite") log(`${statements} statements sent during the ${label}, ${chunks} chunks`);
   return { seconds: runS, posted: result.postedCount, runId: run.id, statements: driverArg === "pglite" ? null : statements, chunks };
+}
+
+/**
+ * Blocks this database's tables and indexes read from outside shared buffers so far (pg_statio_user_tables). Unlike the
+ * run time it hardly depends on what else the machine does, so it shows a run touching more pages as history grows.
+ */
+async function blocksRead(db: Database["db"]): Promise<number> {
+  if (driverArg === "pglite") return 0;
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT (coalesce(sum(heap_blks_read), 0) + coalesce(sum(idx_blks_read), 0))::float8 AS n FROM pg_statio_user_tables`,
+  );
+  return row.n;
 }
 
 /**
