@@ -139,21 +139,22 @@ async function readBody(request: Request): Promise<string> {
 }
 
 async function readLimited(body: ReadableStream<Uint8Array>, gzip: boolean): Promise<string> {
+  // Plain bodies are counted in the read loop (a stream stage costs a promise per chunk; only gzip needs one, to count
+  // the compressed bytes for the ratio check) and decoded once from the collected chunks.
   let compressed = 0;
-  const counted = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        compressed += chunk.byteLength;
-        if (compressed > MAX_BODY_BYTES) controller.error(tooLarge());
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  const source = gzip ? counted.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>) : counted;
+  const countCompressed = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      compressed += chunk.byteLength;
+      if (compressed > MAX_BODY_BYTES) controller.error(tooLarge());
+      else controller.enqueue(chunk);
+    },
+  });
+  const source = gzip
+    ? body.pipeThrough(countCompressed).pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
+    : body;
   const reader = source.getReader();
-  const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = "";
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -163,9 +164,9 @@ async function readLimited(body: ReadableStream<Uint8Array>, gzip: boolean): Pro
       if (gzip && size > 1024 * 1024 && size > compressed * MAX_GZIP_RATIO) {
         throw new HttpProblem("PAYLOAD_TOO_LARGE", `The gzip body expands more than ${MAX_GZIP_RATIO} times; send it less compressible or uncompressed`);
       }
-      text += decoder.decode(value, { stream: true });
+      chunks.push(value);
     }
-    return text + decoder.decode();
+    return Buffer.concat(chunks, size).toString("utf8");
   } catch (error) {
     void reader.cancel().catch(() => {});
     if (error instanceof HttpProblem) throw error;
