@@ -78,7 +78,7 @@ export async function ensureDemoData(db: Db): Promise<typeof demoLogin | null> {
       FROM customer_accounts a, charges c
       WHERE a.tenant_id = ${tenantId} AND a.external_id = 'DEMO-ACC-0000050' AND c.tenant_id = ${tenantId} AND c.code = 'API-CALLS'`);
     await seedPreviousMonthItems(tx, tenantId);
-    // A month's totals here reach 18,000 EUR: only the largest few are worth a second look.
+    // A month's totals here reach about 15,700: only the largest few are worth a second look.
     await tx.execute(sql`UPDATE validation_rules SET threshold = ${DEMO_AMOUNT_THRESHOLD}::numeric,
         reason = ${ruleReason("AMOUNT_ABOVE", DEMO_AMOUNT_THRESHOLD, null)}
       WHERE tenant_id = ${tenantId} AND kind = 'AMOUNT_ABOVE' AND currency IS NULL`);
@@ -88,7 +88,7 @@ export async function ensureDemoData(db: Db): Promise<typeof demoLogin | null> {
   return demoLogin;
 }
 
-const DEMO_AMOUNT_THRESHOLD = "16000";
+const DEMO_AMOUNT_THRESHOLD = "15000";
 
 /**
  * The month before the demo's open items (usage 2026-08-17 … 09-30, the same pattern 45 days earlier), so the first
