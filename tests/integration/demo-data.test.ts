@@ -68,5 +68,5 @@ describe.skipIf(!!process.env.TEST_DB)("demo data", () => {
     );
     expect(categories.map((c) => c.vat_category)).toEqual(expect.arrayContaining(["AE", "G", "S"]));
     console.info(JSON.stringify({ flagged }));
-  });
+  }, 120_000);
 });
