@@ -50,7 +50,7 @@ describe.skipIf(!!process.env.TEST_DB)("demo data", () => {
     const byAccount = Object.fromEntries(flagged.map((f) => [f.account, f.rules]));
     expect(byAccount["Müller & Söhne GmbH"]).toEqual(expect.arrayContaining(["CHANGE_PERCENT", "USAGE_CHANGE_PERCENT"]));
     expect(byAccount["Zoë Ångström Consulting"]).toEqual(expect.arrayContaining(["CHANGE_PERCENT"]));
-    expect(byAccount["Customer DEMO 20"]).toEqual(["FIRST_INVOICE"]);
+    expect(byAccount["Customer DEMO 20"]).toEqual(expect.arrayContaining(["FIRST_INVOICE"]));
     expect(byAccount["Customer DEMO 33"]).toEqual(expect.arrayContaining(["USAGE_CHANGE_PERCENT"]));
     expect(flagged.some((f) => f.rules.includes("AMOUNT_ABOVE"))).toBe(true);
 
@@ -61,12 +61,12 @@ describe.skipIf(!!process.env.TEST_DB)("demo data", () => {
             SELECT 1 FROM invoices p WHERE p.account_id = i.account_id AND p.status = 'POSTED')`,
     );
     expect(compared).toBe(48);
-    // Reverse charge, OSS and export still show (#18).
+    // Reverse charge (AE), domestic and OSS (S), exports (O: not subject here) still show (#18).
     const categories = await queryRows<{ vat_category: string }>(
       database.db,
       sql`SELECT DISTINCT vat_category::text FROM invoice_lines WHERE billing_run_id = ${run.id}::uuid ORDER BY 1`,
     );
-    expect(categories.map((c) => c.vat_category)).toEqual(expect.arrayContaining(["AE", "G", "S"]));
+    expect(categories.map((c) => c.vat_category)).toEqual(expect.arrayContaining(["AE", "O", "S"]));
     console.info(JSON.stringify({ flagged }));
   }, 120_000);
 });
