@@ -38,7 +38,7 @@ export default defineConfig({
     },
   },
   projects: [
-    // The smoke test needs the untouched demo data (an empty runs list), so it runs before the flows.
+    // The smoke test needs the untouched demo data (only the posted demo month), so it runs before the flows.
     { name: "smoke", testMatch: /smoke\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
     {
       name: "flows",

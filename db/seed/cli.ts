@@ -22,12 +22,14 @@ if (!Number.isInteger(items) || items < 0) throw new Error("--items must be a no
 
 // Scripts build their runtime through the composition root too (settings validated; no outbox sweeper: a script
 // writes no outbox rows a server would not also find).
-composeRuntime({ outbox: "off" });
+const scriptRuntime = composeRuntime({ outbox: "off" });
 const url = env.DATABASE_URL;
 const database = await openDatabase({ url, migrate: !url });
 try {
   if (values.demo) {
     const login = await ensureDemoData(database.db);
+    // the demo's previous month is posted by background jobs: let them finish before the database closes
+    await scriptRuntime.jobs.idle();
     console.info(login ? `demo data created — log in as ${login.email} / ${login.password}` : "demo data already present");
   } else {
     const started = performance.now();

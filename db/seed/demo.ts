@@ -1,6 +1,8 @@
 import { eq, sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import type { Db, Queryable } from "@/db/client";
 import { user } from "@/db/schema";
+import { ruleReason } from "@/server/billing/rules";
+import { createRun, processRun } from "@/server/billing/runs";
 import { createTenant, createUserWithMembership } from "@/server/tenants/create-tenant";
 import { seedTenantData } from "./generate";
 
@@ -28,10 +30,10 @@ const realBuyers = [
  * Demo tenant for the embedded default: created once, on first start.
  * Returns the login when it was created now, null when it already existed.
  */
-export async function ensureDemoData(db: Queryable): Promise<typeof demoLogin | null> {
+export async function ensureDemoData(db: Db): Promise<typeof demoLogin | null> {
   const existing = await db.select({ id: user.id }).from(user).where(eq(user.email, demoLogin.email)).limit(1);
   if (existing.length) return null;
-  await db.transaction(async (tx) => {
+  const demo = await db.transaction(async (tx) => {
     const { tenantId, billingCycleId } = await createTenant(tx, {
       name: "Demo SaaS GmbH",
       slug: "demo",
@@ -75,6 +77,55 @@ export async function ensureDemoData(db: Queryable): Promise<typeof demoLogin | 
         CASE WHEN a.currency = 'EUR' THEN 'USD' ELSE 'EUR' END, '2026-10-15', 'DEMO-BAD-1'
       FROM customer_accounts a, charges c
       WHERE a.tenant_id = ${tenantId} AND a.external_id = 'DEMO-ACC-0000050' AND c.tenant_id = ${tenantId} AND c.code = 'API-CALLS'`);
+    await seedPreviousMonthItems(tx, tenantId);
+    // A month's totals here reach about 15,700: only the largest few are worth a second look.
+    await tx.execute(sql`UPDATE validation_rules SET threshold = ${DEMO_AMOUNT_THRESHOLD}::numeric,
+        reason = ${ruleReason("AMOUNT_ABOVE", DEMO_AMOUNT_THRESHOLD, null)}
+      WHERE tenant_id = ${tenantId} AND kind = 'AMOUNT_ABOVE' AND currency IS NULL`);
+    return { tenantId, billingCycleId };
   });
+  await postPreviousMonth(db, demo.tenantId, demo.billingCycleId);
   return demoLogin;
+}
+
+const DEMO_AMOUNT_THRESHOLD = "15000";
+
+/**
+ * The month before the demo's open items (usage 2026-08-17 … 09-30, the same pattern 45 days earlier), so the first
+ * run the newcomer makes has a posted month to compare with. A few accounts differ on purpose, so the review rules
+ * flag a handful of invoices with a reason each: Müller's usage was 40 % of today's (amount and usage change), Zoë
+ * Ångström paid 2.5× as much (amount change), Customer DEMO 20 was not a customer yet (first invoice), Customer
+ * DEMO 33 used a third of the API calls (usage change of one charge). Broken Data Ltd is left out (it fails anyway).
+ */
+async function seedPreviousMonthItems(tx: Queryable, tenantId: string) {
+  await tx.execute(sql`
+    INSERT INTO rated_items (tenant_id, account_id, subscription_id, charge_id, description, quantity, unit_price, amount,
+      currency, usage_date, external_id)
+    SELECT r.tenant_id, r.account_id, r.subscription_id, r.charge_id, r.description, q.quantity, r.unit_price, q.quantity * r.unit_price,
+      r.currency, r.usage_date - 45, replace(r.external_id, '-ITEM-', '-PREV-')
+    FROM rated_items r
+    JOIN customer_accounts a ON a.id = r.account_id
+    JOIN charges c ON c.id = r.charge_id
+    CROSS JOIN LATERAL (SELECT r.quantity * CASE
+        WHEN a.external_id = 'DEMO-ACC-0000007' THEN 0.4
+        WHEN a.external_id = 'DEMO-ACC-0000012' THEN 2.5
+        WHEN a.external_id = 'DEMO-ACC-0000033' AND c.code = 'API-CALLS' THEN 0.3
+        ELSE 1 END AS quantity) q
+    WHERE r.tenant_id = ${tenantId} AND r.external_id LIKE 'DEMO-ITEM-%'
+      AND a.external_id NOT IN ('DEMO-ACC-0000020', 'DEMO-ACC-0000050')`);
+}
+
+/**
+ * Creates and processes the previous month's run (AUTO_POST). Only the start waits: the run's steps go on in the
+ * background (the job runner), so the first page does not wait for the month to be posted.
+ */
+async function postPreviousMonth(db: Db, tenantId: string, billingCycleId: string) {
+  const actor = { type: "SYSTEM" } as const;
+  const run = await createRun(
+    db,
+    tenantId,
+    { type: "CYCLE", billingCycleId, invoiceDate: "2026-09-30", cutoffDate: "2026-10-01", mode: "AUTO_POST", description: "September 2026 (demo: already posted)" },
+    actor,
+  );
+  await processRun(db, tenantId, run.id, actor);
 }

@@ -1924,6 +1924,8 @@ export interface components {
             driver?: string | null;
             /** @description lines in the execution's log (GET …/log pages through them) */
             logLines?: number;
+            /** @description a running job's estimate of the seconds left, at the pace of its chunks so far; null before the first chunk is done and once the job has ended */
+            secondsLeft?: number | null;
         };
         JobStarted: {
             started?: boolean;

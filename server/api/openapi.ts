@@ -974,6 +974,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             error: { type: ["string", "null"] },
             driver: { type: ["string", "null"], description: "inline or inngest" },
             logLines: { type: "integer", minimum: 0, description: "lines in the execution's log (GET …/log pages through them)" },
+            secondsLeft: {
+              type: ["integer", "null"],
+              minimum: 0,
+              description: "a running job's estimate of the seconds left, at the pace of its chunks so far; null before the first chunk is done and once the job has ended",
+            },
           },
         },
         JobStarted: {

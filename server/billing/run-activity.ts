@@ -49,10 +49,20 @@ export type ExecutionSummary = {
   error: string | null;
   driver: string | null;
   logLines: number;
+  /** a running job's estimate of the time left, seconds; null before its first chunk is done or once it ended */
+  secondsLeft: number | null;
 };
 
+/**
+ * The time a running job still needs at the pace of its chunks so far (elapsed × left / done), from its own counters:
+ * null until a chunk is done (no pace yet) and once the job has ended.
+ */
+export const secondsLeftSql = sql`CASE WHEN status = 'RUNNING' AND done > 0 AND total > done
+  THEN ceil(extract(epoch FROM clock_timestamp() - started_at) * (total - done) / done)::int
+  WHEN status = 'RUNNING' AND total > 0 AND done >= total THEN 0 END`;
+
 const executionColumns = sql`id, kind, status, ${iso("started_at")} AS "startedAt", ${iso("ended_at")} AS "endedAt", done, total, error, driver,
-  jsonb_array_length(log)::int AS "logLines"`;
+  jsonb_array_length(log)::int AS "logLines", ${secondsLeftSql} AS "secondsLeft"`;
 
 /** The run's executions (run steps LINES / INVOICES / POSTING / CANCEL and document jobs PDF / XML / EMAIL), newest first, without logs. */
 export async function listExecutionSummaries(db: Queryable, tenantId: string, runId: string): Promise<ExecutionSummary[]> {

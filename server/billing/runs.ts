@@ -8,6 +8,7 @@ import { postRun as requestPost, requestCancel, requestProcess } from "./run-tra
 import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { formatRunNumber } from "./run-list";
 import { allocateNumbers, iso, loadRun, withDates, type Actor } from "./runs-core";
+import { secondsLeftSql } from "./run-activity";
 import { uuidArray } from "./stages";
 import { assertSellerProfile } from "@/server/tenants/onboarding";
 import { availableActions, DISABLEABLE, processLabel, SAVEABLE, type RunStatus, type StepKind } from "./state-machine";
@@ -181,9 +182,9 @@ export async function getRun(db: Queryable, tenantId: string, runId: string) {
         WHERE b.id = ${runId}::uuid AND b.tenant_id = ${tenantId}`,
   );
   if (!run) throw notFound("Billing run");
-  const [runningJob] = await queryRows<{ id: string; kind: string; done: number; total: number; startedAt: Date }>(
+  const [runningJob] = await queryRows<{ id: string; kind: string; done: number; total: number; startedAt: Date; secondsLeft: number | null }>(
     db,
-    sql`SELECT id, kind, done, total, ${iso("started_at")} AS "startedAt" FROM job_executions
+    sql`SELECT id, kind, done, total, ${iso("started_at")} AS "startedAt", ${secondsLeftSql} AS "secondsLeft" FROM job_executions
         WHERE billing_run_id = ${runId}::uuid AND tenant_id = ${tenantId} AND status = 'RUNNING' ORDER BY started_at DESC LIMIT 1`,
   );
   const [counts] = await queryRows<{ draft: number; suspect: number; rejected: number; posted: number; canceled: number }>(
@@ -298,9 +299,11 @@ export async function listExecutions(db: Queryable, tenantId: string, runId: str
     error: string | null;
     driver: string | null;
     log: JobLogEntry[];
+    secondsLeft: number | null;
   }>(
     db,
-    sql`SELECT id, kind, status, ${iso("started_at")} AS "startedAt", ${iso("ended_at")} AS "endedAt", done, total, error, driver, log
+    sql`SELECT id, kind, status, ${iso("started_at")} AS "startedAt", ${iso("ended_at")} AS "endedAt", done, total, error, driver, log,
+          ${secondsLeftSql} AS "secondsLeft"
         FROM job_executions WHERE billing_run_id = ${runId}::uuid AND tenant_id = ${tenantId} ORDER BY started_at DESC, id`,
   );
   return rows.map((r) => withDates(r, ["startedAt", "endedAt"]));

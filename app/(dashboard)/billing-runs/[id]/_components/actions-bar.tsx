@@ -32,11 +32,10 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
-import { formatCount } from "@/lib/format";
 import { formatRunNumber } from "../../_components/run-status";
 import { CancelRunDialog, type ItemsChoice } from "./cancel-run-dialog";
 import { ConfirmDialog } from "./confirm-dialog";
-import { latestOf, progressText } from "./job-indicator";
+import { latestOf, progressText, runningJobText } from "./job-indicator";
 import { postConfirmation } from "./post-summary";
 import { ApprovalButtons } from "./approval-buttons";
 import { SimulateLink } from "./simulate-link";
@@ -79,7 +78,7 @@ export function ActionsBar({
   // a failed e-mail job (e.g. a refused address or a provider outage) is retried by sending what is still missing
   const emailLabel = email?.status === "FAILED" ? "Re-send missing e-mails" : "E-mail invoices";
   const running = run.runningJob;
-  const runningProgress = running && running.total > 0 ? `${formatCount(running.done)}/${formatCount(running.total)}` : null;
+  const runningProgress = runningJobText(running);
 
   const isPost = can("POST");
   const processLabel = run.processLabel ?? (isPost ? "Post" : "Process");

@@ -6,8 +6,8 @@ import { ErrorState } from "@/components/data-table/error-state";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatCount, formatDateTime, formatDuration, humanize } from "@/lib/format";
-import { progressCaption } from "./job-indicator";
+import { formatDateTime, formatDuration, humanize } from "@/lib/format";
+import { progressCaption, runningJobText } from "./job-indicator";
 import { LogDialog } from "./log-dialog";
 import { Section } from "./section";
 import type { Execution, RunDetail } from "./types";
@@ -65,7 +65,7 @@ export function GlobalJobStatus({ run, executions }: { run: RunDetail; execution
     return (
       <Badge variant="info" data-testid="execution-global-status" aria-live="polite">
         <Loader2Icon className="animate-spin" aria-hidden />
-        {job ? `${jobLabel[job.kind] ?? job.kind} running ${job.total ? `${formatCount(job.done)}/${formatCount(job.total)}` : ""}` : "Running"}
+        {job ? `${jobLabel[job.kind] ?? job.kind} running ${runningJobText(job) ?? ""}` : "Running"}
       </Badge>
     );
   }

@@ -16,6 +16,7 @@ import { ConfigurationSection } from "./configuration-section";
 import { ExecutionReportSection } from "./execution-report-section";
 import { InvoicesSection } from "./invoices-section";
 import { RunMemoEditor } from "./run-memo-editor";
+import { ReviewQueueLink } from "./review-queue-link";
 import { StatisticsSection } from "./statistics-section";
 import { isRunBusy, useExecutions, useRun } from "./use-run";
 import { useRunMutations } from "./use-run-mutations";
@@ -113,6 +114,7 @@ export function RunDetails({ id }: { id: string }) {
             </span>
           </span>
         </div>
+        <ReviewQueueLink run={data} />
       </header>
 
       <ConfigurationSection run={data} description={description} onDescriptionChange={setDescription} onSave={save} />
