@@ -130,6 +130,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return violations;
 }
 
+/** The specs' one-line check: no serious or critical axe violation on what the page shows now (light and dark). */
+export async function expectAccessible(page: Page, name: string) {
+  expect.soft(await axeViolations(page), `axe: serious or critical WCAG 2.2 AA violations on ${name}`).toEqual([]);
+}
+
 const screenshotDir = path.join("test-results", "screenshots");
 
 /** Full-page screenshot kept for reviewers under test-results/screenshots/<name>.png. */
