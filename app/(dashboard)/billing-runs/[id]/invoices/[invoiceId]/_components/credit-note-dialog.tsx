@@ -44,7 +44,8 @@ export function CreditNoteDialog({
 }) {
   return (
     <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
-      <DialogContent className="sm:max-w-2xl">
+      {/* no corner X (36 px, too small a target on a phone): Back and Escape close it */}
+      <DialogContent className="sm:max-w-2xl" showCloseButton={false}>
         {open && (
           <CreditNoteForm invoice={invoice} pending={pending} serverError={serverError} onBack={() => onOpenChange(false)} onSubmit={onSubmit} />
         )}
@@ -186,7 +187,7 @@ function CreditNoteForm({
         ).map(([value, title, hint]) => (
           <label
             key={value}
-            className="flex min-h-11 cursor-pointer items-start gap-3 rounded-md border p-3 has-[:checked]:border-primary has-[:checked]:bg-primary/5"
+            className="flex min-h-11 cursor-pointer items-start gap-3 rounded-md border py-3 pr-3 pl-4 has-[:checked]:border-primary has-[:checked]:bg-primary/5"
           >
             <input
               type="radio"
@@ -226,7 +227,7 @@ function CreditNoteForm({
                   [line.id]: { ...choice, ...next },
                 }));
               return (
-                <li key={line.id} className="grid grid-cols-1 gap-2 p-2 sm:grid-cols-[1fr_10rem] sm:items-center">
+                <li key={line.id} className="grid grid-cols-1 gap-2 py-2 pr-2 pl-4 sm:grid-cols-[1fr_10rem] sm:items-center">
                   <label className="flex min-h-11 cursor-pointer items-center gap-3">
                     <Checkbox
                       checked={choice.selected}
