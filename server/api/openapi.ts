@@ -400,8 +400,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           description:
             "Posted at once (numbered from the credit-note sequence) unless `post: false` keeps it a draft, which reserves its amounts until posted or discarded. " +
             "Never credits more than remains uncredited on the invoice: 409 with the lines that would go over (`errors[].field` = `lines.<index>.amount`). " +
-            "409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` (whole invoice, nothing credited before) " +
-            "releases the invoice's rated items when posted, so the next run bills them again. Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.",
+            "409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` releases, when posted, the rated items behind what is credited so the next run bills them again: " +
+            "the whole invoice's (nothing credited before), or the chosen lines' (each credited in full: a line with an `amount` below it, or already partly credited, is refused with 400 naming `lines.<index>.amount` / `lines.<index>.lineId`). Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.",
         },
       },
       "/api/v1/credit-notes/{id}/post": {

@@ -316,14 +316,56 @@ describe("credit notes correcting a posted invoice", { timeout: 180_000 }, () =>
       );
     expect(await billedAgain(plainRun.id)).toBeUndefined();
 
-    await expect(
-      t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: invoice.lines[0].id }], reason: "r", rebill: true }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Wrong quantities", rebill: true });
     expect(note.rebilledItems).toBeGreaterThan(0);
     const rebillRun = await nextRun();
     await t.caller.billingRuns.process({ id: rebillRun.id });
     await waitForInlineJobs();
     expect(await billedAgain(rebillRun.id)).toEqual({ net: invoice.netTotal });
+  });
+
+  it("re-bill by line: chosen lines credited in full release exactly their items (next run bills them again); a partial amount is refused", async () => {
+    const { t, invoice, lines } = await postedInvoice();
+    const nextRun = () =>
+      t.caller.billingRuns.create(cycleRun(t.billingCycleId, { mode: "AUTO_POST", invoiceDate: "2026-12-01", cutoffDate: "2026-12-01" }));
+    const laterItems = await nextRun();
+    await t.caller.billingRuns.process({ id: laterItems.id });
+    await waitForInlineJobs();
+    const billedAgain = async (runId: string) =>
+      one<{ net: string } | undefined>(
+        db(),
+        sql`SELECT net_total::text AS net FROM invoices WHERE billing_run_id = ${runId}::uuid AND account_id = ${invoice.accountId}::uuid`,
+      );
+    const [chosen, other] = [...lines].sort((a, b) => new Decimal(b.amount).comparedTo(a.amount));
+    expect(other, "the invoice has two lines").toBeDefined();
+    const itemsOf = async (lineId: string) =>
+      (await one<{ n: number }>(db(), sql`SELECT items_count AS n FROM invoice_lines WHERE id = ${lineId}::bigint AND account_id = ${invoice.accountId}::uuid`)).n;
+
+    // a partial amount cannot release items: refused naming the field, nothing written
+    await expect(
+      t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: chosen.id, amount: half(chosen.amount) }], reason: "r", rebill: true }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("partial amount cannot release") });
+    expect((await creditedTotals(invoice.id)).notes).toBe(0);
+
+    const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: chosen.id }], reason: "Wrong quantities on one charge", rebill: true });
+    expect(note.rebilledItems).toBe(await itemsOf(chosen.id));
+    const released = await one<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM rebilled_items x WHERE x.credit_note_id = ${note.id}::uuid
+            AND EXISTS (SELECT 1 FROM rated_item_claims c WHERE c.rated_item_id = x.rated_item_id)`,
+    );
+    expect(released.n, "the released items' claims are gone once the credit note is posted").toBe(0);
+    const rebillRun = await nextRun();
+    await t.caller.billingRuns.process({ id: rebillRun.id });
+    await waitForInlineJobs();
+    // exactly the chosen line's items are billed again, not the other lines'
+    const again = await billedAgain(rebillRun.id);
+    expect(again && new Decimal(again.net).toFixed(), "the next run bills the chosen line's amount again").toBe(new Decimal(chosen.amount).toFixed());
+
+    // a line already partly credited cannot be re-billed any more
+    await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: other.id, amount: "0.01" }], reason: "cent" });
+    await expect(
+      t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: other.id }], reason: "r", rebill: true }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("already partly credited") });
   });
 });

@@ -99,6 +99,14 @@ function CreditNoteForm({
             };
           });
 
+  // Re-billing releases the rated items behind what is credited: the whole invoice when nothing was credited yet, or
+  // chosen lines each credited in full (a partial amount cannot release items; the server refuses it too).
+  const rebillable =
+    scope === "WHOLE"
+      ? nothingCredited
+      : chosen.length > 0 &&
+        chosen.every((c) => remainingOf(c.line, lineRemaining).equals(c.line.amount) && c.amount.equals(new Decimal(c.line.amount).abs()));
+
   // Preview: net per line, VAT per rate rounded once per rate (the server caps the last credit of a rate at what is left).
   const preview = (() => {
     const byRate = new Map<string, { rate: string; taxable: Decimal }>();
@@ -144,7 +152,7 @@ function CreditNoteForm({
       scope,
       reason: reason.trim(),
       post,
-      rebill: scope === "WHOLE" && rebill,
+      rebill: rebillable && rebill,
       ...(scope === "LINES"
         ? {
             lines: chosen.map((c) => ({
@@ -292,11 +300,18 @@ function CreditNoteForm({
         )}
       </div>
 
-      {scope === "WHOLE" && nothingCredited && (
-        <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm">
-          <Checkbox checked={rebill} onCheckedChange={(v) => setRebill(v === true)} className="size-5" />
+      {(scope === "LINES" || nothingCredited) && (
+        <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm has-[:disabled]:cursor-not-allowed">
+          <Checkbox checked={rebill && rebillable} disabled={!rebillable} onCheckedChange={(v) => setRebill(v === true)} className="size-5" />
           <span>
-            Correct and re-bill <span className="text-muted-foreground">— the invoice&apos;s rated items are billed again by the next run</span>
+            Correct and re-bill{" "}
+            <span className="text-muted-foreground">
+              {scope === "WHOLE"
+                ? "— the invoice's rated items are billed again by the next run"
+                : rebillable
+                  ? "— the chosen lines' rated items are billed again by the next run"
+                  : "— only for lines credited in full and not credited before (a partial amount cannot release items)"}
+            </span>
           </span>
         </label>
       )}
