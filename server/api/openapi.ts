@@ -423,10 +423,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         }),
       },
       "/api/v1/invoices/{id}/pdf": {
-        get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
+        get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", description: "Any invoice or credit note, a correction credit note (issued from a posted invoice, outside any run) included. A posted document's stored PDF is served (never regenerated); a draft's is rendered with a DRAFT watermark. For Factur-X accounts the PDF carries its CII XML.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
       },
       "/api/v1/invoices/{id}/xml": {
-        get: { operationId: "getInvoiceXml", summary: "Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML", description: "412 for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml", 412) },
+        get: { operationId: "getInvoiceXml", summary: "Download the e-invoice XML in the account's flavour (Peppol BIS 3.0 or XRechnung UBL 2.1, CII for Factur-X)", description: "Posted documents only (412 for a draft), correction credit notes included (BT-25/26 reference the corrected invoice); the stored XML is served, so a rate or setting changed after posting never changes it. 412 too for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml", 412) },
       },
       // Review by exception (#19): rules, approval, holds, audit log
       "/api/v1/review-rules": {

@@ -48,7 +48,8 @@ async function openPostedRun(page: Page): Promise<string> {
 /** Opens the n-th posted invoice of the run (an ordinary invoice, not a credit note) and returns its number. */
 async function openPostedInvoice(page: Page, runUrl: string, nth: number): Promise<string> {
   await page.goto(runUrl);
-  const invoices = rows(page).filter({ has: page.getByTestId("invoice-number").filter({ hasText: /\d/ }) }).filter({ hasNotText: /credit note/i });
+  // (the run posts invoices and credit notes; a card on the phone shows no number test id, both show the type)
+  const invoices = page.getByTestId("section-invoices").locator("[data-testid=data-table-row]:visible, [data-testid=data-table-card]:visible").filter({ hasNotText: /credit note/i });
   await expect(invoices.first()).toBeVisible({ timeout: 30_000 });
   await invoices.nth(nth).click();
   await expect(page.getByTestId("invoice-title")).toHaveText(/\d/, { timeout: 30_000 });
@@ -126,7 +127,7 @@ async function issuePartialCreditNote(page: Page, invoiceNumber: string, { phone
   const credits = page.getByTestId("invoice-credits");
   await expect(credits).toBeVisible({ timeout: 30_000 });
   await expect(credits).toContainText(creditNoteNumber);
-  await expect(credits.getByText("Credited")).toBeVisible();
+  await expect(credits.getByText("Credited", { exact: true })).toBeVisible();
   return creditNoteNumber;
 }
 

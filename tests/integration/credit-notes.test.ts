@@ -3,10 +3,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { createApiKey } from "@/server/api/api-keys";
-import { createInvoiceCreditNote } from "@/server/api/routes/invoices";
+import { createInvoiceCreditNote, getInvoiceXml } from "@/server/api/routes/invoices";
 import { createCreditNote, discardCreditNote, postCreditNote } from "@/server/billing/credit-notes";
 import { loadInvoiceDocument } from "@/server/documents/invoice-document";
-import { fanOutWebhooks } from "@/server/outbox/consumers";
+import { deliverCorrections, fanOutWebhooks } from "@/server/outbox/consumers";
 import { createEndpoint } from "@/server/webhooks/endpoints";
 import { configureRuntime } from "@/tests/support/runtime";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
@@ -367,5 +367,38 @@ describe("credit notes correcting a posted invoice", { timeout: 180_000 }, () =>
     await expect(
       t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: other.id }], reason: "r", rebill: true }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("already partly credited") });
+  });
+
+  it("a posted correction's PDF and XML are stored through the outbox, and it is e-mailed to the buyer when its invoice was", async () => {
+    const { t, runId, invoice, lines } = await postedInvoice();
+    const stored = (id: string) =>
+      queryRows<{ kind: string; fileName: string }>(db(), sql`SELECT kind::text, file_name AS "fileName" FROM documents WHERE invoice_id = ${id}::uuid ORDER BY kind`);
+    const emailOf = (id: string) =>
+      queryRows<{ status: string; to: string[]; subject: string }>(
+        db(),
+        sql`SELECT status::text, "to", subject FROM email_outbox WHERE tenant_id = ${t.tenantId} AND idempotency_key = ${`invoice:${id}:email`}`,
+      );
+
+    // the run did not e-mail its invoices: the credit note's documents are stored, no e-mail
+    const quiet = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: lines[0].id, amount: "1.00" }], reason: "Goodwill" });
+    expect(await deliverCorrections(db())).toBe(1);
+    expect((await stored(quiet.id)).map((d) => d.kind)).toEqual(["PDF", "XML"]);
+    expect((await stored(quiet.id))[0].fileName).toContain(quiet.number!);
+    expect(await emailOf(quiet.id)).toEqual([]);
+
+    // once the invoice's run e-mails its invoices, a correction of it is e-mailed to the buyer too, once
+    await db().execute(sql`UPDATE billing_runs SET email_invoices = true WHERE id = ${runId}::uuid`);
+    const mailed = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: lines[0].id, amount: "1.00" }], reason: "Goodwill again" });
+    expect(await deliverCorrections(db())).toBe(1);
+    expect(await deliverCorrections(db()), "nothing left pending").toBe(0);
+    const [email] = await emailOf(mailed.id);
+    expect(email).toMatchObject({ status: "OUTBOX", to: [invoice.buyer!.email], subject: expect.stringContaining(mailed.number!) });
+
+    // the REST download serves the stored XML, which references the invoice it corrects (BT-25)
+    const { key } = await createApiKey(db(), t.tenantId, { name: "docs", role: "operator" }, t.userId);
+    const xml = await call(getInvoiceXml, db(), jsonRequest("GET", `/api/v1/invoices/${mailed.id}/xml`, { key }), { id: mailed.id });
+    expect(xml.status).toBe(200);
+    expect(String(xml.body)).toContain(`<cbc:ID>${invoice.number}</cbc:ID>`);
+    expect(String(xml.body)).toContain("<CreditNote");
   });
 });
