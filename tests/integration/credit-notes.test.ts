@@ -6,6 +6,7 @@ import { createApiKey } from "@/server/api/api-keys";
 import { createInvoiceCreditNote, getInvoiceXml } from "@/server/api/routes/invoices";
 import { createCreditNote, discardCreditNote, postCreditNote } from "@/server/billing/credit-notes";
 import { loadInvoiceDocument } from "@/server/documents/invoice-document";
+import { deliverCorrectionDocuments } from "@/server/notifications/correction-documents";
 import { deliverCorrections, fanOutWebhooks } from "@/server/outbox/consumers";
 import { createEndpoint } from "@/server/webhooks/endpoints";
 import { configureRuntime } from "@/tests/support/runtime";
@@ -381,7 +382,8 @@ describe("credit notes correcting a posted invoice", { timeout: 180_000 }, () =>
 
     // the run did not e-mail its invoices: the credit note's documents are stored, no e-mail
     const quiet = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: lines[0].id, amount: "1.00" }], reason: "Goodwill" });
-    expect(await deliverCorrections(db())).toBe(1);
+    // (other tests' credit notes of this database may be pending too)
+    expect(await deliverCorrections(db())).toBeGreaterThanOrEqual(1);
     expect((await stored(quiet.id)).map((d) => d.kind)).toEqual(["PDF", "XML"]);
     expect((await stored(quiet.id))[0].fileName).toContain(quiet.number!);
     expect(await emailOf(quiet.id)).toEqual([]);
@@ -391,6 +393,9 @@ describe("credit notes correcting a posted invoice", { timeout: 180_000 }, () =>
     const mailed = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: lines[0].id, amount: "1.00" }], reason: "Goodwill again" });
     expect(await deliverCorrections(db())).toBe(1);
     expect(await deliverCorrections(db()), "nothing left pending").toBe(0);
+    // a replayed row (a crash before it was marked) stores nothing again and sends nothing twice
+    expect(await deliverCorrectionDocuments(db(), t.tenantId, mailed.id)).toMatchObject({ stored: 0, email: "ALREADY_DONE" });
+    expect(await emailOf(mailed.id)).toHaveLength(1);
     const [email] = await emailOf(mailed.id);
     expect(email).toMatchObject({ status: "OUTBOX", to: [invoice.buyer!.email], subject: expect.stringContaining(mailed.number!) });
 
