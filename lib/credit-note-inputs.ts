@@ -31,7 +31,10 @@ export const createCreditNoteInput = z
       .max(MAX_CREDIT_REASON, `must be at most ${MAX_CREDIT_REASON} characters`),
     /** post (number) the credit note at once; otherwise it stays a draft until posted */
     post: z.boolean().default(true),
-    /** correct and re-bill: once posted, the invoice's rated items are billed again by the next run (whole invoice only) */
+    /**
+     * correct and re-bill: once posted, the rated items behind what is credited are billed again by the next run — the
+     * whole invoice's, or the chosen lines' (each credited in full: a partial amount cannot release items)
+     */
     rebill: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {

@@ -63,6 +63,11 @@ export const invoices = pgTable(
     // a credit note issued from a posted invoice (db/schema/credit-notes.ts): the invoice it corrects and why
     correctsInvoiceId: uuid("corrects_invoice_id"),
     creditReason: text("credit_reason"),
+    // BT-6 / BT-111, fixed when posted (migration 0021): the VAT accounting currency, and for a foreign-currency invoice
+    // the tenant's rate used and its date; null on drafts, which look them up
+    vatAccountingCurrency: char("vat_accounting_currency", { length: 3 }),
+    vatExchangeRate: numeric("vat_exchange_rate"),
+    vatExchangeRateDate: date("vat_exchange_rate_date", { mode: "string" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -742,7 +742,7 @@ export interface paths {
         put?: never;
         /**
          * Correct a posted invoice by a credit note (whole, chosen lines or partial amounts)
-         * @description Posted at once (numbered from the credit-note sequence) unless `post: false` keeps it a draft, which reserves its amounts until posted or discarded. Never credits more than remains uncredited on the invoice: 409 with the lines that would go over (`errors[].field` = `lines.<index>.amount`). 409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` (whole invoice, nothing credited before) releases the invoice's rated items when posted, so the next run bills them again. Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.
+         * @description Posted at once (numbered from the credit-note sequence) unless `post: false` keeps it a draft, which reserves its amounts until posted or discarded. Never credits more than remains uncredited on the invoice: 409 with the lines that would go over (`errors[].field` = `lines.<index>.amount`). 409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` releases, when posted, the rated items behind what is credited so the next run bills them again: the whole invoice's (nothing credited before), or the chosen lines' (each credited in full: a line with an `amount` below it, or already partly credited, is refused with 400 naming `lines.<index>.amount` / `lines.<index>.lineId`). Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.
          */
         post: operations["createCreditNote"];
         delete?: never;
@@ -826,7 +826,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the invoice PDF */
+        /**
+         * Download the invoice PDF
+         * @description Any invoice or credit note, a correction credit note (issued from a posted invoice, outside any run) included. A posted document's stored PDF is served (never regenerated); a draft's is rendered with a DRAFT watermark. For Factur-X accounts the PDF carries its CII XML.
+         */
         get: operations["getInvoicePdf"];
         put?: never;
         post?: never;
@@ -844,8 +847,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML
-         * @description 412 for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.
+         * Download the e-invoice XML in the account's flavour (Peppol BIS 3.0 or XRechnung UBL 2.1, CII for Factur-X)
+         * @description Posted documents only (412 for a draft), correction credit notes included (BT-25/26 reference the corrected invoice); the stored XML is served, so a rate or setting changed after posting never changes it. 412 too for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.
          */
         get: operations["getInvoiceXml"];
         put?: never;

@@ -533,8 +533,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           description:
             "Posted at once (numbered from the credit-note sequence) unless `post: false` keeps it a draft, which reserves its amounts until posted or discarded. " +
             "Never credits more than remains uncredited on the invoice: 409 with the lines that would go over (`errors[].field` = `lines.<index>.amount`). " +
-            "409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` (whole invoice, nothing credited before) " +
-            "releases the invoice's rated items when posted, so the next run bills them again. Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.",
+            "409 too for an invoice that is not posted or is itself a credit note; 404 for another tenant's. `rebill: true` releases, when posted, the rated items behind what is credited so the next run bills them again: " +
+            "the whole invoice's (nothing credited before), or the chosen lines' (each credited in full: a line with an `amount` below it, or already partly credited, is refused with 400 naming `lines.<index>.amount` / `lines.<index>.lineId`). Emits `credit_note.posted`. Send an Idempotency-Key: a retry then answers the stored credit note.",
         },
       },
       "/api/v1/credit-notes/{id}/post": {
@@ -573,10 +573,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         }),
       },
       "/api/v1/invoices/{id}/pdf": {
-        get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
+        get: { operationId: "getInvoicePdf", summary: "Download the invoice PDF", description: "Any invoice or credit note, a correction credit note (issued from a posted invoice, outside any run) included. A posted document's stored PDF is served (never regenerated); a draft's is rendered with a DRAFT watermark. For Factur-X accounts the PDF carries its CII XML.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/pdf") },
       },
       "/api/v1/invoices/{id}/xml": {
-        get: { operationId: "getInvoiceXml", summary: "Download the UBL 2.1 (EN 16931 / Peppol BIS 3.0) XML", description: "412 for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml", 412) },
+        get: { operationId: "getInvoiceXml", summary: "Download the e-invoice XML in the account's flavour (Peppol BIS 3.0 or XRechnung UBL 2.1, CII for Factur-X)", description: "Posted documents only (412 for a draft), correction credit notes included (BT-25/26 reference the corrected invoice); the stored XML is served, so a rate or setting changed after posting never changes it. 412 too for an invoice in a currency with more than 2 decimals (e.g. KWD): EN 16931 amounts have at most 2.", tags: ["Invoices"], parameters: [idParameter], responses: fileResponse("application/xml", 412) },
       },
       // Review by exception (#19): rules, approval, holds, audit log
       "/api/v1/review-rules": {

@@ -10,6 +10,7 @@ import { recordCreditNotePosted } from "@/server/outbox/outbox";
 import { runtime } from "@/server/runtime";
 import { actorLabel, allocateNumbers, type Actor } from "./runs-core";
 import { formatDocumentNumber, parseNumberFormat } from "./stages/posting";
+import { fixVatAccounting, vatAccountingCurrencyFrom } from "./vat-accounting";
 
 // Corrections of posted invoices by credit note (SPEC "Corrections"). A correction credit note is an invoice row of type
 // CREDIT_NOTE outside any billing run (billing_run_id null, corrects_invoice_id the original), with its own lines
@@ -17,7 +18,7 @@ import { formatDocumentNumber, parseNumberFormat } from "./stages/posting";
 // invoice_vat_credits) by a conditional update whose bounds a CHECK also holds: whatever runs concurrently, the credit
 // notes of an invoice (drafts included, until discarded) never credit more than the invoice. Posting is its own small
 // transaction: the next number of the tenant's credit-note sequence, the credit_note.posted outbox row and, for "correct
-// and re-bill", the release of the invoice's rated items.
+// and re-bill", the release of the rated items behind the credited invoice (whole) or lines (each credited in full).
 
 type Original = {
   id: string;
@@ -229,6 +230,71 @@ async function reserveVat(tx: Tx, original: Original, credits: Credit[]): Promis
   return result;
 }
 
+/** Re-billing by line releases the items behind each chosen line, so each must be credited in full, by this credit note. */
+function assertWholeLines(credits: Credit[]) {
+  const issues: FieldIssue[] = [];
+  for (const c of credits) {
+    if (!new Decimal(c.line.credited).isZero()) {
+      issues.push({ field: `lines.${c.index}.lineId`, message: `line ${c.line.id} (${c.line.description}) is already partly credited: its rated items can be re-billed only with the line credited in full by one credit note` });
+    } else if (!c.amount.equals(c.line.amount)) {
+      issues.push({ field: `lines.${c.index}.amount`, message: `a partial amount cannot release the rated items behind line ${c.line.id} (${c.line.description}): omit the amount to credit the line in full, or do not re-bill` });
+    }
+  }
+  if (issues.length) throw badRequest(issues.length === 1 ? `rebill: ${issues[0].message}` : "Some lines cannot be re-billed", issues);
+}
+
+/**
+ * Lists the rated items behind the chosen lines in rebilled_items (released when the credit note is posted). Lines do
+ * not store their items: an item of the original run belongs to the line with its grouping keys (lines stage) — charge,
+ * kind, currency, usage date within the line's period, subscription when the run grouped by it, unit price when the
+ * line was split by price. A line whose items cannot be told apart exactly (its count differs, or an item would fit
+ * two lines, e.g. identical per-item lines) is refused rather than releasing the wrong items.
+ */
+async function rebillLineItems(tx: Tx, tenantId: string, original: Original, credits: Credit[], creditNoteId: string): Promise<number> {
+  const ids = `{${credits.map((c) => c.line.id).join(",")}}`;
+  const matches = sql`matches AS MATERIALIZED (
+      SELECT r.id AS item_id, l.id AS line_id, r.status
+      FROM rated_item_claims c
+      JOIN rated_items r ON r.id = c.rated_item_id AND r.tenant_id = ${tenantId} AND r.account_id = ${original.accountId}::uuid
+      JOIN charges ch ON ch.id = r.charge_id
+      JOIN billing_runs b ON b.id = c.billing_run_id
+      JOIN invoice_lines l ON l.tenant_id = ${tenantId} AND l.billing_run_id = c.billing_run_id AND l.account_id = r.account_id
+        AND l.charge_id = r.charge_id AND l.currency = r.currency
+        AND l.kind = coalesce(r.kind, (CASE WHEN r.amount < 0 THEN 'CREDIT' ELSE 'CHARGE' END)::line_kind)
+        AND r.usage_date BETWEEN l.period_start AND l.period_end
+        AND (NOT b.group_by_subscription OR l.subscription_id IS NOT DISTINCT FROM r.subscription_id)
+        AND (NOT (b.split_by_unit_price OR ch.line_grouping = 'PER_PRICE') OR l.unit_price = r.unit_price)
+        AND (ch.line_grouping <> 'PER_ITEM' OR l.items_count = 1)
+      WHERE c.billing_run_id = ${original.originRunId}::uuid AND c.tenant_id = ${tenantId}),
+    unique_matches AS (SELECT item_id, min(line_id) AS line_id, min(status::text) AS status FROM matches GROUP BY item_id HAVING count(*) = 1)`;
+  const unclear = await queryRows<{ id: string }>(
+    tx,
+    sql`WITH ${matches}
+        SELECT l.id::text AS id FROM invoice_lines l
+        LEFT JOIN unique_matches u ON u.line_id = l.id
+        WHERE l.tenant_id = ${tenantId} AND l.billing_run_id = ${original.originRunId}::uuid AND l.account_id = ${original.accountId}::uuid
+          AND l.id = ANY(${ids}::bigint[])
+        GROUP BY l.id, l.items_count HAVING count(u.item_id) <> l.items_count`,
+  );
+  if (unclear.length) {
+    const failed = new Set(unclear.map((u) => u.id));
+    throw badRequest("The rated items behind some lines cannot be told apart: re-bill the whole invoice instead", credits
+      .filter((c) => failed.has(c.line.id))
+      .map((c) => ({ field: `lines.${c.index}.lineId`, message: `the rated items behind line ${c.line.id} (${c.line.description}) cannot be told apart from another line's` })));
+  }
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`WITH ${matches},
+        ins AS (
+          INSERT INTO rebilled_items (tenant_id, rated_item_id, billing_run_id, credit_note_id)
+          SELECT ${tenantId}, u.item_id, ${original.originRunId}::uuid, ${creditNoteId}::uuid FROM unique_matches u
+          WHERE u.line_id = ANY(${ids}::bigint[]) AND u.status <> 'CANCELED'
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM ins`,
+  );
+  return row.n;
+}
+
 export type CreditNoteResult = { id: string; number: string | null; status: "DRAFT" | "POSTED"; netTotal: string; taxTotal: string; grossTotal: string; correctsInvoiceId: string; rebilledItems: number };
 
 /**
@@ -243,13 +309,11 @@ export async function createCreditNote(db: Db, tenantId: string, invoiceId: stri
     const original = await lockOriginal(tx, tenantId, invoiceId);
     assertCreditable(original);
     const lines = await ledgerLines(tx, tenantId, original);
-    if (input.rebill) {
-      if (input.scope !== "WHOLE") throw badRequest("Re-billing needs the whole invoice credited", [{ field: "rebill", message: "only with scope WHOLE: the rated items behind the invoice are billed again as a whole" }]);
-      if (lines.some((l) => !new Decimal(l.credited).isZero())) {
-        throw conflict(`${label(original)} is already partly credited: re-billing needs one credit note for the whole invoice`);
-      }
+    if (input.rebill && input.scope === "WHOLE" && lines.some((l) => !new Decimal(l.credited).isZero())) {
+      throw conflict(`${label(original)} is already partly credited: re-billing the whole invoice needs one credit note for all of it (credit the remaining lines with re-billing instead)`);
     }
     const credits = requestedCredits(input, lines, original);
+    if (input.rebill && input.scope === "LINES") assertWholeLines(credits);
     await reserveLines(tx, original, credits);
     const vat = await reserveVat(tx, original, credits);
 
@@ -290,7 +354,7 @@ export async function createCreditNote(db: Db, tenantId: string, invoiceId: stri
           VALUES (${tenantId}, ${note.id}::uuid, NULL, 'DRAFT', ${`Credit note for ${label(original)}: ${input.reason}`}, ${who})`,
     );
     let rebilledItems = 0;
-    if (input.rebill) {
+    if (input.rebill && input.scope === "WHOLE") {
       // the items the original billed; their claims go when the credit note is posted
       const [row] = await queryRows<{ n: number }>(
         tx,
@@ -303,6 +367,8 @@ export async function createCreditNote(db: Db, tenantId: string, invoiceId: stri
             SELECT count(*)::int AS n FROM ins`,
       );
       rebilledItems = row.n;
+    } else if (input.rebill) {
+      rebilledItems = await rebillLineItems(tx, tenantId, original, credits, note.id);
     }
     const posted = input.post ? await postInTransaction(tx, tenantId, note.id, who) : null;
     const result = {
@@ -350,9 +416,10 @@ async function postInTransaction(tx: Tx, tenantId: string, creditNoteId: string,
   const number = formatDocumentNumber(format, seq, profile.year);
   const updated = await queryRows<{ id: string }>(
     tx,
-    sql`UPDATE invoices SET status = 'POSTED', number = ${number}, invoice_date = current_date, due_date = current_date,
-          posted_at = now(), updated_at = now()
-        WHERE id = ${creditNoteId}::uuid AND tenant_id = ${tenantId} AND status = 'DRAFT' RETURNING id`,
+    sql`UPDATE invoices i SET status = 'POSTED', number = ${number}, invoice_date = current_date, due_date = current_date,
+          posted_at = now(), updated_at = now(), ${fixVatAccounting(sql`current_date`)}
+        FROM ${vatAccountingCurrencyFrom(tenantId)}
+        WHERE i.id = ${creditNoteId}::uuid AND i.tenant_id = ${tenantId} AND i.status = 'DRAFT' RETURNING i.id`,
   );
   if (updated.length !== 1) throw new Error(`credit note ${creditNoteId} changed while being posted; rolled back`);
   await tx.execute(

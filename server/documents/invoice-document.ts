@@ -225,13 +225,16 @@ export async function loadInvoiceDocument(db: Queryable, tenantId: string, invoi
                coalesce(a.language, t.default_language) AS language, a.external_id AS customer_number,
                nullif(concat_ws(chr(10) || chr(10), r.memo, i.memo), '') AS memo,
                CASE WHEN vc.currency <> i.currency THEN vc.currency END AS vat_currency,
-               CASE WHEN vc.currency <> i.currency THEN xr.rate::text END AS vat_rate
+               CASE WHEN vc.currency <> i.currency THEN coalesce(i.vat_exchange_rate, xr.rate)::text END AS vat_rate
           FROM invoices i
           JOIN tenant_profiles t ON t.tenant_id = i.tenant_id
-          CROSS JOIN LATERAL (SELECT coalesce(t.vat_accounting_currency, t.default_currency)::text AS currency) vc
+          -- posted invoices carry the accounting currency and rate fixed when posted (0021); drafts (and invoices posted
+          -- before 0021) look them up
+          CROSS JOIN LATERAL (SELECT coalesce(i.vat_accounting_currency, t.vat_accounting_currency, t.default_currency)::text AS currency) vc
           LEFT JOIN LATERAL (
             SELECT x.rate FROM exchange_rates x
-             WHERE x.tenant_id = i.tenant_id AND x.currency = i.currency AND x.rate_date <= i.invoice_date
+             WHERE i.vat_accounting_currency IS NULL
+               AND x.tenant_id = i.tenant_id AND x.currency = i.currency AND x.rate_date <= i.invoice_date
              ORDER BY x.rate_date DESC LIMIT 1) xr ON TRUE
           LEFT JOIN invoices o ON o.id = i.corrects_invoice_id AND o.tenant_id = i.tenant_id
           LEFT JOIN customer_accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id

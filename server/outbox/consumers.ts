@@ -3,6 +3,7 @@ import { queryRows, type Db } from "@/db/client";
 import { loadRun } from "@/server/billing/runs-core";
 import { isAbandoned, runningJob } from "@/server/jobs/lifecycle";
 import { log } from "@/server/log";
+import { deliverCorrectionDocuments } from "@/server/notifications/correction-documents";
 import { startInvoiceEmailsOnPost } from "@/server/notifications/invoice-emails";
 import { sendRunNotification } from "@/server/notifications/run-notifications";
 import { OUTBOX_CONSUMERS, type OutboxConsumer, type RunMilestone } from "./outbox";
@@ -11,7 +12,8 @@ import { OUTBOX_CONSUMERS, type OutboxConsumer, type RunMilestone } from "./outb
 // - webhooks: in the same transaction, stores one webhook_messages row per subscribed endpoint (webhook-id derived from
 //   the fact's type and source, so the same fact is one message per endpoint), set-based — the sweeper delivers them;
 // - run-email: the run status e-mail (idempotency key run:<id>:<milestone>: sent once whatever is replayed);
-// - invoice-email: a run posted with "e-mail invoices" starts its EMAIL job (once; an abandoned one is taken over).
+// - invoice-email: a run posted with "e-mail invoices" starts its EMAIL job (once; an abandoned one is taken over);
+// - correction-documents: a posted correction credit note (no run) gets its PDF / XML stored and is e-mailed to the buyer.
 // The two e-mail consumers act outside the database, so they act first and mark after: a crash in between repeats the
 // action, which its idempotency makes harmless.
 
@@ -51,7 +53,7 @@ export async function fanOutWebhooks(db: Db, limit = WEBHOOK_FAN_OUT_BATCH): Pro
   return row?.events ?? 0;
 }
 
-type PendingEvent = { id: number; tenant_id: string; type: string; billing_run_id: string; data: { error?: string } | null };
+type PendingEvent = { id: number; tenant_id: string; type: string; billing_run_id: string; data: { error?: string; creditNoteId?: string } | null };
 
 async function pendingFor(db: Db, consumer: OutboxConsumer): Promise<PendingEvent[]> {
   return queryRows<PendingEvent>(
@@ -103,11 +105,30 @@ export async function startInvoiceEmailJobs(db: Db): Promise<{ handled: number; 
   return { handled: events.length - waiting, waiting };
 }
 
+/**
+ * Posted correction credit notes: their documents stored and the e-mail sent (idempotent: stored documents are kept,
+ * one e-mail per credit note ever). A failure is logged and the e-mail row shows it (FAILED); it never blocks the others.
+ */
+export async function deliverCorrections(db: Db): Promise<number> {
+  const events = await pendingFor(db, OUTBOX_CONSUMERS.correctionDocuments);
+  for (const e of events) {
+    const creditNoteId = e.data?.creditNoteId;
+    if (creditNoteId) {
+      await deliverCorrectionDocuments(db, e.tenant_id, creditNoteId).catch((error: unknown) =>
+        log.error({ tenantId: e.tenant_id, creditNoteId, err: String(error) }, "correction credit note documents or e-mail failed"),
+      );
+    }
+    await markHandled(db, OUTBOX_CONSUMERS.correctionDocuments, e.id);
+  }
+  return events.length;
+}
+
 /** Every consumer until nothing is pending for it; `waiting`: rows left pending on purpose (look again later). */
 export async function drainOutbox(db: Db): Promise<{ handled: number; waiting: number }> {
   let handled = 0;
   for (let n; (n = await fanOutWebhooks(db)); ) handled += n;
   for (let n; (n = await sendRunEmails(db)); ) handled += n;
+  for (let n; (n = await deliverCorrections(db)); ) handled += n;
   const emails = await startInvoiceEmailJobs(db);
   return { handled: handled + emails.handled, waiting: emails.waiting };
 }

@@ -14,6 +14,7 @@ export const OUTBOX_CONSUMERS = {
   webhooks: "webhooks",
   runEmail: "run-email",
   invoiceEmail: "invoice-email",
+  correctionDocuments: "correction-documents",
 } as const;
 export type OutboxConsumer = (typeof OUTBOX_CONSUMERS)[keyof typeof OUTBOX_CONSUMERS];
 
@@ -72,6 +73,7 @@ export async function recordInvoicesPosted(tx: Queryable, tenantId: string, runI
 /**
  * credit_note.posted for a correction credit note, in the transaction that posts it. The payload is the posted credit
  * note (immutable) and the invoice it corrects; the row names the original's billing run (the credit note has none).
+ * Its consumers: the webhooks, and correction-documents (its PDF / XML stored, the e-mail to the buyer).
  */
 export async function recordCreditNotePosted(tx: Queryable, tenantId: string, creditNoteId: string): Promise<void> {
   await tx.execute(
@@ -84,7 +86,7 @@ export async function recordCreditNotePosted(tx: Queryable, tenantId: string, cr
             'correctsInvoice', jsonb_build_object('invoiceId', o.id, 'number', o.number, 'issueDate', o.invoice_date::text),
             'rebilledItems', (SELECT count(*) FROM rebilled_items x WHERE x.credit_note_id = n.id),
             'xmlUrl', '/api/v1/invoices/' || n.id || '/xml', 'pdfUrl', '/api/v1/invoices/' || n.id || '/pdf'),
-          ${textArray([OUTBOX_CONSUMERS.webhooks])}
+          ${textArray([OUTBOX_CONSUMERS.webhooks, OUTBOX_CONSUMERS.correctionDocuments])}
         FROM invoices n
         JOIN invoices o ON o.id = n.corrects_invoice_id AND o.tenant_id = n.tenant_id
         JOIN customer_accounts a ON a.id = n.account_id

@@ -3,10 +3,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { createApiKey } from "@/server/api/api-keys";
-import { createInvoiceCreditNote } from "@/server/api/routes/invoices";
+import { createInvoiceCreditNote, getInvoiceXml } from "@/server/api/routes/invoices";
 import { createCreditNote, discardCreditNote, postCreditNote } from "@/server/billing/credit-notes";
 import { loadInvoiceDocument } from "@/server/documents/invoice-document";
-import { fanOutWebhooks } from "@/server/outbox/consumers";
+import { deliverCorrectionDocuments } from "@/server/notifications/correction-documents";
+import { deliverCorrections, fanOutWebhooks } from "@/server/outbox/consumers";
 import { createEndpoint } from "@/server/webhooks/endpoints";
 import { configureRuntime } from "@/tests/support/runtime";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
@@ -316,14 +317,93 @@ describe("credit notes correcting a posted invoice", { timeout: 180_000 }, () =>
       );
     expect(await billedAgain(plainRun.id)).toBeUndefined();
 
-    await expect(
-      t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: invoice.lines[0].id }], reason: "r", rebill: true }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "WHOLE", reason: "Wrong quantities", rebill: true });
     expect(note.rebilledItems).toBeGreaterThan(0);
     const rebillRun = await nextRun();
     await t.caller.billingRuns.process({ id: rebillRun.id });
     await waitForInlineJobs();
     expect(await billedAgain(rebillRun.id)).toEqual({ net: invoice.netTotal });
+  });
+
+  it("re-bill by line: chosen lines credited in full release exactly their items (next run bills them again); a partial amount is refused", async () => {
+    const { t, invoice, lines } = await postedInvoice();
+    const nextRun = () =>
+      t.caller.billingRuns.create(cycleRun(t.billingCycleId, { mode: "AUTO_POST", invoiceDate: "2026-12-01", cutoffDate: "2026-12-01" }));
+    const laterItems = await nextRun();
+    await t.caller.billingRuns.process({ id: laterItems.id });
+    await waitForInlineJobs();
+    const billedAgain = async (runId: string) =>
+      one<{ net: string } | undefined>(
+        db(),
+        sql`SELECT net_total::text AS net FROM invoices WHERE billing_run_id = ${runId}::uuid AND account_id = ${invoice.accountId}::uuid`,
+      );
+    const [chosen, other] = [...lines].sort((a, b) => new Decimal(b.amount).comparedTo(a.amount));
+    expect(other, "the invoice has two lines").toBeDefined();
+    const itemsOf = async (lineId: string) =>
+      (await one<{ n: number }>(db(), sql`SELECT items_count AS n FROM invoice_lines WHERE id = ${lineId}::bigint AND account_id = ${invoice.accountId}::uuid`)).n;
+
+    // a partial amount cannot release items: refused naming the field, nothing written
+    await expect(
+      t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: chosen.id, amount: half(chosen.amount) }], reason: "r", rebill: true }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("partial amount cannot release") });
+    expect((await creditedTotals(invoice.id)).notes).toBe(0);
+
+    const note = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: chosen.id }], reason: "Wrong quantities on one charge", rebill: true });
+    expect(note.rebilledItems).toBe(await itemsOf(chosen.id));
+    const released = await one<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM rebilled_items x WHERE x.credit_note_id = ${note.id}::uuid
+            AND EXISTS (SELECT 1 FROM rated_item_claims c WHERE c.rated_item_id = x.rated_item_id)`,
+    );
+    expect(released.n, "the released items' claims are gone once the credit note is posted").toBe(0);
+    const rebillRun = await nextRun();
+    await t.caller.billingRuns.process({ id: rebillRun.id });
+    await waitForInlineJobs();
+    // exactly the chosen line's items are billed again, not the other lines'
+    const again = await billedAgain(rebillRun.id);
+    expect(again && new Decimal(again.net).toFixed(), "the next run bills the chosen line's amount again").toBe(new Decimal(chosen.amount).toFixed());
+
+    // a line already partly credited cannot be re-billed any more
+    await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: other.id, amount: "0.01" }], reason: "cent" });
+    await expect(
+      t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: other.id }], reason: "r", rebill: true }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("already partly credited") });
+  });
+
+  it("a posted correction's PDF and XML are stored through the outbox, and it is e-mailed to the buyer when its invoice was", async () => {
+    const { t, runId, invoice, lines } = await postedInvoice();
+    const stored = (id: string) =>
+      queryRows<{ kind: string; fileName: string }>(db(), sql`SELECT kind::text, file_name AS "fileName" FROM documents WHERE invoice_id = ${id}::uuid ORDER BY kind`);
+    const emailOf = (id: string) =>
+      queryRows<{ status: string; to: string[]; subject: string }>(
+        db(),
+        sql`SELECT status::text, "to", subject FROM email_outbox WHERE tenant_id = ${t.tenantId} AND idempotency_key = ${`invoice:${id}:email`}`,
+      );
+
+    // the run did not e-mail its invoices: the credit note's documents are stored, no e-mail
+    const quiet = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: lines[0].id, amount: "1.00" }], reason: "Goodwill" });
+    // (other tests' credit notes of this database may be pending too)
+    expect(await deliverCorrections(db())).toBeGreaterThanOrEqual(1);
+    expect((await stored(quiet.id)).map((d) => d.kind)).toEqual(["PDF", "XML"]);
+    expect((await stored(quiet.id))[0].fileName).toContain(quiet.number!);
+    expect(await emailOf(quiet.id)).toEqual([]);
+
+    // once the invoice's run e-mails its invoices, a correction of it is e-mailed to the buyer too, once
+    await db().execute(sql`UPDATE billing_runs SET email_invoices = true WHERE id = ${runId}::uuid`);
+    const mailed = await t.caller.invoices.createCreditNote({ invoiceId: invoice.id, scope: "LINES", lines: [{ lineId: lines[0].id, amount: "1.00" }], reason: "Goodwill again" });
+    expect(await deliverCorrections(db())).toBe(1);
+    expect(await deliverCorrections(db()), "nothing left pending").toBe(0);
+    // a replayed row (a crash before it was marked) stores nothing again and sends nothing twice
+    expect(await deliverCorrectionDocuments(db(), t.tenantId, mailed.id)).toMatchObject({ stored: 0, email: "ALREADY_DONE" });
+    expect(await emailOf(mailed.id)).toHaveLength(1);
+    const [email] = await emailOf(mailed.id);
+    expect(email).toMatchObject({ status: "OUTBOX", to: [invoice.buyer!.email], subject: expect.stringContaining(mailed.number!) });
+
+    // the REST download serves the stored XML, which references the invoice it corrects (BT-25)
+    const { key } = await createApiKey(db(), t.tenantId, { name: "docs", role: "operator" }, t.userId);
+    const xml = await call(getInvoiceXml, db(), jsonRequest("GET", `/api/v1/invoices/${mailed.id}/xml`, { key }), { id: mailed.id });
+    expect(xml.status).toBe(200);
+    expect(String(xml.body)).toContain(`<cbc:ID>${invoice.number}</cbc:ID>`);
+    expect(String(xml.body)).toContain("<CreditNote");
   });
 });

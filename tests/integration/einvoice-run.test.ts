@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { flavourOf } from "@/server/documents/einvoice/einvoice-model";
+import { buildEinvoiceXml } from "@/server/documents/einvoice/einvoice-xml";
+import { loadInvoiceDocument } from "@/server/documents/invoice-document";
 import { waitForRunDocuments } from "@/server/documents/run-documents";
 import {
   flavourFilesFound,
@@ -108,6 +110,21 @@ describe("e-invoices of a billing run", () => {
     expect(Buffer.from(usd!.content).toString("utf8")).toMatch(
       /<(cbc:TaxCurrencyCode|ram:TaxCurrencyCode)>EUR</,
     );
+
+    // BT-6 / BT-111 are fixed when posted: a later rate (or a changed one) never changes a posted invoice's XML
+    const [fixed] = await queryRows<{ id: string; currency: string; rate: string; rateDate: string }>(
+      db,
+      sql`SELECT id::text, vat_accounting_currency::text AS currency, vat_exchange_rate::text AS rate, vat_exchange_rate_date::text AS "rateDate"
+          FROM invoices WHERE billing_run_id = ${id}::uuid AND number = ${usd!.number}`,
+    );
+    expect(fixed).toMatchObject({ currency: "EUR", rate: "0.9214", rateDate: "2026-10-31" });
+    await db.execute(sql`UPDATE exchange_rates SET rate = 1.5 WHERE tenant_id = ${t.tenantId} AND currency = 'USD'`);
+    await db.execute(sql`INSERT INTO exchange_rates (tenant_id, currency, rate_date, rate) VALUES (${t.tenantId}, 'USD', '2026-10-01', 2)`);
+    const again = (await loadInvoiceDocument(db, t.tenantId, fixed.id))!;
+    // (this buyer pays no VAT, so the rate shows in the document's facts, which the PDF prints, not in the XML amounts)
+    expect(again.vatAccounting).toMatchObject({ currency: "EUR", rate: "0.9214" });
+    const regenerated = buildEinvoiceXml(again);
+    expect(regenerated, "the XML generated again after the rate changed is the stored one").toBe(Buffer.from(usd!.content).toString("utf8"));
 
     if (!flavourFilesFound) return;
     const failures: string[] = [];

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { recordInvoicesPosted } from "@/server/outbox/outbox";
 import { queryRows, type Tx } from "@/db/client";
 import { allocateNumbers, type RunRow } from "../runs-core";
+import { fixVatAccounting, vatAccountingCurrencyFrom } from "../vat-accounting";
 import { chunkAccounts, inRange, type Chunk, type ChunkResult } from "./chunks";
 
 // POSTING: gapless numbers from the tenant's sequences, in the same transaction that posts the invoices.
@@ -79,8 +80,8 @@ export async function postingChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<C
       tx,
       sql`WITH upd AS (
             UPDATE invoices i SET status = 'POSTED', number = ${numberSql(format, sql`${first}::bigint - 1 + o.ord`, sql`${g.year}::text`)},
-              posted_at = now(), updated_at = now()
-            FROM posting_order o
+              posted_at = now(), updated_at = now(), ${fixVatAccounting(sql`i.invoice_date`)}
+            FROM posting_order o, ${vatAccountingCurrencyFrom(run.tenantId)}
             WHERE o.type = ${g.type}::invoice_type AND o.year = ${g.year} AND i.id = o.id
               AND i.billing_run_id = ${run.id}::uuid AND ${inRange(sql`i.account_id`, chunk)}
             RETURNING 1)

@@ -9,7 +9,7 @@ import {
   type VatCategoryCode,
 } from "../invoice-document";
 import { assertEn16931Currency } from "../ubl/en16931-currency";
-import { documentText } from "../i18n";
+import { documentText, type DocumentLanguage } from "../i18n";
 
 /**
  * What the three XML flavours (Peppol BIS UBL, XRechnung UBL, CII for Factur-X) share: the EN 16931 facts derived
@@ -64,6 +64,8 @@ export type EinvoiceFacts = {
   /** a credit note where the rules demand payment instructions anyway (XRechnung BR-DE-1, Peppol DE-R-001) */
   refundInstructions: boolean;
   paymentTerms: string | null;
+  /** BT-82 in the buyer's language */
+  paymentMeansText: { creditTransfer: string; refund: string };
   /** BT-22: why a correction credit note was issued and the run's / invoice's memo, in the buyer's language */
   note: string | null;
   lines: Array<DocumentLine & { price: string }>;
@@ -102,8 +104,14 @@ export function einvoiceFacts(
     notSubject:
       doc.vatBreakdown.some((b) => b.vatCategory === "O") ||
       doc.lines.some((l) => l.vatCategory === "O"),
-    breakdown:
-      doc.vatBreakdown.length > 0 ? doc.vatBreakdown : breakdownFromLines(doc),
+    breakdown: (doc.vatBreakdown.length > 0 ? doc.vatBreakdown : breakdownFromLines(doc)).map((b) => ({
+      ...b,
+      exemptionReason: exemptionReasonText(b, doc.language),
+    })),
+    paymentMeansText: {
+      creditTransfer: documentText(doc.language, "xml.paymentMeans.creditTransfer"),
+      refund: documentText(doc.language, "xml.paymentMeans.refund"),
+    },
     period: invoicePeriod(doc.lines),
     lineTotal: toXmlAmount(
       doc.lines.reduce(
@@ -130,6 +138,18 @@ export function einvoiceFacts(
       return { ...l, quantity, price };
     }),
   };
+}
+
+// The generated legal texts of the categories the tax determination decides (BT-120): the catalogue's, in the buyer's
+// language, as on the PDF. An exemption (E) keeps the reason the tenant gave its charge.
+const CATALOGUE_EXEMPTION_TEXTS = { AE: "vat.note.AE", K: "vat.note.K", G: "vat.note.G", O: "vat.note.O" } as const;
+
+/** BT-120 of a breakdown row in the document's language; null for categories without an exemption reason. */
+export function exemptionReasonText(b: Pick<DocumentVatBreakdown, "vatCategory" | "exemptionReason">, language: DocumentLanguage): string | null {
+  const key = CATALOGUE_EXEMPTION_TEXTS[b.vatCategory as keyof typeof CATALOGUE_EXEMPTION_TEXTS];
+  if (key) return documentText(language, key);
+  if (b.vatCategory === "E") return b.exemptionReason?.trim() || documentText(language, "vat.category.E");
+  return b.exemptionReason;
 }
 
 /** "20.00" → "20", "0.500" → "0.5": exact, no exponent notation. */

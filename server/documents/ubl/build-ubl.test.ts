@@ -126,6 +126,36 @@ describe("buildUblXml", () => {
     expect(escapeXml("Zoë Łódź Ольга")).toBe("Zoë Łódź Ольга");
   });
 
+  it("writes the generated texts (BT-120 exemption reasons, BT-82 payment means) in the buyer's language, from the catalogue", () => {
+    const reverseCharge = (language: "en" | "de") =>
+      sampleDocument({
+        language,
+        lines: [{ description: "x", quantity: "1", unitPrice: "5", vatCategory: "AE", vatRate: "0" }],
+        exemptionReasons: { AE: "Reverse charge — Article 196 of Council Directive 2006/112/EC" },
+      });
+    const en = buildUblXml(reverseCharge("en"));
+    const de = buildUblXml(reverseCharge("de"));
+    expect(en).toContain("<cbc:TaxExemptionReason>Reverse charge: the recipient accounts for the VAT (Art. 196 Council Directive 2006/112/EC).</cbc:TaxExemptionReason>");
+    expect(en).toContain('<cbc:PaymentMeansCode name="Credit transfer">30</cbc:PaymentMeansCode>');
+    expect(de).toContain("<cbc:TaxExemptionReason>Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Art. 196 MwSt-Systemrichtlinie 2006/112/EG).</cbc:TaxExemptionReason>");
+    expect(de).toContain('<cbc:PaymentMeansCode name="Überweisung">30</cbc:PaymentMeansCode>');
+    expect(de).not.toContain("Reverse charge —");
+    const cii = buildCiiXml(reverseCharge("de"));
+    expect(cii).toContain("<ram:ExemptionReason>Steuerschuldnerschaft des Leistungsempfängers");
+    // an exemption keeps the reason the tenant gave its charge; without one, the category's name in the language
+    const exempt = (language: "en" | "de", reason?: string) =>
+      buildUblXml(
+        sampleDocument({
+          language,
+          lines: [{ description: "x", quantity: "1", unitPrice: "5", vatCategory: "E", vatRate: "0" }],
+          ...(reason ? { exemptionReasons: { E: reason } } : {}),
+        }),
+      );
+    expect(exempt("de", "Heilbehandlung § 4 Nr. 14 UStG")).toContain("<cbc:TaxExemptionReason>Heilbehandlung § 4 Nr. 14 UStG</cbc:TaxExemptionReason>");
+    expect(exempt("de")).toContain("<cbc:TaxExemptionReason>Steuerfrei</cbc:TaxExemptionReason>");
+    expect(exempt("en")).toContain("<cbc:TaxExemptionReason>Exempt from VAT</cbc:TaxExemptionReason>");
+  });
+
   it("carries exemption reasons only for exempt categories and no VAT ids for category O", () => {
     const ae = buildUblXml(
       sampleDocument({

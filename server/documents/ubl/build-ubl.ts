@@ -140,7 +140,7 @@ export function buildUblXml(
 
   if (f.payment) {
     w.group("cac:PaymentMeans", () => {
-      w.leaf("cbc:PaymentMeansCode", "30", { name: "Credit transfer" });
+      w.leaf("cbc:PaymentMeansCode", "30", { name: f.paymentMeansText.creditTransfer });
       w.leaf("cbc:PaymentID", f.number);
       w.group("cac:PayeeFinancialAccount", () => {
         w.leaf("cbc:ID", f.payment!.iban);
@@ -154,7 +154,7 @@ export function buildUblXml(
   } else if (f.refundInstructions) {
     // A credit note is refunded, not paid: where the rules demand payment instructions, say "not defined" (UNCL4461 1).
     w.group("cac:PaymentMeans", () => {
-      w.leaf("cbc:PaymentMeansCode", "1", { name: "Refund" });
+      w.leaf("cbc:PaymentMeansCode", "1", { name: f.paymentMeansText.refund });
       w.leaf("cbc:PaymentID", f.number);
     });
   }

@@ -52,6 +52,9 @@ export const de: Catalogue = {
   "vat.note.K": "Steuerfreie innergemeinschaftliche Lieferung (Art. 138 MwSt-Systemrichtlinie 2006/112/EG).",
   "vat.note.G": "Steuerfreie Ausfuhr in ein Land außerhalb der EU (Art. 146 MwSt-Systemrichtlinie 2006/112/EG).",
   "vat.note.O": "In der EU nicht steuerbar: Der Leistungsort liegt außerhalb der EU.",
+  // BT-82 payment means text in the XML
+  "xml.paymentMeans.creditTransfer": "Überweisung",
+  "xml.paymentMeans.refund": "Erstattung",
   "totals.net": "Summe netto",
   "totals.vat": "USt.",
   "totals.vatInAccountingCurrency": "USt. in {currency} (Kurs {rate})",

@@ -57,6 +57,9 @@ export const en = {
   "vat.note.K": "VAT-exempt intra-community supply (Art. 138 Council Directive 2006/112/EC).",
   "vat.note.G": "VAT-exempt export outside the EU (Art. 146 Council Directive 2006/112/EC).",
   "vat.note.O": "Not subject to VAT in the EU: the place of supply is outside the EU.",
+  // BT-82 payment means text in the XML
+  "xml.paymentMeans.creditTransfer": "Credit transfer",
+  "xml.paymentMeans.refund": "Refund",
   "totals.net": "Total excl. VAT",
   "totals.vat": "VAT",
   "totals.vatInAccountingCurrency": "VAT in {currency} (rate {rate})",

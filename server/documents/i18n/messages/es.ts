@@ -52,6 +52,9 @@ export const es: Catalogue = {
   "vat.note.K": "Entrega intracomunitaria exenta de IVA (art. 138 de la Directiva 2006/112/CE).",
   "vat.note.G": "Exportación fuera de la UE exenta de IVA (art. 146 de la Directiva 2006/112/CE).",
   "vat.note.O": "No sujeto a IVA en la UE: el lugar de prestación está fuera de la UE.",
+  // BT-82 payment means text in the XML
+  "xml.paymentMeans.creditTransfer": "Transferencia",
+  "xml.paymentMeans.refund": "Reembolso",
   "totals.net": "Base imponible",
   "totals.vat": "IVA",
   "totals.vatInAccountingCurrency": "IVA en {currency} (tipo de cambio {rate})",

@@ -52,6 +52,9 @@ export const fr: Catalogue = {
   "vat.note.K": "Livraison intracommunautaire exonérée de TVA (art. 138 de la directive 2006/112/CE).",
   "vat.note.G": "Exportation hors UE exonérée de TVA (art. 146 de la directive 2006/112/CE).",
   "vat.note.O": "Non soumis à la TVA dans l'UE : le lieu de prestation est situé hors de l'UE.",
+  // BT-82 payment means text in the XML
+  "xml.paymentMeans.creditTransfer": "Virement",
+  "xml.paymentMeans.refund": "Remboursement",
   "totals.net": "Total HT",
   "totals.vat": "TVA",
   "totals.vatInAccountingCurrency": "TVA en {currency} (taux de change {rate})",

@@ -52,6 +52,9 @@ export const it: Catalogue = {
   "vat.note.K": "Cessione intracomunitaria esente IVA (art. 138 della direttiva 2006/112/CE).",
   "vat.note.G": "Esportazione extra UE esente IVA (art. 146 della direttiva 2006/112/CE).",
   "vat.note.O": "Non soggetto a IVA nell'UE: il luogo della prestazione è fuori dall'UE.",
+  // BT-82 payment means text in the XML
+  "xml.paymentMeans.creditTransfer": "Bonifico",
+  "xml.paymentMeans.refund": "Rimborso",
   "totals.net": "Imponibile",
   "totals.vat": "IVA",
   "totals.vatInAccountingCurrency": "IVA in {currency} (cambio {rate})",

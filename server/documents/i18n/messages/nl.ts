@@ -52,6 +52,9 @@ export const nl: Catalogue = {
   "vat.note.K": "Van btw vrijgestelde intracommunautaire levering (art. 138 Richtlijn 2006/112/EG).",
   "vat.note.G": "Van btw vrijgestelde uitvoer buiten de EU (art. 146 Richtlijn 2006/112/EG).",
   "vat.note.O": "Niet onderworpen aan btw in de EU: de plaats van dienst ligt buiten de EU.",
+  // BT-82 payment means text in the XML
+  "xml.paymentMeans.creditTransfer": "Overschrijving",
+  "xml.paymentMeans.refund": "Terugbetaling",
   "totals.net": "Totaal excl. btw",
   "totals.vat": "Btw",
   "totals.vatInAccountingCurrency": "Btw in {currency} (koers {rate})",

@@ -44,7 +44,8 @@ export function CreditNoteDialog({
 }) {
   return (
     <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
-      <DialogContent className="sm:max-w-2xl">
+      {/* no corner X (36 px, too small a target on a phone): Back and Escape close it */}
+      <DialogContent className="sm:max-w-2xl" showCloseButton={false}>
         {open && (
           <CreditNoteForm invoice={invoice} pending={pending} serverError={serverError} onBack={() => onOpenChange(false)} onSubmit={onSubmit} />
         )}
@@ -98,6 +99,14 @@ function CreditNoteForm({
             };
           });
 
+  // Re-billing releases the rated items behind what is credited: the whole invoice when nothing was credited yet, or
+  // chosen lines each credited in full (a partial amount cannot release items; the server refuses it too).
+  const rebillable =
+    scope === "WHOLE"
+      ? nothingCredited
+      : chosen.length > 0 &&
+        chosen.every((c) => remainingOf(c.line, lineRemaining).equals(c.line.amount) && c.amount.equals(new Decimal(c.line.amount).abs()));
+
   // Preview: net per line, VAT per rate rounded once per rate (the server caps the last credit of a rate at what is left).
   const preview = (() => {
     const byRate = new Map<string, { rate: string; taxable: Decimal }>();
@@ -143,7 +152,7 @@ function CreditNoteForm({
       scope,
       reason: reason.trim(),
       post,
-      rebill: scope === "WHOLE" && rebill,
+      rebill: rebillable && rebill,
       ...(scope === "LINES"
         ? {
             lines: chosen.map((c) => ({
@@ -186,7 +195,7 @@ function CreditNoteForm({
         ).map(([value, title, hint]) => (
           <label
             key={value}
-            className="flex min-h-11 cursor-pointer items-start gap-3 rounded-md border p-3 has-[:checked]:border-primary has-[:checked]:bg-primary/5"
+            className="flex min-h-11 cursor-pointer items-start gap-3 rounded-md border py-3 pr-3 pl-4 has-[:checked]:border-primary has-[:checked]:bg-primary/5"
           >
             <input
               type="radio"
@@ -226,7 +235,7 @@ function CreditNoteForm({
                   [line.id]: { ...choice, ...next },
                 }));
               return (
-                <li key={line.id} className="grid grid-cols-1 gap-2 p-2 sm:grid-cols-[1fr_10rem] sm:items-center">
+                <li key={line.id} className="grid grid-cols-1 gap-2 py-2 pr-2 pl-4 sm:grid-cols-[1fr_10rem] sm:items-center">
                   <label className="flex min-h-11 cursor-pointer items-center gap-3">
                     <Checkbox
                       checked={choice.selected}
@@ -291,11 +300,18 @@ function CreditNoteForm({
         )}
       </div>
 
-      {scope === "WHOLE" && nothingCredited && (
-        <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm">
-          <Checkbox checked={rebill} onCheckedChange={(v) => setRebill(v === true)} className="size-5" />
+      {(scope === "LINES" || nothingCredited) && (
+        <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm has-[:disabled]:cursor-not-allowed">
+          <Checkbox checked={rebill && rebillable} disabled={!rebillable} onCheckedChange={(v) => setRebill(v === true)} className="size-5" />
           <span>
-            Correct and re-bill <span className="text-muted-foreground">— the invoice&apos;s rated items are billed again by the next run</span>
+            Correct and re-bill{" "}
+            <span className="text-muted-foreground">
+              {scope === "WHOLE"
+                ? "— the invoice's rated items are billed again by the next run"
+                : rebillable
+                  ? "— the chosen lines' rated items are billed again by the next run"
+                  : "— only for lines credited in full and not credited before (a partial amount cannot release items)"}
+            </span>
           </span>
         </label>
       )}

@@ -107,7 +107,8 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
   const status = invoice.status;
   const currency = invoice.currency;
   const actions = actionOrder.filter((action) => invoice.availableActions.includes(action));
-  const base = `/billing-runs/${invoice.billingRunId}/invoices/${invoice.id}`;
+  // a correction credit note has no run of its own: its files are served under the run of the page's URL
+  const base = `/billing-runs/${invoice.billingRunId ?? runId}/invoices/${invoice.id}`;
   const pdfUrl = `${base}/pdf`;
   const xmlUrl = `${base}/xml?download`;
   // e.g. KWD (3 decimals): EN 16931 cannot express the amounts, so there is no XML (the file route refuses it too)
