@@ -80,8 +80,10 @@ async function checkOne(handler: Handler, path: string, key: string, body: unkno
 
 const account = (n: number) => ({ externalId: `FZ-ACC-${n}`, name: `Fuzz ${n}`, currency: "EUR", country: "DE", addressLine: "Main street 1", city: "Berlin", postalCode: "10115" });
 
-describe("property-based fuzz of the ingest and account endpoints", () => {
-  it("1,000 hostile rated-item payloads: never a 5xx, never a partial write", async () => {
+// 300 generated payloads per endpoint, on the embedded database only: the breadth of hostile input is the point, not the
+// engine (api-fuzz-endpoints.test.ts sends 2,112 more across every POST route); 2 × 1,000 took ~230 s of CI per engine.
+describe.skipIf(process.env.TEST_DB)("property-based fuzz of the ingest and account endpoints (embedded database only)", () => {
+  it("300 hostile rated-item payloads: never a 5xx, never a partial write", async () => {
     const t = await tenantWithKey(db());
     await seedMasterData(db(), t.tenantId);
     const statuses = new Map<number, number>();
@@ -91,21 +93,21 @@ describe("property-based fuzz of the ingest and account endpoints", () => {
         const status = await checkOne(postRatedItems, "/api/v1/rated-items", t.key, body, "items");
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }),
-      { numRuns: 1000, seed: 20261207 },
+      { numRuns: 300, seed: 20261207 },
     );
     // mostly refusals: the generator aims at hostile input
-    expect([...statuses.entries()].filter(([s]) => s >= 400).reduce((n, [, c]) => n + c, 0)).toBeGreaterThan(700);
+    expect([...statuses.entries()].filter(([s]) => s >= 400).reduce((n, [, c]) => n + c, 0)).toBeGreaterThan(210);
   }, 600_000);
 
-  it("1,000 hostile account payloads: never a 5xx, never a partial write", async () => {
+  it("300 hostile account payloads: never a 5xx, never a partial write", async () => {
     const t = await tenantWithKey(db());
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof({ arbitrary: mutatedBatch(account, Object.keys(account(0))).map((accounts) => ({ accounts })), weight: 4 }, { arbitrary: wholeBody, weight: 1 }), async (body) => {
         if ((await checkOne(postAccounts, "/api/v1/accounts", t.key, body, "accounts")) >= 400) refused++;
       }),
-      { numRuns: 1000, seed: 20261208 },
+      { numRuns: 300, seed: 20261208 },
     );
-    expect(refused).toBeGreaterThan(500);
+    expect(refused).toBeGreaterThan(150);
   }, 600_000);
 });
