@@ -85,6 +85,10 @@ export function createAuth(db: Db, origins: AuthOrigins = authOriginsFromEnv(), 
     trustedOrigins: (request) => trustedOriginsFor(origins, request),
     // better-auth skips the origin check when NODE_ENV is "test"; Billrun's tests exercise the real check.
     advanced: { disableOriginCheck: false },
+    // Sign-in and the other auth endpoints are limited per client address by Billrun's own limiter in Postgres, shared by
+    // every app process (app/api/auth/[...all]/route.ts, AUTH_RATE_LIMIT_PER_MINUTE); better-auth's in-memory one
+    // (3 sign-ins per 10 s per process) would only add a second, per-process count.
+    rateLimit: { enabled: false },
     database: drizzleAdapter(db, { provider: "pg", schema }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, disableSignUp: !policy.openSignUp },
     plugins: [

@@ -26,3 +26,13 @@ export function FindingBadges({ findings }: { findings: FindingBadgeData[] }) {
     </ul>
   );
 }
+
+/**
+ * The invoice's reason when it says more than its findings (a reviewer's rejection, a quarantine, a tax error): the
+ * rules' own reason is their messages joined, which the badges already show.
+ */
+export function reasonBeyondFindings(reason: string | null, findings: FindingBadgeData[]): string | null {
+  if (!reason) return null;
+  const rest = findings.reduce((text, f) => text.replace(f.message, ""), reason).replace(/[;\s]+/g, "");
+  return rest ? reason : null;
+}

@@ -41,7 +41,7 @@ import { formatMoney } from "@/lib/money";
 import { RULE_KINDS } from "@/lib/billing-values";
 import { RULE_LABEL } from "@/lib/review-labels";
 import { BulkActionDialog, bulkActionLabel } from "./bulk-action-dialog";
-import { FindingBadges } from "./finding-badges";
+import { FindingBadges, reasonBeyondFindings } from "./finding-badges";
 import { BulkResultsDialog } from "./bulk-results-dialog";
 import { INVOICE_STATUSES, INVOICE_TYPES, InvoiceStatusBadge, invoiceStatusLabel, invoiceTypeLabel } from "./invoice-status";
 import { INVOICE_SORTS, invoicesSearchParsers, toInvoiceFilter, type InvoiceSort } from "./invoices-search-params";
@@ -186,14 +186,19 @@ export function InvoicesTable({ run }: { run: RunDetail }) {
         meta: { label: "Reason" },
         enableSorting: false,
         header: "Reason",
-        cell: ({ row }) =>
-          row.original.findings.length ? (
-            <FindingBadges findings={row.original.findings} />
-          ) : row.original.reason ? (
-            <span className="block max-w-64 truncate text-sm" title={row.original.reason} data-testid="invoice-reason">
-              {row.original.reason}
-            </span>
-          ) : null,
+        cell: ({ row }) => {
+          const reason = reasonBeyondFindings(row.original.reason, row.original.findings);
+          return (
+            <div className="flex flex-col gap-1">
+              <FindingBadges findings={row.original.findings} />
+              {reason && (
+                <span className="block max-w-64 truncate text-sm" title={reason} data-testid="invoice-reason">
+                  {reason}
+                </span>
+              )}
+            </div>
+          );
+        },
       },
       {
         id: "netTotal",
