@@ -22,7 +22,10 @@ describe("typed client", () => {
       body: { items: [{ externalId: `${tag}IT-1`, accountExternalId: `${tag}ACC-1`, chargeCode: "API-CALLS", description: "calls", quantity: "10", unitPrice: "0.5", amount: "5", currency: "EUR", usageDate: "2026-11-02" }] },
     });
     expect(items.data).toMatchObject({ inserted: 1 });
-    expect(items.response.headers.get("ratelimit-policy")).toMatch(/"requests";q=\d+;w=\d+, "items";q=\d+;w=\d+/);
+    // every policy an ingest request draws from: per key and per tenant, requests and items
+    expect(items.response.headers.get("ratelimit-policy")).toMatch(
+      /^"requests";q=\d+;w=\d+, "tenant-requests";q=\d+;w=\d+, "items";q=\d+;w=\d+, "tenant-items";q=\d+;w=\d+$/,
+    );
 
     const created = await api.POST("/api/v1/billing-runs", {
       body: { type: "EXCEPTIONAL", filter: { chargeTypes: ["USAGE"] }, invoiceDate: "2026-11-30", cutoffDate: "2026-11-30", mode: "AUTO_POST" },
