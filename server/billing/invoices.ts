@@ -14,6 +14,7 @@ import { actorLabel, iso, loadRun, withDates, type Actor } from "./runs-core";
 import { creditSummary } from "./credit-notes";
 import { cancelInvoices } from "./stages/cancel";
 import { uuidArray } from "./stages/sql-arrays";
+import { vatTotalInAccountingCurrency } from "./vat-accounting";
 import { availableInvoiceActions, INVOICE_ACTION_FROM, runInvoiceActions, type RunStatus, type RunType } from "./state-machine";
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -111,7 +112,11 @@ export type InvoiceDetail = InvoiceListRow & {
   runMemo: string | null;
 };
 /** The invoice's current run, for the actions the invoice allows (not part of the answer). */
-type InvoiceRunState = { runStatus: RunStatus | null; runType: RunType | null };
+type InvoiceRunState = {
+  runStatus: RunStatus | null;
+  runType: RunType | null;
+  vatAccountingRate: { currency: string; rate: string; rateDate: string } | null;
+};
 export type InvoiceLineRow = {
   id: string;
   description: string;
@@ -150,7 +155,9 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
           i.billing_run_id AS "billingRunId", br.number AS "billingRunNumber", i.origin_run_id AS "originRunId", ori.number AS "originRunNumber",
           br.status AS "runStatus", br.type AS "runType", i.credit_reason AS "creditReason",
           CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'number', o.number, 'invoiceDate', o.invoice_date::text,
-            'billingRunId', o.billing_run_id) END AS "correctsInvoice", i.memo, ori.memo AS "runMemo"
+            'billingRunId', o.billing_run_id) END AS "correctsInvoice", i.memo, ori.memo AS "runMemo",
+          CASE WHEN i.vat_exchange_rate IS NOT NULL THEN json_build_object('currency', trim(i.vat_accounting_currency::text),
+            'rate', i.vat_exchange_rate::text, 'rateDate', i.vat_exchange_rate_date::text) END AS "vatAccountingRate"
         FROM invoices i
         JOIN customer_accounts a ON a.id = i.account_id
         LEFT JOIN billing_runs br ON br.id = i.billing_run_id
@@ -159,7 +166,7 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
         WHERE i.id = ${invoiceId}::uuid AND i.tenant_id = ${tenantId}`,
   );
   if (!found) throw notFound("Invoice");
-  const { runStatus, runType, ...invoice } = found;
+  const { runStatus, runType, vatAccountingRate, ...invoice } = found;
   const [lines, vatBreakdown, statusHistory, credits, findings, comparison] = await Promise.all([
     invoice.correctsInvoice
       ? correctionLines(db, tenantId, invoiceId)
@@ -212,6 +219,13 @@ export async function getInvoice(db: Queryable, tenantId: string, invoiceId: str
     findings,
     /** against the account's previous posted invoice, charge by charge */
     comparison,
+    /**
+     * BT-6 / BT-111 as fixed when the invoice was posted: the VAT total in the tenant's VAT accounting currency, with the
+     * rate and its date; null while a draft and for an invoice in the accounting currency.
+     */
+    vatAccounting: vatAccountingRate
+      ? { ...vatAccountingRate, taxTotal: vatTotalInAccountingCurrency(invoice.taxTotal, vatAccountingRate.rate, vatAccountingRate.currency) }
+      : null,
     /** Why the invoice has no EN 16931 XML (its currency's minor unit), or null. */
     xmlProblem: en16931CurrencyProblem(invoice.currency),
   };

@@ -1,4 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
+import Decimal from "decimal.js";
+import { roundToMinorUnit } from "@/lib/money";
 
 // BT-6 / BT-111 fixed when an invoice is posted (migration 0021): the tenant's VAT accounting currency and, for an
 // invoice in another currency, its latest exchange rate on or before the invoice date, with that rate's date. Documents
@@ -19,4 +21,9 @@ export function fixVatAccounting(invoiceDate: SQL): SQL {
           WHERE x.tenant_id = i.tenant_id AND x.currency = i.currency AND x.rate_date <= ${invoiceDate}
           ORDER BY x.rate_date DESC LIMIT 1) END`;
   return sql`vat_accounting_currency = vc.currency, vat_exchange_rate = ${latest(sql`x.rate`)}, vat_exchange_rate_date = ${latest(sql`x.rate_date`)}`;
+}
+
+/** BT-111: the document's VAT total converted at the fixed rate, rounded to the accounting currency's minor unit. */
+export function vatTotalInAccountingCurrency(taxTotal: string, rate: string, accountingCurrency: string): string {
+  return roundToMinorUnit(new Decimal(taxTotal).times(rate), accountingCurrency.trim());
 }

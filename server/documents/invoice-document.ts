@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import type { PartySnapshot } from "@/db/schema/invoices";
-import Decimal from "decimal.js";
-import { negateAmount, roundToMinorUnit } from "@/lib/money";
+import { negateAmount } from "@/lib/money";
 import { DEFAULT_DOCUMENT_LANGUAGE, isDocumentLanguage, type DocumentLanguage } from "./i18n/languages";
 import { loadUsageAnnex, type UsageAnnex } from "./usage-annex";
+import { vatTotalInAccountingCurrency } from "@/server/billing/vat-accounting";
 
 /** EN 16931 VAT category codes (UNCL5305 subset), as stored in the vat_category enum. */
 export type VatCategoryCode = "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
@@ -369,6 +369,5 @@ export function toInvoiceDocument(header: HeaderRow, lines: LineRow[], subtotals
 /** BT-6 / BT-111: the VAT total converted at the tenant's rate, rounded to the accounting currency's minor unit. */
 function vatAccounting(currency: string | null, rate: string | null, taxTotal: string): InvoiceDocument["vatAccounting"] {
   if (!currency || !rate) return null;
-  const code = currency.trim();
-  return { currency: code, rate, taxTotal: roundToMinorUnit(new Decimal(taxTotal).times(rate), code) };
+  return { currency: currency.trim(), rate, taxTotal: vatTotalInAccountingCurrency(taxTotal, rate, currency) };
 }

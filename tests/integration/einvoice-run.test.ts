@@ -123,6 +123,9 @@ describe("e-invoices of a billing run", () => {
     const again = (await loadInvoiceDocument(db, t.tenantId, fixed.id))!;
     // (this buyer pays no VAT, so the rate shows in the document's facts, which the PDF prints, not in the XML amounts)
     expect(again.vatAccounting).toMatchObject({ currency: "EUR", rate: "0.9214" });
+    // the invoice API states the same fixed rate, its date and the VAT total converted at it (this buyer's is zero)
+    const detail = await t.caller.invoices.get({ id: fixed.id });
+    expect(detail.vatAccounting).toEqual({ currency: "EUR", rate: "0.9214", rateDate: "2026-10-31", taxTotal: "0.00" });
     const regenerated = buildEinvoiceXml(again);
     expect(regenerated, "the XML generated again after the rate changed is the stored one").toBe(Buffer.from(usd!.content).toString("utf8"));
 

@@ -9,7 +9,8 @@ import {
   type VatCategoryCode,
 } from "../invoice-document";
 import { assertEn16931Currency } from "../ubl/en16931-currency";
-import { documentText, type DocumentLanguage } from "../i18n";
+import { documentText } from "../i18n";
+import { exemptionReasonText } from "../vat-exemption-text";
 
 /**
  * What the three XML flavours (Peppol BIS UBL, XRechnung UBL, CII for Factur-X) share: the EN 16931 facts derived
@@ -138,18 +139,6 @@ export function einvoiceFacts(
       return { ...l, quantity, price };
     }),
   };
-}
-
-// The generated legal texts of the categories the tax determination decides (BT-120): the catalogue's, in the buyer's
-// language, as on the PDF. An exemption (E) keeps the reason the tenant gave its charge.
-const CATALOGUE_EXEMPTION_TEXTS = { AE: "vat.note.AE", K: "vat.note.K", G: "vat.note.G", O: "vat.note.O" } as const;
-
-/** BT-120 of a breakdown row in the document's language; null for categories without an exemption reason. */
-export function exemptionReasonText(b: Pick<DocumentVatBreakdown, "vatCategory" | "exemptionReason">, language: DocumentLanguage): string | null {
-  const key = CATALOGUE_EXEMPTION_TEXTS[b.vatCategory as keyof typeof CATALOGUE_EXEMPTION_TEXTS];
-  if (key) return documentText(language, key);
-  if (b.vatCategory === "E") return b.exemptionReason?.trim() || documentText(language, "vat.category.E");
-  return b.exemptionReason;
 }
 
 /** "20.00" → "20", "0.500" → "0.5": exact, no exponent notation. */

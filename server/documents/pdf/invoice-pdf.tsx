@@ -3,6 +3,7 @@ import { epcQrPayload, qrCodePath } from "../epc-qr";
 import { documentFormat, documentText, type DocumentFormat, type DocumentLanguage, type MessageKey } from "../i18n";
 import { isDraftDocument, type DocumentVatBreakdown, type InvoiceDocument } from "../invoice-document";
 import { UsageAnnexPdf } from "./usage-annex-pdf";
+import { exemptionReasonText } from "../vat-exemption-text";
 
 const INK = "#1f2937";
 const MUTED = "#6b7280";
@@ -70,11 +71,6 @@ type Styles = ReturnType<typeof createStyles>;
  * costs a second layout pass of every page (render-invoice-pdf.tsx uses "single" and checks the page count).
  */
 export type PageNumbering = "single" | "dynamic";
-
-/** Categories whose legal note comes from the catalogue (in the document's language) rather than the stored reason. */
-const NOTED_CATEGORIES = { AE: "vat.note.AE", K: "vat.note.K", G: "vat.note.G", O: "vat.note.O" } as const satisfies Partial<
-  Record<DocumentVatBreakdown["vatCategory"], MessageKey>
->;
 
 export function InvoicePdf({ doc, fontFamily, pageNumbers = "dynamic" }: { doc: InvoiceDocument; fontFamily: string[]; pageNumbers?: PageNumbering }) {
   const s = createStyles(fontFamily);
@@ -327,13 +323,12 @@ export function vatSummaryLine(b: DocumentVatBreakdown, language: DocumentLangua
   return documentText(language, "vat.untaxed", { category, base });
 }
 
-/** The legal notes of the document's VAT categories: catalogue texts for AE, K, G, O; the stored reason otherwise. */
+/** The legal notes of the document's VAT categories, in its language (BT-120 of the XML). */
 function vatNotes(doc: InvoiceDocument, language: DocumentLanguage): string[] {
   const notes = new Set<string>();
   for (const b of doc.vatBreakdown) {
-    const key = NOTED_CATEGORIES[b.vatCategory as keyof typeof NOTED_CATEGORIES];
-    if (key) notes.add(documentText(language, key));
-    else if (b.exemptionReason) notes.add(b.exemptionReason);
+    const note = exemptionReasonText(b, language);
+    if (note) notes.add(note);
   }
   return [...notes];
 }

@@ -52,6 +52,11 @@ export const de: Catalogue = {
   "vat.note.K": "Steuerfreie innergemeinschaftliche Lieferung (Art. 138 MwSt-Systemrichtlinie 2006/112/EG).",
   "vat.note.G": "Steuerfreie Ausfuhr in ein Land außerhalb der EU (Art. 146 MwSt-Systemrichtlinie 2006/112/EG).",
   "vat.note.O": "In der EU nicht steuerbar: Der Leistungsort liegt außerhalb der EU.",
+  "vatex.article": "Steuerfrei nach Art. {article} der MwSt-Systemrichtlinie 2006/112/EG.",
+  "vatex.D": "Differenzbesteuerung – Gebrauchte Beförderungsmittel",
+  "vatex.F": "Differenzbesteuerung – Gebrauchtgegenstände",
+  "vatex.I": "Differenzbesteuerung – Kunstgegenstände",
+  "vatex.J": "Differenzbesteuerung – Sammlungsstücke und Antiquitäten",
   // BT-82 payment means text in the XML
   "xml.paymentMeans.creditTransfer": "Überweisung",
   "xml.paymentMeans.refund": "Erstattung",

@@ -57,6 +57,11 @@ export const en = {
   "vat.note.K": "VAT-exempt intra-community supply (Art. 138 Council Directive 2006/112/EC).",
   "vat.note.G": "VAT-exempt export outside the EU (Art. 146 Council Directive 2006/112/EC).",
   "vat.note.O": "Not subject to VAT in the EU: the place of supply is outside the EU.",
+  "vatex.article": "Exempt from VAT under Article {article} of Council Directive 2006/112/EC.",
+  "vatex.D": "Margin scheme — second-hand means of transport",
+  "vatex.F": "Margin scheme — second-hand goods",
+  "vatex.I": "Margin scheme — works of art",
+  "vatex.J": "Margin scheme — collectors' items and antiques",
   // BT-82 payment means text in the XML
   "xml.paymentMeans.creditTransfer": "Credit transfer",
   "xml.paymentMeans.refund": "Refund",

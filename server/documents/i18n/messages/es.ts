@@ -52,6 +52,11 @@ export const es: Catalogue = {
   "vat.note.K": "Entrega intracomunitaria exenta de IVA (art. 138 de la Directiva 2006/112/CE).",
   "vat.note.G": "Exportación fuera de la UE exenta de IVA (art. 146 de la Directiva 2006/112/CE).",
   "vat.note.O": "No sujeto a IVA en la UE: el lugar de prestación está fuera de la UE.",
+  "vatex.article": "Exento de IVA conforme al artículo {article} de la Directiva 2006/112/CE.",
+  "vatex.D": "Régimen especial – Medios de transporte de ocasión",
+  "vatex.F": "Régimen especial – Bienes de ocasión",
+  "vatex.I": "Régimen especial – Objetos de arte",
+  "vatex.J": "Régimen especial – Objetos de colección y antigüedades",
   // BT-82 payment means text in the XML
   "xml.paymentMeans.creditTransfer": "Transferencia",
   "xml.paymentMeans.refund": "Reembolso",

@@ -52,6 +52,11 @@ export const fr: Catalogue = {
   "vat.note.K": "Livraison intracommunautaire exonérée de TVA (art. 138 de la directive 2006/112/CE).",
   "vat.note.G": "Exportation hors UE exonérée de TVA (art. 146 de la directive 2006/112/CE).",
   "vat.note.O": "Non soumis à la TVA dans l'UE : le lieu de prestation est situé hors de l'UE.",
+  "vatex.article": "Exonération de TVA, article {article} de la directive 2006/112/CE.",
+  "vatex.D": "Régime particulier – Moyens de transport d'occasion",
+  "vatex.F": "Régime particulier – Biens d'occasion",
+  "vatex.I": "Régime particulier – Objets d'art",
+  "vatex.J": "Régime particulier – Objets de collection et d'antiquité",
   // BT-82 payment means text in the XML
   "xml.paymentMeans.creditTransfer": "Virement",
   "xml.paymentMeans.refund": "Remboursement",

@@ -52,6 +52,11 @@ export const it: Catalogue = {
   "vat.note.K": "Cessione intracomunitaria esente IVA (art. 138 della direttiva 2006/112/CE).",
   "vat.note.G": "Esportazione extra UE esente IVA (art. 146 della direttiva 2006/112/CE).",
   "vat.note.O": "Non soggetto a IVA nell'UE: il luogo della prestazione è fuori dall'UE.",
+  "vatex.article": "Operazione esente da IVA ai sensi dell'articolo {article} della direttiva 2006/112/CE.",
+  "vatex.D": "Regime del margine – mezzi di trasporto d'occasione",
+  "vatex.F": "Regime del margine – beni d'occasione",
+  "vatex.I": "Regime del margine – oggetti d'arte",
+  "vatex.J": "Regime del margine – oggetti da collezione e d'antiquariato",
   // BT-82 payment means text in the XML
   "xml.paymentMeans.creditTransfer": "Bonifico",
   "xml.paymentMeans.refund": "Rimborso",

@@ -52,6 +52,11 @@ export const nl: Catalogue = {
   "vat.note.K": "Van btw vrijgestelde intracommunautaire levering (art. 138 Richtlijn 2006/112/EG).",
   "vat.note.G": "Van btw vrijgestelde uitvoer buiten de EU (art. 146 Richtlijn 2006/112/EG).",
   "vat.note.O": "Niet onderworpen aan btw in de EU: de plaats van dienst ligt buiten de EU.",
+  "vatex.article": "Vrijgesteld van btw op grond van artikel {article} van Richtlijn 2006/112/EG.",
+  "vatex.D": "Bijzondere regeling – gebruikte vervoermiddelen",
+  "vatex.F": "Bijzondere regeling – gebruikte goederen",
+  "vatex.I": "Bijzondere regeling – kunstvoorwerpen",
+  "vatex.J": "Bijzondere regeling – voorwerpen voor verzamelingen en antiquiteiten",
   // BT-82 payment means text in the XML
   "xml.paymentMeans.creditTransfer": "Overschrijving",
   "xml.paymentMeans.refund": "Terugbetaling",

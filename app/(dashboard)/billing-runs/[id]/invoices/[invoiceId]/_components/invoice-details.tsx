@@ -331,6 +331,12 @@ export function InvoiceDetails({ runId, invoiceId }: { runId: string; invoiceId:
             <dl className="grid grid-cols-1 gap-2 text-sm">
               <TotalRow term="Net" value={formatMoney(invoice.netTotal, currency)} />
               <TotalRow term="VAT" value={formatMoney(invoice.taxTotal, currency)} />
+              {invoice.vatAccounting && (
+                <TotalRow
+                  term={`VAT in ${invoice.vatAccounting.currency} (1 ${currency} = ${invoice.vatAccounting.rate}, rate of ${invoice.vatAccounting.rateDate})`}
+                  value={formatMoney(invoice.vatAccounting.taxTotal, invoice.vatAccounting.currency)}
+                />
+              )}
               <TotalRow term="Total" value={formatMoney(invoice.grossTotal, currency)} strong />
             </dl>
           </CardContent>
