@@ -33,7 +33,7 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
   const [setup] = await queryRows<LineSetupRow>(
     tx,
     sql`SELECT pg_advisory_xact_lock_shared(${ITEM_LOCK_CLASS}, hashtext(${run.tenantId})),
-      set_config('enable_hashagg', 'off', true),
+      set_config('enable_hashagg', 'off', true), set_config('enable_mergejoin', 'off', true),
       (SELECT count(*) FROM (
         SELECT 1 FROM account_item_marks m WHERE m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)}
         ORDER BY m.account_id FOR UPDATE) locked),
@@ -63,10 +63,14 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       UNION SELECT f.account_id FROM run_failures f WHERE f.billing_run_id = ${run.id}::uuid AND f.step = 'LINES'
     ),
     ${taxCtes},
+    -- Each line with its buyer's VAT profile, so that the lines join the VAT answers on the whole key at once. Joined
+    -- separately, the planner (misled by the CTEs' estimates) matched every line with every profile's answer for its
+    -- charge first: 1.06 million rows hashed for 152,000 lines, 1.8 s of a 7.5 s chunk.
     g AS MATERIALIZED (
-      SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, grp.*
-      FROM grp WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = grp.account_id)
-      ORDER BY account_id -- line ids (nextval runs after the sort) and the (run, account) index in the same order
+      SELECT nextval('invoice_lines_id_seq'::regclass) AS line_id, grp.*, tb.country_key, tb.customer_type, tb.vat_state
+      FROM grp JOIN tax_buyer tb ON tb.account_id = grp.account_id
+      WHERE NOT EXISTS (SELECT 1 FROM excluded x WHERE x.account_id = grp.account_id)
+      ORDER BY grp.account_id -- line ids (nextval runs after the sort) and the (run, account) index in the same order
     ),
     lines AS (
       INSERT INTO invoice_lines
@@ -77,9 +81,8 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
         ${description}, g.quantity, ${unitPrice}, g.amount, g.currency, t.vat_category, t.vat_rate,
         t.vat_exemption_code, t.vat_exemption_reason, t.tax_error, g.kind, g.item_description, g.period_start, g.period_end, g.items_count
       FROM g JOIN charges ch ON ch.id = g.charge_id
-      JOIN tax_buyer tb ON tb.account_id = g.account_id
-      JOIN tax t ON t.charge_id = g.charge_id AND t.country_key = tb.country_key AND t.customer_type = tb.customer_type
-        AND t.buyer_vat_state = tb.vat_state
+      JOIN tax t ON t.charge_id = g.charge_id AND t.country_key = g.country_key AND t.customer_type = g.customer_type
+        AND t.buyer_vat_state = g.vat_state
       ORDER BY g.line_id -- index entries in key order touch far fewer pages than in hash order
       RETURNING account_id, currency, vat_category, vat_rate, amount
     ),
