@@ -124,7 +124,7 @@ async function simulate(db: Db, run: RunRow, source: { runReferences?: SQL }, op
         await tx.execute(sql`SET TRANSACTION READ ONLY`);
         // the settings of a stage chunk (stages/step-chunk.ts, stages/lines.ts): same plans as the real run
         await tx.execute(sql`SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', ${runtime().settings.engine.workMem}, true),
-            set_config('jit', 'off', true), set_config('enable_hashagg', 'off', true)`);
+            set_config('jit', 'off', true), set_config('enable_hashagg', 'off', true), set_config('enable_mergejoin', 'off', true)`);
         return simulateChunk(tx, run, chunk, setup, findings, source);
       }),
     );
@@ -154,15 +154,19 @@ async function simulateChunk(
     WITH ${itemCtes},
     ${taxCtes},
     -- the lines LINES would insert (accounts with items in another currency fail instead)
+    -- each line with its buyer's VAT profile first, then the VAT answers on the whole key (as stages/lines.ts does)
+    g AS MATERIALIZED (
+      SELECT grp.*, tb.country_key, tb.customer_type, tb.vat_state
+      FROM grp JOIN tax_buyer tb ON tb.account_id = grp.account_id
+      WHERE NOT EXISTS (SELECT 1 FROM bad_acc x WHERE x.account_id = grp.account_id)
+    ),
     l AS MATERIALIZED (
       SELECT g.account_id, ${subscription} AS subscription_id, g.charge_id, g.quantity, g.amount, g.currency, g.items_count,
         -- as the columns of invoice_lines store them (a rate has two decimals there)
         t.vat_category::vat_category AS vat_category, t.vat_rate::numeric(5, 2) AS vat_rate, t.tax_error
-      FROM grp g JOIN charges ch ON ch.id = g.charge_id
-      JOIN tax_buyer tb ON tb.account_id = g.account_id
-      JOIN tax t ON t.charge_id = g.charge_id AND t.country_key = tb.country_key AND t.customer_type = tb.customer_type
-        AND t.buyer_vat_state = tb.vat_state
-      WHERE NOT EXISTS (SELECT 1 FROM bad_acc x WHERE x.account_id = g.account_id)
+      FROM g JOIN charges ch ON ch.id = g.charge_id
+      JOIN tax t ON t.charge_id = g.charge_id AND t.country_key = g.country_key AND t.customer_type = g.customer_type
+        AND t.buyer_vat_state = g.vat_state
     ),
     line_subscriptions AS MATERIALIZED (SELECT DISTINCT account_id, subscription_id FROM l WHERE subscription_id IS NOT NULL),
     -- from here as the drafts stage: VAT rounded per account, category and rate
