@@ -14,7 +14,7 @@ import { ensureDefaultRules, loadRules } from "./rules";
 import { checkRunTargets } from "./runs";
 import { loadRun, type RunRow } from "./runs-core";
 import { chunkAccounts, planChunks, type Chunk } from "./stages/chunks";
-import { FINDING_COLUMNS, FINDING_COLUMNS_NULL, findingSelects, hasPostedInvoices, missingBuyer } from "./stages/drafts";
+import { FINDING_COLUMNS, FINDING_COLUMNS_NULL, findingSelects, hasPostedInvoices, missingBuyer, usageOnPreviousInvoices } from "./stages/drafts";
 import { lineSql, loadLineSetup, type LineSetup } from "./stages/lines";
 
 // Simulate a run: what Process would produce for a NEW run (or for a cycle, cut-off and filters like the new-run form)
@@ -209,13 +209,7 @@ async function simulateChunk(
       WHERE l.account_id NOT IN (SELECT account_id FROM skipped)
       GROUP BY l.account_id, l.charge_id
     ),
-    usage_before AS (
-      SELECT pl.account_id, pl.charge_id, sum(pl.quantity) AS qty
-      FROM previous_invoice p JOIN invoice_lines pl ON pl.billing_run_id = p.origin_run_id AND pl.account_id = p.account_id
-        AND pl.tenant_id = ${run.tenantId}
-      JOIN charges c ON c.id = pl.charge_id AND c.type = 'USAGE'
-      GROUP BY pl.account_id, pl.charge_id
-    ),
+    usage_before AS (${usageOnPreviousInvoices(run.tenantId)}),
     f (${FINDING_COLUMNS}) AS (${findings}),
     verdict AS (
       SELECT account_id, CASE WHEN bool_or(severity = 'REJECTED') THEN 'REJECTED' ELSE 'SUSPECT' END AS status,

@@ -107,6 +107,23 @@ async function previousPostedInvoices(tx: Tx, run: RunRow, chunk: Chunk): Promis
   return { join: sql`LEFT JOIN previous_invoice prev ON prev.account_id = t.account_id AND prev.currency = t.currency`, found };
 }
 
+/**
+ * The usage of each USAGE charge on the accounts' previous posted invoices (`previous_invoice p`): their lines, one probe
+ * of the lines' (run, account) key per account. LATERAL keeps it a probe where nested loops are disabled; a join
+ * hashed every line of every month (a sequential scan growing with history: 0.15 s of a 25k chunk after one month).
+ */
+export function usageOnPreviousInvoices(tenantId: string): SQL {
+  // OFFSET 0: a plain subquery would be pulled up into the join (and hashed again)
+  return sql`SELECT p.account_id, pl.charge_id, sum(pl.quantity) AS qty
+    FROM previous_invoice p
+    CROSS JOIN LATERAL (
+      SELECT pl.charge_id, pl.quantity FROM invoice_lines pl
+      WHERE pl.billing_run_id = p.origin_run_id AND pl.account_id = p.account_id AND pl.tenant_id = ${tenantId}
+      OFFSET 0) pl
+    JOIN charges c ON c.id = pl.charge_id AND c.type = 'USAGE'
+    GROUP BY p.account_id, pl.charge_id`;
+}
+
 export const FINDING_COLUMNS_NULL = `NULL::uuid, NULL::text, NULL::text, NULL::uuid, NULL::numeric, NULL::numeric, NULL::numeric,
   NULL::numeric, NULL::char(3), NULL::uuid, NULL::text, NULL::int`;
 
@@ -174,12 +191,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
         FROM invoice_lines l JOIN charges c ON c.id = l.charge_id AND c.type = 'USAGE'
         WHERE ${pending} GROUP BY l.account_id, l.charge_id
       ),
-      usage_before AS (
-        SELECT pl.account_id, pl.charge_id, sum(pl.quantity) AS qty
-        FROM previous_invoice p JOIN invoice_lines pl ON pl.billing_run_id = p.origin_run_id AND pl.account_id = p.account_id
-        JOIN charges c ON c.id = pl.charge_id AND c.type = 'USAGE'
-        GROUP BY pl.account_id, pl.charge_id
-      ),`
+      usage_before AS (${usageOnPreviousInvoices(run.tenantId)}),`
     : sql``;
   const einvoice = einvoiceReadiness(run);
 
