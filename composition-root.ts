@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
-import { inngestJobRunner, inngestOutboxWaker } from "@/inngest/adapters";
 import { settingsFromEnv, type Settings } from "@/server/env";
 import { InlineJobRunner } from "@/server/jobs/inline-runner";
 import { log } from "@/server/log";
@@ -37,6 +36,21 @@ function merge<T>(base: T, patch: DeepPartial<T> | undefined): T {
 }
 
 const offWaker: OutboxWaker = { wake() {}, async idle() {}, busy: () => false };
+
+// The Inngest adapters load on first use: importing the SDK costs ~0.3 s, which every process without Inngest (the
+// embedded default, each of the ~90 test files) would otherwise pay at start.
+const inngestAdapters = () => import("@/inngest/adapters");
+const inngestJobRunner: JobRunner = {
+  name: "inngest",
+  start: async (db, job) => (await inngestAdapters()).inngestJobRunner.start(db, job),
+  async idle() {},
+  busy: () => false,
+};
+const inngestOutboxWaker: OutboxWaker = {
+  wake: (db) => void inngestAdapters().then((adapters) => adapters.inngestOutboxWaker.wake(db)),
+  async idle() {},
+  busy: () => false,
+};
 
 /** Builds and installs the runtime; a previous runtime's sweeper is stopped (its timers would outlive it). */
 export function composeRuntime(options: ComposeOptions = {}): Runtime {
