@@ -151,6 +151,15 @@ describe("audit of every action", () => {
     expect((await entries("settings.logo.upload")).at(-1)).toMatchObject({ actor_type: "API_KEY", actor_id: apiKeyId, before: null, after: logo });
   });
 
+  it("approval policy: thresholds per currency before → after", async () => {
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: "50000.00" }, invoiceCountAbove: 500 });
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: "50000.00", USD: "60000.00" } });
+    expect(await entries("settings.approval_policy.update")).toMatchObject([
+      { actor_type: "USER", actor_id: t.userId, entity_id: "approval_policy", before: { mode: "OFF", grossAbove: {} }, after: { mode: "ABOVE", grossAbove: { EUR: "50000.00" }, invoiceCountAbove: 500 } },
+      { before: { grossAbove: { EUR: "50000.00" }, invoiceCountAbove: 500 }, after: { grossAbove: { EUR: "50000.00", USD: "60000.00" }, invoiceCountAbove: null } },
+    ]);
+  });
+
   it("every action recorded has a readable label for the audit log's filter", async () => {
     const actions = await queryRows<{ action: string }>(database.db, sql`SELECT DISTINCT action FROM audit_log WHERE tenant_id = ${t.tenantId} ORDER BY action`);
     expect(actions.length).toBeGreaterThan(20);
