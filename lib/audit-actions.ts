@@ -37,6 +37,7 @@ export const AUDIT_ACTION_LABEL: Record<string, string> = {
   "webhook_endpoint.update": "Webhook endpoint changed",
   "webhook_endpoint.delete": "Webhook endpoint deleted",
   "member.invite": "Member invited",
+  "member.join": "Invitation accepted (member joined)",
   "settings.seller_identity.update": "Seller identity changed",
   "settings.einvoice_profile.update": "E-invoice data changed",
   "settings.document_profile.update": "Document footer and language changed",

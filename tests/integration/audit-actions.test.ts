@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { call, jsonRequest } from "./api-support";
 import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billing-support";
 import { createApiKey } from "@/server/api/api-keys";
+import { acceptInvitation } from "@/server/tenants/invitations";
 
 // Every kind of user action leaves its audit row (who, what, before → after), written with the change itself.
 
@@ -98,6 +99,13 @@ describe("audit of every action", () => {
     expect(await entries("webhook_endpoint.update")).toMatchObject([{ ...me, before: { enabled: true }, after: { enabled: false } }]);
     expect(await entries("webhook_endpoint.delete")).toMatchObject([{ ...me, entity_id: endpoint.id }]);
     expect(await entries("member.invite")).toMatchObject([{ ...me, entity_type: "member", after: { email: "new.colleague@example.com", role: "viewer" } }]);
+
+    // the invited colleague accepts: the new member is the actor
+    const [invitation] = await t.caller.settings.members.invitations();
+    const joined = await acceptInvitation(database.db, { invitationId: invitation.id, name: "New Colleague", password: "correct-horse-battery" });
+    expect(await entries("member.join")).toMatchObject([
+      { actor_type: "USER", actor_id: joined.userId, entity_type: "member", entity_id: invitation.id, after: { email: "new.colleague@example.com", role: "viewer" } },
+    ]);
   });
 
   it("settings: seller identity, e-invoice data, document footer and language, logo (never its bytes), exchange rates", async () => {
