@@ -1,6 +1,6 @@
 // What the audit log's actions are called in the dashboard (client-safe: plain values). Every action a service records
-// (recordAudit / recordAuditMany) has a label here; tests/integration/audit-actions.test.ts checks that each action it
-// produces is listed.
+// (recordAudit / recordAuditMany) has a label here: lib/audit-actions.test.ts finds them in server/, and
+// tests/integration/audit-actions.test.ts checks each action it produces.
 
 export const AUDIT_ACTION_LABEL: Record<string, string> = {
   "run.create": "Billing run created",
