@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { currencyCode, isoDate } from "./billing-inputs";
 import { RULE_KINDS, RUN_MODES } from "./billing-values";
+import { currencyProblem } from "./iso-codes";
+import { currencyExponent } from "./money";
 import { isTimeZone } from "./schedule-dates";
 
 // Inputs of the review-by-exception features (#19), shared by tRPC, REST and the dashboard's forms.
@@ -51,15 +53,49 @@ export const saveRulesInput = z
   });
 export type SaveRulesInput = z.infer<typeof saveRulesInput>;
 
+/** At most this many currencies with an approval threshold. */
+export const MAX_APPROVAL_THRESHOLDS = 50;
+
+/**
+ * Why `amount` is not a threshold in `currency` (null: it is): a positive decimal string with at most 14 integer digits
+ * and the currency's minor-unit decimals (EUR 2, JPY 0, KWD 3 — the table amounts are rounded to, lib/money.ts).
+ */
+export function approvalThresholdProblem(currency: string, amount: string): string | null {
+  const digits = currencyExponent(currency);
+  const match = /^(\d{1,14})(?:\.(\d+))?$/.exec(amount);
+  if (!match) return `must be a decimal string such as "50000${digits ? "." + "0".repeat(digits) : ""}", not ${JSON.stringify(amount.slice(0, 20))}`;
+  if ((match[2]?.length ?? 0) > digits) return digits ? `has more than ${digits} decimals (${currency} has ${digits})` : `must be a whole amount (${currency} has no decimals)`;
+  if (!/[1-9]/.test(amount)) return "must be greater than 0";
+  return null;
+}
+
+/** The ABOVE policy's gross-total thresholds, one per currency: `{ "EUR": "50000.00", "USD": "60000.00" }`. */
+export const approvalThresholdsInput = z
+  .record(z.string(), z.string({ error: 'must be a decimal string such as "50000.00"' }), {
+    error: 'must be an object of gross totals per currency, e.g. {"EUR": "50000.00", "USD": "60000.00"} (one number for every currency is no longer accepted)',
+  })
+  .superRefine((thresholds, ctx) => {
+    const entries = Object.entries(thresholds);
+    if (entries.length > MAX_APPROVAL_THRESHOLDS) ctx.addIssue({ code: "custom", message: `at most ${MAX_APPROVAL_THRESHOLDS} currencies` });
+    for (const [currency, amount] of entries) {
+      const problem = currencyProblem(currency) ?? approvalThresholdProblem(currency, amount);
+      if (problem) ctx.addIssue({ code: "custom", path: [currency], message: problem });
+    }
+  });
+
 export const approvalPolicyInput = z
   .object({
-    mode: z.enum(["OFF", "ALWAYS", "ABOVE"]),
-    grossAbove: positiveDecimal.nullish(),
-    invoiceCountAbove: z.number().int().min(0).nullish(),
+    mode: z.enum(["OFF", "ALWAYS", "ABOVE"]).describe("OFF: Post posts at once; ALWAYS: every run waits for an approver; ABOVE: a run waits when a threshold is exceeded"),
+    grossAbove: approvalThresholdsInput
+      .nullish()
+      .describe(
+        'ABOVE only: per ISO 4217 currency, the run\'s gross total in that currency above which Post waits for approval, e.g. {"EUR": "50000.00", "USD": "60000.00"}: a positive decimal string with at most the currency\'s decimals. A currency without a threshold never triggers by amount.',
+      ),
+    invoiceCountAbove: z.number().int().min(0).nullish().describe("ABOVE only: a run with more invoices to post than this waits for approval"),
   })
   .superRefine((p, ctx) => {
-    if (p.mode === "ABOVE" && p.grossAbove == null && p.invoiceCountAbove == null) {
-      ctx.addIssue({ code: "custom", path: ["grossAbove"], message: "ABOVE needs a gross total or an invoice count (or both)" });
+    if (p.mode === "ABOVE" && Object.keys(p.grossAbove ?? {}).length === 0 && p.invoiceCountAbove == null) {
+      ctx.addIssue({ code: "custom", path: ["grossAbove"], message: "ABOVE needs a gross total in at least one currency or an invoice count (or both)" });
     }
   });
 export type ApprovalPolicyInput = z.infer<typeof approvalPolicyInput>;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, char, check, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, char, check, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organization } from "./auth";
 import { billingRuns } from "./billing-runs";
 import { billingCycles } from "./catalog";
@@ -42,15 +42,28 @@ export const approvalPolicies = pgTable(
     tenantId: text("tenant_id")
       .primaryKey()
       .references(() => organization.id, { onDelete: "cascade" }),
-    // OFF | ALWAYS | ABOVE (gross total of the run in any currency above grossAbove, or more invoices than invoiceCountAbove)
+    // OFF | ALWAYS | ABOVE (the run's gross total in a currency above that currency's approval_thresholds row, or more
+    // invoices than invoiceCountAbove)
     mode: text("mode").notNull().default("OFF"),
-    grossAbove: numeric("gross_above"),
     invoiceCountAbove: integer("invoice_count_above"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  () => [
-    check("approval_policies_mode_check", sql`mode IN ('OFF', 'ALWAYS', 'ABOVE')`),
-    check("approval_policies_above_check", sql`mode <> 'ABOVE' OR gross_above IS NOT NULL OR invoice_count_above IS NOT NULL`),
+  () => [check("approval_policies_mode_check", sql`mode IN ('OFF', 'ALWAYS', 'ABOVE')`)],
+);
+
+/** The ABOVE policy's gross-total threshold per currency (migration 0025); a currency without a row never triggers by amount. */
+export const approvalThresholds = pgTable(
+  "approval_thresholds",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => approvalPolicies.tenantId, { onDelete: "cascade" }),
+    currency: char("currency", { length: 3 }).notNull(),
+    grossAbove: numeric("gross_above").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "approval_thresholds_pkey", columns: [t.tenantId, t.currency] }),
+    check("approval_thresholds_amount_check", sql`gross_above > 0 AND scale(gross_above) <= currency_exponent(currency)`),
   ],
 );
 

@@ -887,7 +887,10 @@ export interface paths {
         /** The tenant's approval policy before posting (OFF / ALWAYS / ABOVE) */
         get: operations["getApprovalPolicy"];
         put?: never;
-        /** Set the approval policy (admin) */
+        /**
+         * Set the approval policy (admin)
+         * @description ABOVE: a run waits for approval when it has more invoices to post than invoiceCountAbove, or when its gross total in any currency is above that currency's threshold in grossAbove (e.g. {"EUR": "50000.00", "USD": "60000.00"}; a currency without a threshold never triggers by amount). A threshold is a positive decimal string with at most the currency's decimals (JPY none, EUR 2, KWD 3); a bad one is named by its path, e.g. grossAbove.USD. Since migration 0025 a single number for every currency (grossAbove: "50000") is refused: the previous value was carried over to the tenant's default currency.
+         */
         post: operations["saveApprovalPolicy"];
         delete?: never;
         options?: never;
@@ -1681,9 +1684,16 @@ export interface components {
             }[];
         };
         ApprovalPolicy: {
-            /** @enum {string} */
+            /**
+             * @description OFF: Post posts at once; ALWAYS: every run waits for an approver; ABOVE: a run waits when a threshold is exceeded
+             * @enum {string}
+             */
             mode: "OFF" | "ALWAYS" | "ABOVE";
-            grossAbove?: string | null;
+            /** @description ABOVE only: per ISO 4217 currency, the run's gross total in that currency above which Post waits for approval, e.g. {"EUR": "50000.00", "USD": "60000.00"}: a positive decimal string with at most the currency's decimals. A currency without a threshold never triggers by amount. */
+            grossAbove?: {
+                [key: string]: string;
+            } | null;
+            /** @description ABOVE only: a run with more invoices to post than this waits for approval */
             invoiceCountAbove?: number | null;
         };
         ApproveBody: {
@@ -5571,7 +5581,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "mode": "ABOVE",
-                     *       "grossAbove": "50000",
+                     *       "grossAbove": {
+                     *         "EUR": "50000.00",
+                     *         "USD": "60000.00"
+                     *       },
                      *       "invoiceCountAbove": null
                      *     }
                      */
@@ -5600,8 +5613,11 @@ export interface operations {
                 /**
                  * @example {
                  *       "mode": "ABOVE",
-                 *       "grossAbove": "50000",
-                 *       "invoiceCountAbove": null
+                 *       "grossAbove": {
+                 *         "EUR": "50000.00",
+                 *         "USD": "60000.00"
+                 *       },
+                 *       "invoiceCountAbove": 500
                  *     }
                  */
                 "application/json": components["schemas"]["ApprovalPolicy"];
@@ -5617,8 +5633,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "mode": "ABOVE",
-                     *       "grossAbove": "50000",
-                     *       "invoiceCountAbove": null
+                     *       "grossAbove": {
+                     *         "EUR": "50000.00",
+                     *         "USD": "60000.00"
+                     *       },
+                     *       "invoiceCountAbove": 500
                      *     }
                      */
                     "application/json": components["schemas"]["ApprovalPolicy"];

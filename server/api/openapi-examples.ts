@@ -106,8 +106,11 @@ export const OPERATION_EXAMPLES: Record<string, Example> = {
   saveInvoiceMemo: { request: { memo: "Includes the November price change" }, response: { id: INVOICE, memo: "Includes the November price change" } },
   getReviewRules: { response: { rules: [rule] } },
   saveReviewRules: { request: { rules: [rule] }, response: { rules: [rule] } },
-  getApprovalPolicy: { response: { mode: "ABOVE", grossAbove: "50000", invoiceCountAbove: null } },
-  saveApprovalPolicy: { request: { mode: "ABOVE", grossAbove: "50000", invoiceCountAbove: null }, response: { mode: "ABOVE", grossAbove: "50000", invoiceCountAbove: null } },
+  getApprovalPolicy: { response: { mode: "ABOVE", grossAbove: { EUR: "50000.00", USD: "60000.00" }, invoiceCountAbove: null } },
+  saveApprovalPolicy: {
+    request: { mode: "ABOVE", grossAbove: { EUR: "50000.00", USD: "60000.00" }, invoiceCountAbove: 500 },
+    response: { mode: "ABOVE", grossAbove: { EUR: "50000.00", USD: "60000.00" }, invoiceCountAbove: 500 },
+  },
   listRunApprovals: { response: { rows: [{ id: "1", decision: "REQUESTED", comment: null, at: AT }] } },
   approveBillingRun: { request: { comment: "Checked the two suspect invoices" }, response: { id: RUN, status: "APPROVED" } },
   sendBackBillingRun: { request: { comment: "Acme's usage looks doubled: check the import" }, response: { id: RUN, status: "DRAFTS_READY" } },

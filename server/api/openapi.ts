@@ -585,7 +585,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       "/api/v1/approval-policy": {
         get: getOperation({ operationId: "getApprovalPolicy", summary: "The tenant's approval policy before posting (OFF / ALWAYS / ABOVE)", tag: "Review", response: ref("ApprovalPolicy") }),
-        post: postOperation({ operationId: "saveApprovalPolicy", summary: "Set the approval policy (admin)", tag: "Review", body: ref("ApprovalPolicy"), status: 200, response: ref("ApprovalPolicy"), errors: [400] }),
+        post: {
+          ...postOperation({ operationId: "saveApprovalPolicy", summary: "Set the approval policy (admin)", tag: "Review", body: ref("ApprovalPolicy"), status: 200, response: ref("ApprovalPolicy"), errors: [400] }),
+          description:
+            'ABOVE: a run waits for approval when it has more invoices to post than invoiceCountAbove, or when its gross total in any currency is above that currency\'s threshold in grossAbove (e.g. {"EUR": "50000.00", "USD": "60000.00"}; a currency without a threshold never triggers by amount). A threshold is a positive decimal string with at most the currency\'s decimals (JPY none, EUR 2, KWD 3); a bad one is named by its path, e.g. grossAbove.USD. Since migration 0025 a single number for every currency (grossAbove: "50000") is refused: the previous value was carried over to the tenant\'s default currency.',
+        },
       },
       "/api/v1/billing-runs/{id}/approvals": {
         get: getOperation({ operationId: "listRunApprovals", summary: "The run's approval requests and decisions", tag: "Review", parameters: [idParameter], response: looseObject }),

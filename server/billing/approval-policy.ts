@@ -7,27 +7,41 @@ import type { Actor } from "./runs-core";
 // Four eyes: the tenant's approval policy, and moving a run that needs approval to AWAITING_APPROVAL instead of
 // posting it. Deciding (approve / send back / hold) is approvals.ts.
 
-export type ApprovalPolicy = { mode: "OFF" | "ALWAYS" | "ABOVE"; grossAbove: string | null; invoiceCountAbove: number | null };
+export type ApprovalPolicy = {
+  mode: "OFF" | "ALWAYS" | "ABOVE";
+  /** ABOVE: the gross-total threshold per currency, exactly as stored (numeric as text); {} when none */
+  grossAbove: Record<string, string>;
+  invoiceCountAbove: number | null;
+};
 
 export async function getApprovalPolicy(db: Queryable, tenantId: string): Promise<ApprovalPolicy> {
   const [row] = await queryRows<ApprovalPolicy>(
     db,
-    sql`SELECT mode, gross_above::text AS "grossAbove", invoice_count_above AS "invoiceCountAbove"
-        FROM approval_policies WHERE tenant_id = ${tenantId}`,
+    sql`SELECT p.mode, p.invoice_count_above AS "invoiceCountAbove",
+          coalesce((SELECT jsonb_object_agg(t.currency, t.gross_above::text) FROM approval_thresholds t WHERE t.tenant_id = p.tenant_id), '{}'::jsonb)
+            AS "grossAbove"
+        FROM approval_policies p WHERE p.tenant_id = ${tenantId}`,
   );
-  return row ?? { mode: "OFF", grossAbove: null, invoiceCountAbove: null };
+  return row ?? { mode: "OFF", grossAbove: {}, invoiceCountAbove: null };
 }
 
 export async function saveApprovalPolicy(db: Db, tenantId: string, rawInput: ApprovalPolicyInput, actor: Actor): Promise<ApprovalPolicy> {
   const input = approvalPolicyInput.parse(rawInput);
-  const grossAbove = input.mode === "ABOVE" ? (input.grossAbove ?? null) : null;
+  const thresholds = input.mode === "ABOVE" ? Object.entries(input.grossAbove ?? {}) : [];
   const countAbove = input.mode === "ABOVE" ? (input.invoiceCountAbove ?? null) : null;
   return db.transaction(async (tx) => {
+    // the policy row exists and is locked before `before` is read: concurrent saves are recorded one after the other
+    await tx.execute(sql`INSERT INTO approval_policies (tenant_id) VALUES (${tenantId}) ON CONFLICT (tenant_id) DO NOTHING`);
+    await tx.execute(sql`SELECT 1 FROM approval_policies WHERE tenant_id = ${tenantId} FOR UPDATE`);
     const before = await getApprovalPolicy(tx, tenantId);
-    await tx.execute(sql`
-      INSERT INTO approval_policies (tenant_id, mode, gross_above, invoice_count_above) VALUES (${tenantId}, ${input.mode}, ${grossAbove}::numeric, ${countAbove})
-      ON CONFLICT (tenant_id) DO UPDATE SET mode = EXCLUDED.mode, gross_above = EXCLUDED.gross_above,
-        invoice_count_above = EXCLUDED.invoice_count_above, updated_at = now()`);
+    await tx.execute(sql`UPDATE approval_policies SET mode = ${input.mode}, invoice_count_above = ${countAbove}, updated_at = now() WHERE tenant_id = ${tenantId}`);
+    await tx.execute(sql`DELETE FROM approval_thresholds WHERE tenant_id = ${tenantId}`);
+    if (thresholds.length) {
+      await tx.execute(sql`INSERT INTO approval_thresholds (tenant_id, currency, gross_above) VALUES ${sql.join(
+        thresholds.map(([currency, amount]) => sql`(${tenantId}, ${currency}, ${amount}::numeric)`),
+        sql`, `,
+      )}`);
+    }
     const after = await getApprovalPolicy(tx, tenantId);
     await recordAudit(tx, { tenantId, actor, action: "settings.approval_policy.update", entityType: "settings", entityId: "approval_policy", before, after });
     return after;
@@ -39,23 +53,22 @@ export async function approvalReason(db: Queryable, tenantId: string, runId: str
   const policy = await getApprovalPolicy(db, tenantId);
   if (policy.mode === "OFF") return null;
   if (policy.mode === "ALWAYS") return "the tenant's policy asks for approval of every run";
-  const [row] = await queryRows<{ invoices: number; currency: string | null; gross: string | null }>(
+  // per currency: the gross total to post, compared (numeric) with that currency's threshold
+  const [row] = await queryRows<{ invoices: number; above: { currency: string; gross: string; threshold: string }[] }>(
     db,
     sql`WITH to_post AS (
           SELECT currency, gross_total FROM invoices
-          WHERE billing_run_id = ${runId}::uuid AND tenant_id = ${tenantId} AND status IN ('DRAFT', 'SUSPECT'))
-        SELECT (SELECT count(*)::int FROM to_post) AS invoices, g.currency, g.gross::text AS gross
-        FROM (SELECT 1) one
-        LEFT JOIN LATERAL (SELECT currency, sum(gross_total) AS gross FROM to_post GROUP BY currency
-          ORDER BY sum(gross_total) DESC LIMIT 1) g ON TRUE`,
+          WHERE billing_run_id = ${runId}::uuid AND tenant_id = ${tenantId} AND status IN ('DRAFT', 'SUSPECT')),
+        per_currency AS (SELECT currency, sum(gross_total) AS gross FROM to_post GROUP BY currency)
+        SELECT (SELECT count(*)::int FROM to_post) AS invoices,
+          coalesce((SELECT jsonb_agg(jsonb_build_object('currency', c.currency, 'gross', c.gross::text, 'threshold', t.gross_above::text) ORDER BY c.currency)
+            FROM per_currency c JOIN approval_thresholds t ON t.tenant_id = ${tenantId} AND t.currency = c.currency
+            WHERE c.gross > t.gross_above), '[]'::jsonb) AS above`,
   );
   if (policy.invoiceCountAbove !== null && row.invoices > policy.invoiceCountAbove) {
     return `${row.invoices} invoices to post, more than ${policy.invoiceCountAbove}`;
   }
-  if (policy.grossAbove !== null && row.gross !== null) {
-    const [{ above }] = await queryRows<{ above: boolean }>(db, sql`SELECT ${row.gross}::numeric > ${policy.grossAbove}::numeric AS above`);
-    if (above) return `gross total ${row.gross} ${row.currency} above ${policy.grossAbove}`;
-  }
+  if (row.above.length) return row.above.map((a) => `gross total ${a.gross} ${a.currency} above the ${a.currency} threshold ${a.threshold}`).join("; ");
   return null;
 }
 

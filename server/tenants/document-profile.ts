@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Queryable } from "@/db/client";
+import { queryRows, type Db, type Queryable } from "@/db/client";
 import { documentLanguageSchema, type DocumentLanguage } from "@/server/documents/i18n/languages";
 import { LOGO_MAX_BYTES, LOGO_TYPES } from "@/lib/logo-limits";
+import { recordAudit } from "@/server/audit/audit-log";
+import type { Actor } from "@/server/billing/runs-core";
 import { badRequest, notFound } from "@/server/errors";
 
 /**
@@ -76,21 +78,52 @@ export async function getDocumentProfile(db: Queryable, tenantId: string): Promi
   };
 }
 
-export async function saveDocumentProfile(db: Queryable, tenantId: string, input: z.output<typeof documentProfileInput>) {
-  const updated = await queryRows<{ tenant_id: string }>(
-    db,
-    sql`UPDATE tenant_profiles
+type FooterAndLanguage = Pick<DocumentProfile, "tradeRegister" | "managingDirectors" | "defaultLanguage">;
+/** What the audit log keeps of a logo: its type, size and SHA-256 — never the bytes. */
+type LogoSummary = { mimeType: string; bytes: number; sha256: string };
+
+const footerAndLanguage = (p: FooterAndLanguage): FooterAndLanguage => ({
+  tradeRegister: p.tradeRegister,
+  managingDirectors: p.managingDirectors,
+  defaultLanguage: p.defaultLanguage,
+});
+
+/** The profile row locked for the change (before → after of the audit entry stay exact under concurrent saves). */
+async function lockedProfile(tx: Queryable, tenantId: string) {
+  const [row] = await queryRows<FooterAndLanguage & { logo: LogoSummary | null }>(
+    tx,
+    sql`SELECT trade_register AS "tradeRegister", managing_directors AS "managingDirectors", default_language AS "defaultLanguage",
+          CASE WHEN logo IS NULL THEN NULL
+            ELSE jsonb_build_object('mimeType', logo_mime_type, 'bytes', octet_length(logo), 'sha256', encode(sha256(logo), 'hex')) END AS logo
+        FROM tenant_profiles WHERE tenant_id = ${tenantId} FOR UPDATE`,
+  );
+  if (!row) throw notFound("Seller profile");
+  return row;
+}
+
+export async function saveDocumentProfile(db: Db, tenantId: string, input: z.output<typeof documentProfileInput>, actor: Actor) {
+  return db.transaction(async (tx) => {
+    const before = footerAndLanguage(await lockedProfile(tx, tenantId));
+    await tx.execute(sql`UPDATE tenant_profiles
            SET trade_register = ${input.tradeRegister}, managing_directors = ${input.managingDirectors},
                default_language = ${input.defaultLanguage}, updated_at = now()
-         WHERE tenant_id = ${tenantId}
-         RETURNING tenant_id`,
-  );
-  if (updated.length === 0) throw notFound("Seller profile");
-  return getDocumentProfile(db, tenantId);
+         WHERE tenant_id = ${tenantId}`);
+    const after = await getDocumentProfile(tx, tenantId);
+    await recordAudit(tx, {
+      tenantId,
+      actor,
+      action: "settings.document_profile.update",
+      entityType: "settings",
+      entityId: "document_profile",
+      before,
+      after: footerAndLanguage(after),
+    });
+    return after;
+  });
 }
 
 /** Stores the logo after checking its bytes: a PNG or JPEG (by signature, matching the declared type), at most 256 KiB. */
-export async function uploadLogo(db: Queryable, tenantId: string, input: z.output<typeof logoInput>) {
+export async function uploadLogo(db: Db, tenantId: string, input: z.output<typeof logoInput>, actor: Actor) {
   const bytes = Buffer.from(input.data, "base64");
   if (bytes.length === 0) throw badRequest("The logo is empty", [{ field: "data", message: "is empty" }]);
   if (bytes.length > LOGO_MAX_BYTES) {
@@ -104,18 +137,25 @@ export async function uploadLogo(db: Queryable, tenantId: string, input: z.outpu
       { field: "data", message: actual ? `is ${actual}, declared ${input.mimeType}` : "is not a PNG or JPEG image" },
     ]);
   }
-  const updated = await queryRows<{ tenant_id: string }>(
-    db,
-    sql`UPDATE tenant_profiles SET logo = ${bytes}, logo_mime_type = ${actual}, updated_at = now()
-         WHERE tenant_id = ${tenantId} RETURNING tenant_id`,
-  );
-  if (updated.length === 0) throw notFound("Seller profile");
-  return getDocumentProfile(db, tenantId);
+  return db.transaction(async (tx) => {
+    const before = await lockedProfile(tx, tenantId);
+    await tx.execute(sql`UPDATE tenant_profiles SET logo = ${bytes}, logo_mime_type = ${actual}, updated_at = now() WHERE tenant_id = ${tenantId}`);
+    const after = await lockedProfile(tx, tenantId);
+    await recordAudit(tx, { tenantId, actor, action: "settings.logo.upload", entityType: "settings", entityId: "logo", before: before.logo, after: after.logo });
+    return getDocumentProfile(tx, tenantId);
+  });
 }
 
-export async function removeLogo(db: Queryable, tenantId: string) {
-  await queryRows(db, sql`UPDATE tenant_profiles SET logo = NULL, logo_mime_type = NULL, updated_at = now() WHERE tenant_id = ${tenantId} RETURNING tenant_id`);
-  return getDocumentProfile(db, tenantId);
+/** Removes the logo; an entry is recorded only when there was one to remove. */
+export async function removeLogo(db: Db, tenantId: string, actor: Actor) {
+  return db.transaction(async (tx) => {
+    const before = await lockedProfile(tx, tenantId);
+    if (before.logo) {
+      await tx.execute(sql`UPDATE tenant_profiles SET logo = NULL, logo_mime_type = NULL, updated_at = now() WHERE tenant_id = ${tenantId}`);
+      await recordAudit(tx, { tenantId, actor, action: "settings.logo.remove", entityType: "settings", entityId: "logo", before: before.logo, after: null });
+    }
+    return getDocumentProfile(tx, tenantId);
+  });
 }
 
 const TYPE_NAME: Record<LogoType, string> = { "image/png": "PNG", "image/jpeg": "JPEG" };

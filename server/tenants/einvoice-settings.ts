@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Queryable } from "@/db/client";
+import { queryRows, type Db, type Queryable } from "@/db/client";
 import { currencyCode, easCode, isoDate } from "@/lib/billing-inputs";
+import { recordAudit } from "@/server/audit/audit-log";
+import type { Actor } from "@/server/billing/runs-core";
 import { notFound } from "@/server/errors";
 
 // The seller's e-invoice data (contact BT-41/42/43, registered electronic address BT-34, VAT accounting currency BT-6)
@@ -77,20 +79,35 @@ export async function getEinvoiceProfile(
 }
 
 export async function updateEinvoiceProfile(
-  db: Queryable,
+  db: Db,
   tenantId: string,
   raw: EinvoiceProfileInput,
+  actor: Actor,
 ): Promise<EinvoiceProfile> {
   const v = einvoiceProfileInput.parse(raw);
-  const rows = await queryRows<{ tenant_id: string }>(
-    db,
-    sql`UPDATE tenant_profiles SET contact_name = ${v.contactName}, contact_phone = ${v.contactPhone}, contact_email = ${v.contactEmail},
+  return db.transaction(async (tx) => {
+    const locked = await queryRows<{ tenant_id: string }>(
+      tx,
+      sql`SELECT tenant_id FROM tenant_profiles WHERE tenant_id = ${tenantId} FOR UPDATE`,
+    );
+    if (!locked.length) throw notFound("Seller profile");
+    const before = await getEinvoiceProfile(tx, tenantId);
+    await tx.execute(sql`UPDATE tenant_profiles SET contact_name = ${v.contactName}, contact_phone = ${v.contactPhone}, contact_email = ${v.contactEmail},
           electronic_address_scheme = ${v.electronicAddressScheme}, electronic_address = ${v.electronicAddress},
           vat_accounting_currency = ${v.vatAccountingCurrency}, updated_at = now()
-        WHERE tenant_id = ${tenantId} RETURNING tenant_id`,
-  );
-  if (!rows.length) throw notFound("Seller profile");
-  return getEinvoiceProfile(db, tenantId);
+        WHERE tenant_id = ${tenantId}`);
+    const after = await getEinvoiceProfile(tx, tenantId);
+    await recordAudit(tx, {
+      tenantId,
+      actor,
+      action: "settings.einvoice_profile.update",
+      entityType: "settings",
+      entityId: "einvoice_profile",
+      before,
+      after,
+    });
+    return after;
+  });
 }
 
 const rate = z
@@ -129,28 +146,64 @@ export async function listExchangeRates(
   );
 }
 
+const rateEntity = (v: { currency: string; rateDate: string }) => `exchange_rate:${v.currency}:${v.rateDate}`;
+
 /** Sets the rate of a currency for a date (replacing that date's rate). */
 export async function setExchangeRate(
-  db: Queryable,
+  db: Db,
   tenantId: string,
   raw: z.input<typeof exchangeRateInput>,
+  actor: Actor,
 ): Promise<ExchangeRate> {
   const v = exchangeRateInput.parse(raw);
-  await db.execute(sql`INSERT INTO exchange_rates (tenant_id, currency, rate_date, rate) VALUES (${tenantId}, ${v.currency}, ${v.rateDate}::date, ${v.rate}::numeric)
-    ON CONFLICT (tenant_id, currency, rate_date) DO UPDATE SET rate = excluded.rate, updated_at = now()`);
-  return v;
+  return db.transaction(async (tx) => {
+    const [previous] = await queryRows<{ rate: string }>(
+      tx,
+      sql`SELECT rate::text AS rate FROM exchange_rates
+          WHERE tenant_id = ${tenantId} AND currency = ${v.currency} AND rate_date = ${v.rateDate}::date FOR UPDATE`,
+    );
+    const [saved] = await queryRows<{ rate: string }>(
+      tx,
+      sql`INSERT INTO exchange_rates (tenant_id, currency, rate_date, rate) VALUES (${tenantId}, ${v.currency}, ${v.rateDate}::date, ${v.rate}::numeric)
+          ON CONFLICT (tenant_id, currency, rate_date) DO UPDATE SET rate = excluded.rate, updated_at = now()
+          RETURNING rate::text AS rate`,
+    );
+    const key = { currency: v.currency, rateDate: v.rateDate };
+    await recordAudit(tx, {
+      tenantId,
+      actor,
+      action: "settings.exchange_rate.set",
+      entityType: "settings",
+      entityId: rateEntity(v),
+      before: previous ? { ...key, rate: previous.rate } : null,
+      after: { ...key, rate: saved.rate },
+    });
+    return v;
+  });
 }
 
 export async function deleteExchangeRate(
-  db: Queryable,
+  db: Db,
   tenantId: string,
   raw: z.input<typeof exchangeRateKeyInput>,
+  actor: Actor,
 ): Promise<{ deleted: boolean }> {
   const v = exchangeRateKeyInput.parse(raw);
-  const rows = await queryRows<{ currency: string }>(
-    db,
-    sql`DELETE FROM exchange_rates WHERE tenant_id = ${tenantId} AND currency = ${v.currency} AND rate_date = ${v.rateDate}::date RETURNING currency`,
-  );
-  if (!rows.length) throw notFound("Exchange rate");
-  return { deleted: true };
+  return db.transaction(async (tx) => {
+    const [deleted] = await queryRows<{ rate: string }>(
+      tx,
+      sql`DELETE FROM exchange_rates WHERE tenant_id = ${tenantId} AND currency = ${v.currency} AND rate_date = ${v.rateDate}::date
+          RETURNING rate::text AS rate`,
+    );
+    if (!deleted) throw notFound("Exchange rate");
+    await recordAudit(tx, {
+      tenantId,
+      actor,
+      action: "settings.exchange_rate.delete",
+      entityType: "settings",
+      entityId: rateEntity(v),
+      before: { currency: v.currency, rateDate: v.rateDate, rate: deleted.rate },
+    });
+    return { deleted: true };
+  });
 }

@@ -101,6 +101,15 @@ export async function acceptInvitation(db: Db, rawInput: z.input<typeof acceptIn
     await tx.insert(account).values({ id: randomUUID(), accountId: userId, providerId: "credential", userId, password: passwordHash });
     const role = (INVITABLE_ROLES as readonly string[]).includes(claimed.role) ? (claimed.role as (typeof INVITABLE_ROLES)[number]) : "viewer";
     await addMembership(tx, { userId, tenantId: claimed.organizationId, role });
+    await recordAudit(tx, {
+      tenantId: claimed.organizationId,
+      actor: { type: "USER", userId },
+      action: "member.join",
+      entityType: "member",
+      entityId: input.invitationId,
+      before: { invitation: "pending" },
+      after: { invitation: "accepted", email: claimed.email, role },
+    });
     return { userId, email: claimed.email, tenantId: claimed.organizationId, role };
   });
 }

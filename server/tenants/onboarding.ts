@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Queryable } from "@/db/client";
 import { sellerIdentityInput, type SellerIdentity, type SellerIdentityInput } from "@/lib/seller-identity-inputs";
+import { recordAudit } from "@/server/audit/audit-log";
 import { ensureDefaultRules } from "@/server/billing/rules";
+import type { Actor } from "@/server/billing/runs-core";
 import { DomainError, notFound } from "@/server/errors";
 
 // Onboarding: a tenant bills only once its seller profile (legal name, address, country, VAT id — what every invoice
@@ -27,14 +29,18 @@ export async function assertSellerProfile(db: Queryable, tenantId: string): Prom
 }
 
 /** The seller's identity (empty strings while onboarding has not completed it). */
-export async function getSellerIdentity(db: Queryable, tenantId: string): Promise<SellerIdentity> {
+async function storedIdentity(db: Queryable, tenantId: string): Promise<Omit<SellerIdentity, "complete"> | null> {
   const [row] = await queryRows<Omit<SellerIdentity, "complete">>(
     db,
     sql`SELECT legal_name AS "legalName", address_line AS "addressLine", city, postal_code AS "postalCode", country::text AS country,
           vat_id AS "vatId", email, default_currency::text AS "defaultCurrency"
         FROM tenant_profiles WHERE tenant_id = ${tenantId}`,
   );
-  const identity = row ?? { legalName: "", addressLine: "", city: "", postalCode: "", country: "", vatId: "", email: null, defaultCurrency: "EUR" };
+  return row ?? null;
+}
+
+export async function getSellerIdentity(db: Queryable, tenantId: string): Promise<SellerIdentity> {
+  const identity = (await storedIdentity(db, tenantId)) ?? { legalName: "", addressLine: "", city: "", postalCode: "", country: "", vatId: "", email: null, defaultCurrency: "EUR" };
   return { ...identity, complete: await hasSellerProfile(db, tenantId) };
 }
 
@@ -42,11 +48,12 @@ export async function getSellerIdentity(db: Queryable, tenantId: string): Promis
  * Saves the seller's identity — creating the profile of an organization made through open sign-up — and gives such an
  * organization what createTenant gives every other one: a monthly billing cycle and the default validation rules.
  */
-export async function saveSellerIdentity(db: Db, tenantId: string, raw: SellerIdentityInput): Promise<SellerIdentity> {
+export async function saveSellerIdentity(db: Db, tenantId: string, raw: SellerIdentityInput, actor: Actor): Promise<SellerIdentity> {
   const v = sellerIdentityInput.parse(raw);
   await db.transaction(async (tx) => {
     const [tenant] = await queryRows<{ id: string }>(tx, sql`SELECT id FROM organization WHERE id = ${tenantId} FOR UPDATE`);
     if (!tenant) throw notFound("Organization");
+    const before = await storedIdentity(tx, tenantId);
     await tx.execute(sql`
       INSERT INTO tenant_profiles (tenant_id, legal_name, address_line, city, postal_code, country, vat_id, email, default_currency)
       VALUES (${tenantId}, ${v.legalName}, ${v.addressLine}, ${v.city}, ${v.postalCode}, ${v.country}, ${v.vatId}, ${v.email ?? null}, ${v.defaultCurrency ?? "EUR"})
@@ -59,6 +66,8 @@ export async function saveSellerIdentity(db: Db, tenantId: string, raw: SellerId
       INSERT INTO billing_cycles (tenant_id, name, day_of_month, invoice_date_delay_days, due_date_delay_days)
       SELECT ${tenantId}, 'Monthly (1st)', 1, 0, 30 WHERE NOT EXISTS (SELECT 1 FROM billing_cycles WHERE tenant_id = ${tenantId})`);
     await ensureDefaultRules(tx, tenantId);
+    const after = await storedIdentity(tx, tenantId);
+    await recordAudit(tx, { tenantId, actor, action: "settings.seller_identity.update", entityType: "settings", entityId: "seller_identity", before, after });
   });
   return getSellerIdentity(db, tenantId);
 }

@@ -1,11 +1,21 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
+import { AUDIT_ACTION_LABEL } from "@/lib/audit-actions";
+import { postExchangeRate } from "@/server/api/routes/exchange-rates";
+import { uploadLogoEndpoint } from "@/server/api/routes/seller-profile";
 import { configureRuntime } from "@/tests/support/runtime";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
+import { call, jsonRequest } from "./api-support";
 import { cycleRun, newTenant, waitForInlineJobs, type TestTenant } from "./billing-support";
+import { createApiKey } from "@/server/api/api-keys";
+import { acceptInvitation } from "@/server/tenants/invitations";
 
 // Every kind of user action leaves its audit row (who, what, before → after), written with the change itself.
+
+// a 1×1 PNG
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 let database: TestDatabase;
 let t: TestTenant;
@@ -89,6 +99,79 @@ describe("audit of every action", () => {
     expect(await entries("webhook_endpoint.update")).toMatchObject([{ ...me, before: { enabled: true }, after: { enabled: false } }]);
     expect(await entries("webhook_endpoint.delete")).toMatchObject([{ ...me, entity_id: endpoint.id }]);
     expect(await entries("member.invite")).toMatchObject([{ ...me, entity_type: "member", after: { email: "new.colleague@example.com", role: "viewer" } }]);
+
+    // the invited colleague accepts: the new member is the actor
+    const [invitation] = await t.caller.settings.members.invitations();
+    const joined = await acceptInvitation(database.db, { invitationId: invitation.id, name: "New Colleague", password: "correct-horse-battery" });
+    expect(await entries("member.join")).toMatchObject([
+      { actor_type: "USER", actor_id: joined.userId, entity_type: "member", entity_id: invitation.id, after: { email: "new.colleague@example.com", role: "viewer" } },
+    ]);
+  });
+
+  it("settings: seller identity, e-invoice data, document footer and language, logo (never its bytes), exchange rates", async () => {
+    const identity = await t.caller.settings.sellerIdentity.get();
+    const { complete: _complete, ...identityBefore } = identity;
+    await t.caller.settings.sellerIdentity.save({ ...identityBefore, legalName: "Renamed GmbH", email: identity.email ?? "" });
+    const einvoiceBefore = await t.caller.settings.einvoiceProfile.get();
+    await t.caller.settings.einvoiceProfile.update({
+      contactName: "Billing desk",
+      contactPhone: "+49 30 1234567",
+      contactEmail: "",
+      electronicAddressScheme: "",
+      electronicAddress: "",
+      vatAccountingCurrency: "EUR",
+    });
+    await t.caller.settings.documentProfile.save({ tradeRegister: "Amtsgericht Berlin HRB 1", managingDirectors: null, defaultLanguage: "de" });
+    await t.caller.settings.documentProfile.uploadLogo({ mimeType: "image/png", data: PNG });
+    await t.caller.settings.documentProfile.removeLogo();
+    await t.caller.settings.documentProfile.removeLogo(); // nothing left to remove: no entry
+    await t.caller.settings.exchangeRates.set({ currency: "USD", rateDate: "2026-11-01", rate: "0.9214" });
+    await t.caller.settings.exchangeRates.set({ currency: "USD", rateDate: "2026-11-01", rate: "0.9300" });
+    await t.caller.settings.exchangeRates.delete({ currency: "USD", rateDate: "2026-11-01" });
+
+    const me = { actor_type: "USER", actor_id: t.userId, entity_type: "settings" };
+    expect(await entries("settings.seller_identity.update")).toMatchObject([
+      { ...me, entity_id: "seller_identity", before: { legalName: identity.legalName, vatId: identity.vatId }, after: { legalName: "Renamed GmbH", vatId: identity.vatId } },
+    ]);
+    expect(await entries("settings.einvoice_profile.update")).toMatchObject([
+      { ...me, entity_id: "einvoice_profile", before: { contactName: einvoiceBefore.contactName }, after: { contactName: "Billing desk", contactPhone: "+49 30 1234567", vatAccountingCurrency: "EUR" } },
+    ]);
+    expect(await entries("settings.document_profile.update")).toMatchObject([
+      { ...me, entity_id: "document_profile", before: { tradeRegister: null, defaultLanguage: "en" }, after: { tradeRegister: "Amtsgericht Berlin HRB 1", defaultLanguage: "de" } },
+    ]);
+    const logo = { mimeType: "image/png", bytes: Buffer.from(PNG, "base64").length, sha256: createHash("sha256").update(Buffer.from(PNG, "base64")).digest("hex") };
+    expect(await entries("settings.logo.upload")).toEqual([{ ...me, action: "settings.logo.upload", entity_id: "logo", before: null, after: logo }]);
+    expect(await entries("settings.logo.remove")).toEqual([{ ...me, action: "settings.logo.remove", entity_id: "logo", before: logo, after: null }]);
+    const rate = { currency: "USD", rateDate: "2026-11-01" };
+    expect(await entries("settings.exchange_rate.set")).toMatchObject([
+      { ...me, entity_id: "exchange_rate:USD:2026-11-01", before: null, after: { ...rate, rate: "0.9214" } },
+      { ...me, entity_id: "exchange_rate:USD:2026-11-01", before: { ...rate, rate: "0.9214" }, after: { ...rate, rate: "0.9300" } },
+    ]);
+    expect(await entries("settings.exchange_rate.delete")).toMatchObject([{ ...me, before: { ...rate, rate: "0.9300" }, after: null }]);
+
+    // the same over REST: the API key is the actor
+    const { key, id: apiKeyId } = await createApiKey(database.db, t.tenantId, { name: "ERP admin", role: "admin" }, t.userId);
+    const posted = await call(postExchangeRate, database.db, jsonRequest("POST", "/api/v1/exchange-rates", { key, body: { currency: "CHF", rateDate: "2026-11-01", rate: "1.05" } }));
+    expect(posted.status).toBe(200);
+    const uploaded = await call(uploadLogoEndpoint, database.db, jsonRequest("POST", "/api/v1/seller-profile/logo", { key, body: { mimeType: "image/png", data: PNG } }));
+    expect(uploaded.status).toBe(200);
+    expect((await entries("settings.exchange_rate.set")).at(-1)).toMatchObject({ actor_type: "API_KEY", actor_id: apiKeyId, after: { currency: "CHF", rate: "1.05" } });
+    expect((await entries("settings.logo.upload")).at(-1)).toMatchObject({ actor_type: "API_KEY", actor_id: apiKeyId, before: null, after: logo });
+  });
+
+  it("approval policy: thresholds per currency before → after", async () => {
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: "50000.00" }, invoiceCountAbove: 500 });
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: "50000.00", USD: "60000.00" } });
+    expect(await entries("settings.approval_policy.update")).toMatchObject([
+      { actor_type: "USER", actor_id: t.userId, entity_id: "approval_policy", before: { mode: "OFF", grossAbove: {} }, after: { mode: "ABOVE", grossAbove: { EUR: "50000.00" }, invoiceCountAbove: 500 } },
+      { before: { grossAbove: { EUR: "50000.00" }, invoiceCountAbove: 500 }, after: { grossAbove: { EUR: "50000.00", USD: "60000.00" }, invoiceCountAbove: null } },
+    ]);
+  });
+
+  it("every action recorded has a readable label for the audit log's filter", async () => {
+    const actions = await queryRows<{ action: string }>(database.db, sql`SELECT DISTINCT action FROM audit_log WHERE tenant_id = ${t.tenantId} ORDER BY action`);
+    expect(actions.length).toBeGreaterThan(20);
+    expect(actions.map((a) => a.action).filter((a) => !AUDIT_ACTION_LABEL[a])).toEqual([]);
   });
 
   it("a refused action leaves no entry; the log is readable filtered by entity and actor", async () => {

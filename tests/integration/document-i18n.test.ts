@@ -8,6 +8,8 @@ import { invoiceEmailSubject } from "@/server/notifications/templates/invoice-em
 import { LOGO_MAX_BYTES, documentProfileInput, getDocumentProfile, logoInput, saveDocumentProfile, uploadLogo } from "@/server/tenants/document-profile";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 
+const SYSTEM = { type: "SYSTEM" } as const;
+
 // Documents in the buyer's language, the seller's document profile (footer, logo) and memos, against the database.
 let database: TestDatabase;
 const ids = {
@@ -58,7 +60,7 @@ describe("documents in the buyer's language", () => {
   it("an account without a language gets the tenant's default; an account's own language wins", async () => {
     const db = database.db;
     expect((await loadInvoiceDocument(db, "t1", ids.invoiceDefault))!.language).toBe("en");
-    await saveDocumentProfile(db, "t1", documentProfileInput.parse({ tradeRegister: "Amtsgericht Berlin HRB 1", managingDirectors: "Erika Muster", defaultLanguage: "de" }));
+    await saveDocumentProfile(db, "t1", documentProfileInput.parse({ tradeRegister: "Amtsgericht Berlin HRB 1", managingDirectors: "Erika Muster", defaultLanguage: "de" }), SYSTEM);
     const de = (await loadInvoiceDocument(db, "t1", ids.invoiceDefault))!;
     expect(de).toMatchObject({ language: "de", customerNumber: "CUST-1", memo: "Happy holidays from all of us." });
     expect(de.seller).toMatchObject({ tradeRegister: "Amtsgericht Berlin HRB 1", managingDirectors: "Erika Muster", logo: null });
@@ -106,7 +108,7 @@ describe("invoice memo", () => {
 describe("tenant logo", () => {
   it("stores a PNG and prints it in the PDF's letterhead", async () => {
     const db = database.db;
-    const profile = await uploadLogo(db, "t1", logoInput.parse({ mimeType: "image/png", data: PNG }));
+    const profile = await uploadLogo(db, "t1", logoInput.parse({ mimeType: "image/png", data: PNG }), SYSTEM);
     expect(profile.logo).toMatchObject({ mimeType: "image/png", dataUri: `data:image/png;base64,${PNG}` });
     const doc = (await loadInvoiceDocument(db, "t1", ids.invoiceDefault))!;
     expect(doc.seller.logo).toBe(`data:image/png;base64,${PNG}`);
@@ -118,11 +120,11 @@ describe("tenant logo", () => {
   it("refuses what is not a PNG or JPEG, a type that does not match the bytes, and more than 256 KiB", async () => {
     const db = database.db;
     const text = Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>").toString("base64");
-    await expect(uploadLogo(db, "t1", logoInput.parse({ mimeType: "image/png", data: text }))).rejects.toMatchObject({
+    await expect(uploadLogo(db, "t1", logoInput.parse({ mimeType: "image/png", data: text }), SYSTEM)).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: "The logo must be a PNG or JPEG image",
     });
-    await expect(uploadLogo(db, "t1", logoInput.parse({ mimeType: "image/jpeg", data: PNG }))).rejects.toMatchObject({
+    await expect(uploadLogo(db, "t1", logoInput.parse({ mimeType: "image/jpeg", data: PNG }), SYSTEM)).rejects.toMatchObject({
       message: "The file is a PNG, not a JPEG",
     });
     const big = Buffer.concat([Buffer.from(PNG, "base64"), Buffer.alloc(LOGO_MAX_BYTES)]).toString("base64");

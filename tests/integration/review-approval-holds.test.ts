@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import type { MemberRole } from "@/db/schema/enums";
+import Decimal from "decimal.js";
+import { approvalReason } from "@/server/billing/approval-policy";
 import { approveRun, postDueApprovedRuns } from "@/server/billing/approvals";
 import { createApiKey } from "@/server/api/api-keys";
 import { createUserWithMembership } from "@/server/tenants/create-tenant";
@@ -130,6 +132,40 @@ describe("approval before posting", () => {
     expect((await decisions(big)).map((d) => d.decision)).toEqual(["REQUESTED", "SENT_BACK", "REQUESTED", "APPROVED", "AUTO_POSTED"]);
   }, 120_000);
 
+  it("ABOVE per currency: a run waits when its gross total in one currency is above that currency's threshold, named in the reason", async () => {
+    // 7 accounts of the seed: 5 invoice in EUR, 2 in USD
+    const t = await newTenant(database.db, { accounts: 7, items: 70 });
+    const runId = await draftsReady(t);
+    const totals = Object.fromEntries(
+      (
+        await queryRows<{ currency: string; gross: string }>(
+          database.db,
+          sql`SELECT currency, sum(gross_total)::text AS gross FROM invoices
+              WHERE billing_run_id = ${runId}::uuid AND status IN ('DRAFT', 'SUSPECT') GROUP BY currency`,
+        )
+      ).map((r) => [r.currency, r.gross]),
+    );
+    expect(Object.keys(totals).sort()).toEqual(["EUR", "USD"]);
+    const { EUR: eur, USD: usd } = totals;
+    const cent = (amount: string, by: number) => new Decimal(amount).plus(by).toFixed(2);
+
+    // each currency exactly at its threshold (not above), and a far lower threshold in a currency the run does not have
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: eur, USD: usd, JPY: "1" } });
+    expect(await approvalReason(database.db, t.tenantId, runId)).toBeNull();
+    // USD one cent below its total: the run waits, though EUR (far larger) stays under its own threshold
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: cent(eur, 1000), USD: cent(usd, -0.01) } });
+    const reason = `gross total ${usd} USD above the USD threshold ${cent(usd, -0.01)}`;
+    expect(await approvalReason(database.db, t.tenantId, runId)).toBe(reason);
+    // a currency without a threshold never triggers by amount
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: cent(eur, 1000) } });
+    expect(await approvalReason(database.db, t.tenantId, runId)).toBeNull();
+
+    await t.caller.review.approvalPolicy.save({ mode: "ABOVE", grossAbove: { EUR: cent(eur, 1000), USD: cent(usd, -0.01) } });
+    const asked = await t.caller.billingRuns.process({ id: runId });
+    expect(asked).toMatchObject({ started: false, status: "AWAITING_APPROVAL" });
+    expect(await decisions(runId)).toEqual([{ decision: "REQUESTED", user_id: t.userId, comment: `approval needed: ${reason}` }]);
+  }, 120_000);
+
   it("the audit log is append-only", async () => {
     const t = await newTenant(database.db, { accounts: 1, items: 0 });
     await t.caller.review.approvalPolicy.save({ mode: "ALWAYS" });
@@ -204,7 +240,20 @@ describe("REST v1", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe("rules.0.threshold");
     const policy = await call(saveApprovalPolicyEndpoint, database.db, jsonRequest("POST", "/api/v1/approval-policy", { key: t.key, body: { mode: "ALWAYS" } }));
-    expect(policy.body).toEqual({ mode: "ALWAYS", grossAbove: null, invoiceCountAbove: null });
+    expect(policy.body).toEqual({ mode: "ALWAYS", grossAbove: {}, invoiceCountAbove: null });
+    // thresholds per currency: a bad one is named by its path; the single number of before 0025 is refused with the new form
+    const save = (body: unknown) => call(saveApprovalPolicyEndpoint, database.db, jsonRequest("POST", "/api/v1/approval-policy", { key: t.key, body }));
+    const badAmount = await save({ mode: "ABOVE", grossAbove: { EUR: "50000.00", USD: "60000.001" } });
+    expect(badAmount.status).toBe(400);
+    expect(badAmount.body.errors).toEqual([{ field: "grossAbove.USD", message: "has more than 2 decimals (USD has 2)" }]);
+    const badCurrency = await save({ mode: "ABOVE", grossAbove: { EUR: "50000.00", XTS: "1" } });
+    expect(badCurrency.body.errors.map((e: { field: string }) => e.field)).toEqual(["grossAbove.XTS"]);
+    const oldForm = await save({ mode: "ABOVE", grossAbove: "50000" });
+    expect(oldForm.status).toBe(400);
+    expect(oldForm.body.errors[0]).toMatchObject({ field: "grossAbove", message: expect.stringContaining('{"EUR": "50000.00"') });
+    const saved = await save({ mode: "ABOVE", grossAbove: { USD: "60000.50", EUR: "50000.00", JPY: "7000000" }, invoiceCountAbove: null });
+    expect(saved.body).toEqual({ mode: "ABOVE", grossAbove: { EUR: "50000.00", JPY: "7000000", USD: "60000.50" }, invoiceCountAbove: null });
+    expect((await save({ mode: "ALWAYS" })).body).toEqual({ mode: "ALWAYS", grossAbove: {}, invoiceCountAbove: null });
 
     await seedSmallTenant(database.db, t, { accounts: 2, items: 20 });
     const caller = callerFor(database.db, t);

@@ -12,13 +12,13 @@ export const getExchangeRates = apiEndpoint({
 export const postExchangeRate = apiEndpoint({
   permission: "administer",
   body: "json",
-  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await setExchangeRate(db, tenantId, body as never) }),
+  handle: async ({ db, tenantId, actor, body }) => ({ status: 200, body: await setExchangeRate(db, tenantId, body as never, actor) }),
 });
 
 export const deleteExchangeRateEndpoint = apiEndpoint({
   permission: "administer",
-  handle: async ({ db, tenantId, params }) => ({
+  handle: async ({ db, tenantId, actor, params }) => ({
     status: 200,
-    body: await deleteExchangeRate(db, tenantId, { currency: params.currency, rateDate: params.rateDate }),
+    body: await deleteExchangeRate(db, tenantId, { currency: params.currency, rateDate: params.rateDate }, actor),
   }),
 });

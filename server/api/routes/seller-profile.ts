@@ -16,7 +16,7 @@ export const getSellerIdentityEndpoint = apiEndpoint({
 export const saveSellerIdentityEndpoint = apiEndpoint({
   permission: "administer",
   body: sellerIdentityInput,
-  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await saveSellerIdentity(db, tenantId, body) }),
+  handle: async ({ db, tenantId, actor, body }) => ({ status: 200, body: await saveSellerIdentity(db, tenantId, body, actor) }),
 });
 
 export const getEinvoiceProfileEndpoint = apiEndpoint({
@@ -26,7 +26,7 @@ export const getEinvoiceProfileEndpoint = apiEndpoint({
 export const updateEinvoiceProfileEndpoint = apiEndpoint({
   permission: "administer",
   body: einvoiceProfileInput,
-  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await updateEinvoiceProfile(db, tenantId, body) }),
+  handle: async ({ db, tenantId, actor, body }) => ({ status: 200, body: await updateEinvoiceProfile(db, tenantId, body, actor) }),
 });
 
 export const getDocumentProfileEndpoint = apiEndpoint({
@@ -36,15 +36,15 @@ export const getDocumentProfileEndpoint = apiEndpoint({
 export const saveDocumentProfileEndpoint = apiEndpoint({
   permission: "administer",
   body: documentProfileInput,
-  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await saveDocumentProfile(db, tenantId, body) }),
+  handle: async ({ db, tenantId, actor, body }) => ({ status: 200, body: await saveDocumentProfile(db, tenantId, body, actor) }),
 });
 
 export const uploadLogoEndpoint = apiEndpoint({
   permission: "administer",
   body: logoInput,
-  handle: async ({ db, tenantId, body }) => ({ status: 200, body: await uploadLogo(db, tenantId, body) }),
+  handle: async ({ db, tenantId, actor, body }) => ({ status: 200, body: await uploadLogo(db, tenantId, body, actor) }),
 });
 export const removeLogoEndpoint = apiEndpoint({
   permission: "administer",
-  handle: async ({ db, tenantId }) => ({ status: 200, body: await removeLogo(db, tenantId) }),
+  handle: async ({ db, tenantId, actor }) => ({ status: 200, body: await removeLogo(db, tenantId, actor) }),
 });

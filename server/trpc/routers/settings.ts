@@ -51,9 +51,9 @@ export const settingsRouter = createTRPCRouter({
   }),
   documentProfile: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getDocumentProfile(ctx.db, ctx.tenantId)),
-    save: adminProcedure.input(documentProfileInput).mutation(({ ctx, input }) => saveDocumentProfile(ctx.db, ctx.tenantId, input)),
-    uploadLogo: adminProcedure.input(logoInput).mutation(({ ctx, input }) => uploadLogo(ctx.db, ctx.tenantId, input)),
-    removeLogo: adminProcedure.mutation(({ ctx }) => removeLogo(ctx.db, ctx.tenantId)),
+    save: adminProcedure.input(documentProfileInput).mutation(({ ctx, input }) => saveDocumentProfile(ctx.db, ctx.tenantId, input, ctx.actor)),
+    uploadLogo: adminProcedure.input(logoInput).mutation(({ ctx, input }) => uploadLogo(ctx.db, ctx.tenantId, input, ctx.actor)),
+    removeLogo: adminProcedure.mutation(({ ctx }) => removeLogo(ctx.db, ctx.tenantId, ctx.actor)),
   }),
   webhookEndpoints: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listEndpoints(ctx.db, ctx.tenantId)),
@@ -68,11 +68,11 @@ export const settingsRouter = createTRPCRouter({
   }),
   sellerIdentity: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getSellerIdentity(ctx.db, ctx.tenantId)),
-    save: adminProcedure.input(sellerIdentityInput).mutation(({ ctx, input }) => saveSellerIdentity(ctx.db, ctx.tenantId, input)),
+    save: adminProcedure.input(sellerIdentityInput).mutation(({ ctx, input }) => saveSellerIdentity(ctx.db, ctx.tenantId, input, ctx.actor)),
   }),
   einvoiceProfile: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getEinvoiceProfile(ctx.db, ctx.tenantId)),
-    update: adminProcedure.input(einvoiceProfileInput).mutation(({ ctx, input }) => updateEinvoiceProfile(ctx.db, ctx.tenantId, input)),
+    update: adminProcedure.input(einvoiceProfileInput).mutation(({ ctx, input }) => updateEinvoiceProfile(ctx.db, ctx.tenantId, input, ctx.actor)),
   }),
   taxSettings: createTRPCRouter({
     get: readProcedure.query(({ ctx }) => getTaxSettings(ctx.db, ctx.tenantId)),
@@ -82,7 +82,7 @@ export const settingsRouter = createTRPCRouter({
   }),
   exchangeRates: createTRPCRouter({
     list: readProcedure.query(({ ctx }) => listExchangeRates(ctx.db, ctx.tenantId)),
-    set: adminProcedure.input(exchangeRateInput).mutation(({ ctx, input }) => setExchangeRate(ctx.db, ctx.tenantId, input)),
-    delete: adminProcedure.input(exchangeRateKeyInput).mutation(({ ctx, input }) => deleteExchangeRate(ctx.db, ctx.tenantId, input)),
+    set: adminProcedure.input(exchangeRateInput).mutation(({ ctx, input }) => setExchangeRate(ctx.db, ctx.tenantId, input, ctx.actor)),
+    delete: adminProcedure.input(exchangeRateKeyInput).mutation(({ ctx, input }) => deleteExchangeRate(ctx.db, ctx.tenantId, input, ctx.actor)),
   }),
 });

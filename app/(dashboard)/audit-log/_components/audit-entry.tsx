@@ -1,5 +1,6 @@
 "use client";
 
+import { auditActionLabel } from "@/lib/audit-actions";
 import { formatDateTime } from "@/lib/format";
 
 type Row = {
@@ -31,7 +32,8 @@ export function AuditEntry({ row, onActor }: { row: Row; onActor: (actorId: stri
   return (
     <li className="grid gap-1 p-3" data-testid="audit-entry">
       <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1 text-sm">
-        <code className="font-medium">{row.action}</code>
+        {auditActionLabel(row.action) !== row.action && <span className="font-medium">{auditActionLabel(row.action)}</span>}
+        <code className="text-xs text-muted-foreground">{row.action}</code>
         <span className="text-muted-foreground">{formatDateTime(row.at)}</span>
         <span className="text-muted-foreground">by</span>
         {row.actorId ? (

@@ -4,6 +4,7 @@ import { XIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { AUDIT_ACTION_LABEL } from "@/lib/audit-actions";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -24,6 +25,10 @@ export type AuditFilter = { entityType?: string; action?: string; actorId?: stri
 const selectClass =
   "h-11 w-full rounded-md border border-input bg-transparent px-3 text-base shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 md:h-9 md:text-sm dark:bg-input/30";
 
+// an action's entity type is its first segment (settings.logo.upload → settings)
+const actionsOf = (entityType: string | undefined) =>
+  Object.entries(AUDIT_ACTION_LABEL).filter(([action]) => !entityType || action.split(".")[0] === entityType);
+
 export function AuditFilters({ filter, onChange }: { filter: AuditFilter; onChange: (next: AuditFilter) => void }) {
   const set = (key: keyof AuditFilter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange({ ...filter, [key]: e.target.value || undefined });
   return (
@@ -41,7 +46,20 @@ export function AuditFilters({ filter, onChange }: { filter: AuditFilter; onChan
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor="audit-action">Action starts with</Label>
-        <Input id="audit-action" value={filter.action ?? ""} onChange={set("action")} placeholder="e.g. run.post" autoComplete="off" spellCheck={false} />
+        <Input
+          id="audit-action"
+          list="audit-action-names"
+          value={filter.action ?? ""}
+          onChange={set("action")}
+          placeholder="e.g. run.post"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <datalist id="audit-action-names">
+          {actionsOf(filter.entityType).map(([action, label]) => (
+            <option key={action} value={action} label={label} />
+          ))}
+        </datalist>
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor="audit-from">From</Label>
