@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { ITEM_LOCK_CLASS } from "@/server/billing/stages/lines";
 import { badRequest, DomainError, type FieldIssue } from "@/server/errors";
-import { ingestRatedItemsInput, type IngestRatedItemsInput } from "./schemas";
+import { parseRatedItemBatch } from "./rated-items-fast-parse";
+import type { IngestRatedItemsInput } from "./schemas";
 
 type Unresolved = {
   i: number;
@@ -80,7 +81,7 @@ export async function ingestRatedItems(
   rawInput: IngestRatedItemsInput,
   options: { onConflict?: OnConflict } = {},
 ): Promise<IngestResult> {
-  const { items } = ingestRatedItemsInput.parse(rawInput);
+  const { items } = parseRatedItemBatch(rawInput);
   const update = options.onConflict === "update";
   const column = (pick: (item: (typeof items)[number]) => string | undefined) => pgArrayLiteral(items.map(pick));
   // Fast path: leave out the external ids the tenant already has and insert plainly (ON CONFLICT's speculative
