@@ -5,7 +5,7 @@
  * validation ingest runs (parseRatedItemBatch), the column arrays of the insert.
  */
 import { assertStorableJson } from "@/server/api/json-text";
-import { pgArrayLiteral } from "@/server/api/ingest/rated-items";
+import { ratedItemColumns } from "@/server/api/ingest/rated-items";
 import { parseRatedItemBatch } from "@/server/api/ingest/rated-items-fast-parse";
 import { ingestRatedItemsInput } from "@/server/api/ingest/schemas";
 
@@ -46,14 +46,7 @@ for (let r = 0; r < rounds; r++) {
   time("storable", () => assertStorableJson(json, raw));
   time("zod", () => ingestRatedItemsInput.parse(json));
   const { items } = time("validate", () => parseRatedItemBatch(json));
-  time("columns", () => {
-    const column = (pick: (item: (typeof items)[number]) => string | undefined) => pgArrayLiteral(items.map(pick));
-    return [
-      column((x) => x.externalId), column((x) => x.accountExternalId), column((x) => x.subscriptionExternalId), column((x) => x.chargeCode),
-      column((x) => x.description), column((x) => x.quantity), column((x) => x.unitPrice), column((x) => x.amount), column((x) => x.currency),
-      column((x) => x.usageDate), column((x) => x.kind),
-    ];
-  });
+  time("columns", () => ratedItemColumns(items));
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log(JSON.stringify({ items: size, rounds, bytes: raw.length, ...Object.fromEntries(Object.entries(phases).map(([k, v]) => [`${k}_ms`, Number(median(v).toFixed(2))])) }));
