@@ -112,6 +112,13 @@ export async function ingestRatedItems(
           ), ch AS MATERIALIZED (
             SELECT x.c, (SELECT id FROM charges WHERE tenant_id = ${tenantId} AND code = x.c) AS charge_id
             FROM (SELECT DISTINCT c FROM input) x
+          ), old AS MATERIALIZED (
+            -- the batch's ids the tenant already has, in one scan: probing per input row (a lateral subquery) went wrong
+            -- when the first batches were planned on a never-analyzed, empty table — the probe then filtered every item of
+            -- the tenant by the tenant-only index, 10,000 times, while concurrent batches filled it (minutes a batch)
+            SELECT x.external_id AS e, x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
+              x.amount, x.currency, x.usage_date, x.kind
+            FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = ANY(${c.externalId}::text[])
           ), resolved AS (
             SELECT r.*, acc.account_id, sub.subscription_id, sub.subscription_account_id, ch.charge_id,
               old.id AS old_id, old.status AS old_status, old.account_id AS old_account_id,
@@ -119,11 +126,7 @@ export async function ingestRatedItems(
               old.id IS NOT NULL AND (old.account_id IS DISTINCT FROM acc.account_id OR old.subscription_id IS DISTINCT FROM sub.subscription_id
                 OR old.charge_id IS DISTINCT FROM ch.charge_id OR old.description <> r.d OR old.quantity <> r.q OR old.unit_price <> r.p
                 OR old.amount <> r.m OR old.currency <> r.cur OR old.usage_date <> r.u OR old.kind IS DISTINCT FROM r.k) AS differs
-            FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s
-            -- a probe of the unique index per item (NOT EXISTS may become a hash of every item the tenant has)
-            LEFT JOIN LATERAL (SELECT x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
-                x.amount, x.currency, x.usage_date, x.kind
-              FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = r.e LIMIT 1) old ON TRUE
+            FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s LEFT JOIN old ON old.e = r.e
           ), changed AS MATERIALIZED (
             SELECT c.*, cl.billing_run_id, inv.number AS invoice_number,
               CASE WHEN c.old_status = 'CANCELED' THEN 'CANCELED' WHEN inv.status = 'POSTED' THEN 'BILLED'
