@@ -32,7 +32,7 @@ describe("amountFits (numbers where exact, BigInt otherwise)", () => {
       }),
       { numRuns: 20_000, seed: 2026_12_07 },
     );
-  });
+  }, 120_000);
 
   it.each([
     ["3", "0.0125", "0.04", "EUR", true], // within half a cent
@@ -186,7 +186,7 @@ describe("fast pass over a rated-item batch == the zod schema", () => {
     // both sides of the verdict are exercised in earnest
     expect(accepted).toBeGreaterThan(1000);
     expect(refused).toBeGreaterThan(1000);
-  });
+  }, 180_000); // ~8 s alone; several times that beside other suites
 
   it("same verdict on 2,000 cases of the integration fuzz generator (refused but for unknown references, found in SQL)", () => {
     const r = rng(20);
@@ -197,7 +197,7 @@ describe("fast pass over a rated-item batch == the zod schema", () => {
       if (!compare(input)) refused++;
     }
     expect(refused).toBeGreaterThan(1800);
-  });
+  }, 120_000);
 
   it("normalizes as the schema does: trimmed description, -0 as 0, optional keys only when sent", () => {
     const sent = { ...ratedItem(1), description: "  Usage  ", quantity: "-0", amount: "-0.00", kind: undefined };
