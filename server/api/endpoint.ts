@@ -10,10 +10,10 @@ import { requestFingerprint, validateIdempotencyKey, withIdempotencyKey, type St
 import { HttpProblem, jsonResponse, problemResponse } from "./problem";
 import {
   apiRequestPolicy,
-  assertGranted,
+  assertAllGranted,
   ingestItemsPolicy,
   rateLimitHeaders,
-  takeTokens,
+  takeTokensInOrder,
   tenantIngestItemsPolicy,
   tenantRequestPolicy,
   type RateDecision,
@@ -63,12 +63,13 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
     let limits: RateDecision[] = [];
     try {
       const principal = await authenticateApiKey(db, request.headers.get("authorization"));
-      const requests = await takeTokens(db, apiRequestPolicy(), principal.apiKeyId);
-      assertGranted(requests);
-      limits = [requests];
-      const tenantRequests = await takeTokens(db, tenantRequestPolicy(), principal.tenantId);
-      assertGranted(tenantRequests, limits);
-      limits = [...limits, tenantRequests];
+      // the key's and the tenant's request buckets in one statement (the tenant's is taken only if the key's granted)
+      const requests = await takeTokensInOrder(db, [
+        { policy: apiRequestPolicy(), subject: principal.apiKeyId },
+        { policy: tenantRequestPolicy(), subject: principal.tenantId },
+      ]);
+      assertAllGranted(requests);
+      limits = requests;
       if (!roleAllows(principal.role, options.permission)) {
         throw new DomainError("FORBIDDEN", `This API key's role (${principal.role}) does not allow this request`);
       }
@@ -88,12 +89,12 @@ export function apiEndpoint<S extends z.ZodType | "json" | undefined = undefined
         const body = parseBody(raw, options.body);
         const items = options.itemCount?.(body as never) ?? 0;
         if (items > 0) {
-          const taken = await takeTokens(db, ingestItemsPolicy(), principal.apiKeyId, items);
-          assertGranted(taken, limits);
-          limits = [...limits, taken];
-          const tenantTaken = await takeTokens(db, tenantIngestItemsPolicy(), principal.tenantId, items);
-          assertGranted(tenantTaken, limits);
-          limits = [...limits, tenantTaken];
+          const taken = await takeTokensInOrder(db, [
+            { policy: ingestItemsPolicy(), subject: principal.apiKeyId, cost: items },
+            { policy: tenantIngestItemsPolicy(), subject: principal.tenantId, cost: items },
+          ]);
+          assertAllGranted(taken, limits);
+          limits = [...limits, ...taken];
         }
         return toStorable(await options.handle({ ...base, body } as never));
       };

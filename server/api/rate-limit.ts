@@ -42,27 +42,53 @@ let takenSincePrune = 0;
 
 /** Takes `cost` tokens from the subject's bucket of this policy, if it holds them. */
 export async function takeTokens(db: Queryable, policy: RatePolicy, subject: string, cost = 1): Promise<RateDecision> {
-  if (++takenSincePrune >= PRUNE_EVERY) {
+  const [decision] = await takeTokensInOrder(db, [{ policy, subject, cost }]);
+  return decision;
+}
+
+export type TokenTake = { policy: RatePolicy; subject: string; cost?: number };
+
+/**
+ * Takes from several buckets in one statement (e.g. a key's and its tenant's), in order, as successive takeTokens calls
+ * stopping at the first refusal would: a bucket is taken from only when every earlier one granted. Returns the
+ * decisions up to and including the first refusal (check them with assertAllGranted).
+ */
+export async function takeTokensInOrder(db: Queryable, takes: TokenTake[]): Promise<RateDecision[]> {
+  if (!takes.length) return [];
+  const buckets = takes.map((t) => `${t.policy.name}:${t.subject}`);
+  // one statement's CTEs do not see each other's writes: the same bucket twice would be taken once
+  if (new Set(buckets).size !== buckets.length) throw new Error(`a bucket can be taken from once per statement: ${buckets.join(", ")}`);
+  takenSincePrune += takes.length;
+  if (takenSincePrune >= PRUNE_EVERY) {
     takenSincePrune = 0;
     await pruneIdleBuckets(db);
   }
-  const bucket = `${policy.name}:${subject}`;
-  const refilled = sql`LEAST(${policy.burst}::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at)) * ${policy.perSecond}::float8)`;
-  const [row] = await queryRows<{ tokens: number; granted: boolean }>(
-    db,
-    sql`INSERT INTO rate_limit_buckets AS b (bucket, tokens, granted, updated_at)
-        VALUES (${bucket}, CASE WHEN ${cost}::float8 <= ${policy.burst}::float8 THEN ${policy.burst}::float8 - ${cost}::float8 ELSE ${policy.burst}::float8 END,
-                ${cost}::float8 <= ${policy.burst}::float8, clock_timestamp())
+  // take i runs only when take i−1 returned granted (an INSERT … SELECT of no row writes nothing and returns nothing)
+  const steps = takes.map(({ policy, subject, cost = 1 }, i) => {
+    const refilled = sql`LEAST(${policy.burst}::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at)) * ${policy.perSecond}::float8)`;
+    const when = i === 0 ? sql`` : sql.raw(` WHERE (SELECT granted FROM take${i - 1})`);
+    return sql`${sql.raw(`take${i}`)} AS (
+        INSERT INTO rate_limit_buckets AS b (bucket, tokens, granted, updated_at)
+        SELECT ${`${policy.name}:${subject}`}, CASE WHEN ${cost}::float8 <= ${policy.burst}::float8 THEN ${policy.burst}::float8 - ${cost}::float8 ELSE ${policy.burst}::float8 END,
+                ${cost}::float8 <= ${policy.burst}::float8, clock_timestamp()${when}
         ON CONFLICT (bucket) DO UPDATE SET
           tokens = CASE WHEN ${refilled} >= ${cost}::float8 THEN ${refilled} - ${cost}::float8 ELSE ${refilled} END,
           granted = ${refilled} >= ${cost}::float8,
           updated_at = clock_timestamp()
-        RETURNING tokens, granted`,
+        RETURNING tokens, granted)`;
+  });
+  const answers = sql.join(
+    takes.map((_, i) => sql.raw(`SELECT ${i} AS step, tokens, granted FROM take${i}`)),
+    sql.raw(" UNION ALL "),
   );
-  const tokens = Number(row.tokens);
-  const retryAfterSeconds = row.granted ? 0 : cost > policy.burst ? -1 : Math.max(1, Math.ceil((cost - tokens) / policy.perSecond));
+  const rows = await queryRows<{ step: number; tokens: number; granted: boolean }>(db, sql`WITH ${sql.join(steps, sql.raw(", "))} ${answers} ORDER BY step`);
+  return rows.map((row) => decisionOf(takes[Number(row.step)], Number(row.tokens), row.granted));
+}
+
+function decisionOf({ policy, cost = 1 }: TokenTake, tokens: number, granted: boolean): RateDecision {
+  const retryAfterSeconds = granted ? 0 : cost > policy.burst ? -1 : Math.max(1, Math.ceil((cost - tokens) / policy.perSecond));
   return {
-    granted: row.granted,
+    granted,
     remaining: Math.max(0, Math.floor(tokens)),
     policy,
     retryAfterSeconds,
@@ -102,6 +128,11 @@ export function assertGranted(decision: RateDecision, earlier: RateDecision[] = 
     [],
     { ...headers, "Retry-After": String(decision.retryAfterSeconds) },
   );
+}
+
+/** Throws 429 (or 413) for the first refused decision of takeTokensInOrder, with the RateLimit headers of those before it. */
+export function assertAllGranted(decisions: RateDecision[], earlier: RateDecision[] = []): void {
+  decisions.forEach((decision, i) => assertGranted(decision, [...earlier, ...decisions.slice(0, i)]));
 }
 
 /** The client's IP as the reverse proxy reports it (first X-Forwarded-For entry), for the per-IP limits of the auth endpoints. */

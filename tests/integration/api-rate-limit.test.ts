@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/server/api/api-keys";
-import { limitByClientIp } from "@/server/api/rate-limit";
+import { limitByClientIp, takeTokensInOrder } from "@/server/api/rate-limit";
 import { listRuns } from "@/server/api/routes/billing-runs";
 import { postRatedItems } from "@/server/api/routes/ingest";
 import { configureRuntime } from "@/tests/support/runtime";
@@ -98,6 +98,27 @@ describe("rate limits", () => {
       await db().execute(sql`DELETE FROM rate_limit_buckets`);
       keyLimits();
     }
+  });
+
+  it("takes a key's and its tenant's buckets in one statement, in order: a refusal leaves the later buckets untouched", async () => {
+    const key = { name: "chain-key", perSecond: 0.001, burst: 2 };
+    const tenant = { name: "chain-tenant", perSecond: 0.001, burst: 10 };
+    const take = () => takeTokensInOrder(db(), [{ policy: key, subject: "s" }, { policy: tenant, subject: "s", cost: 3 }]);
+    const tokens = async () =>
+      Object.fromEntries(
+        (await queryRows<{ bucket: string; tokens: number }>(db(), sql`SELECT bucket, tokens FROM rate_limit_buckets WHERE bucket LIKE 'chain-%'`)).map((r) => [r.bucket, Math.round(Number(r.tokens))]),
+      );
+    const granted = await take();
+    expect(granted.map((d) => [d.policy.name, d.granted, d.remaining])).toEqual([["chain-key", true, 1], ["chain-tenant", true, 7]]);
+    expect(await tokens()).toEqual({ "chain-key:s": 1, "chain-tenant:s": 7 });
+    await take();
+    expect(await tokens()).toEqual({ "chain-key:s": 0, "chain-tenant:s": 4 });
+    // the key refuses: one decision, and the tenant's bucket keeps its tokens
+    const refused = await take();
+    expect(refused.map((d) => [d.policy.name, d.granted])).toEqual([["chain-key", false]]);
+    expect(refused[0].retryAfterSeconds).toBeGreaterThan(0);
+    expect(await tokens()).toEqual({ "chain-key:s": 0, "chain-tenant:s": 4 });
+    await db().execute(sql`DELETE FROM rate_limit_buckets WHERE bucket LIKE 'chain-%'`);
   });
 
   it("limits the auth endpoints per client IP", async () => {

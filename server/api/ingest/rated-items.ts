@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { ITEM_LOCK_CLASS } from "@/server/billing/stages/lines";
 import { badRequest, DomainError, type FieldIssue } from "@/server/errors";
-import { ingestRatedItemsInput, type IngestRatedItemsInput } from "./schemas";
+import { parseRatedItemBatch } from "./rated-items-fast-parse";
+import type { IngestRatedItemsInput } from "./schemas";
 
 type Unresolved = {
   i: number;
@@ -80,9 +81,9 @@ export async function ingestRatedItems(
   rawInput: IngestRatedItemsInput,
   options: { onConflict?: OnConflict } = {},
 ): Promise<IngestResult> {
-  const { items } = ingestRatedItemsInput.parse(rawInput);
+  const { items } = parseRatedItemBatch(rawInput);
   const update = options.onConflict === "update";
-  const column = (pick: (item: (typeof items)[number]) => string | undefined) => pgArrayLiteral(items.map(pick));
+  const c = ratedItemColumns(items);
   // Fast path: leave out the external ids the tenant already has and insert plainly (ON CONFLICT's speculative
   // insertion costs ~40 % more per row). A concurrent batch with the same ids makes the plain insert fail on the
   // unique key after the other commits; the statement is then run again with ON CONFLICT DO NOTHING.
@@ -94,10 +95,9 @@ export async function ingestRatedItems(
       // 65,535 parameters), unnested into rows; cheaper for Postgres than parsing the batch as jsonb.
       sql`WITH input AS (
             SELECT r.i - 1 AS i, r.e, r.a, r.s, r.c, r.d, r.q, r.p, r.m, r.cur, r.u, r.k
-            FROM unnest(${column((x) => x.externalId)}::text[], ${column((x) => x.accountExternalId)}::text[],
-              ${column((x) => x.subscriptionExternalId)}::text[], ${column((x) => x.chargeCode)}::text[], ${column((x) => x.description)}::text[],
-              ${column((x) => x.quantity)}::numeric[], ${column((x) => x.unitPrice)}::numeric[], ${column((x) => x.amount)}::numeric[],
-              ${column((x) => x.currency)}::text[], ${column((x) => x.usageDate)}::date[], ${column((x) => x.kind)}::line_kind[])
+            FROM unnest(${c.externalId}::text[], ${c.accountExternalId}::text[], ${c.subscriptionExternalId}::text[], ${c.chargeCode}::text[],
+              ${c.description}::text[], ${c.quantity}::numeric[], ${c.unitPrice}::numeric[], ${c.amount}::numeric[], ${c.currency}::text[],
+              ${c.usageDate}::date[], ${c.kind}::line_kind[])
               WITH ORDINALITY AS r(e, a, s, c, d, q, p, m, cur, u, k, i)
           ),
           -- References are looked up once per distinct value, each by its unique index: a join would hash every
@@ -112,6 +112,13 @@ export async function ingestRatedItems(
           ), ch AS MATERIALIZED (
             SELECT x.c, (SELECT id FROM charges WHERE tenant_id = ${tenantId} AND code = x.c) AS charge_id
             FROM (SELECT DISTINCT c FROM input) x
+          ), old AS MATERIALIZED (
+            -- the batch's ids the tenant already has, in one scan: probing per input row (a lateral subquery) went wrong
+            -- when the first batches were planned on a never-analyzed, empty table — the probe then filtered every item of
+            -- the tenant by the tenant-only index, 10,000 times, while concurrent batches filled it (minutes a batch)
+            SELECT x.external_id AS e, x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
+              x.amount, x.currency, x.usage_date, x.kind
+            FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = ANY(${c.externalId}::text[])
           ), resolved AS (
             SELECT r.*, acc.account_id, sub.subscription_id, sub.subscription_account_id, ch.charge_id,
               old.id AS old_id, old.status AS old_status, old.account_id AS old_account_id,
@@ -119,11 +126,7 @@ export async function ingestRatedItems(
               old.id IS NOT NULL AND (old.account_id IS DISTINCT FROM acc.account_id OR old.subscription_id IS DISTINCT FROM sub.subscription_id
                 OR old.charge_id IS DISTINCT FROM ch.charge_id OR old.description <> r.d OR old.quantity <> r.q OR old.unit_price <> r.p
                 OR old.amount <> r.m OR old.currency <> r.cur OR old.usage_date <> r.u OR old.kind IS DISTINCT FROM r.k) AS differs
-            FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s
-            -- a probe of the unique index per item (NOT EXISTS may become a hash of every item the tenant has)
-            LEFT JOIN LATERAL (SELECT x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
-                x.amount, x.currency, x.usage_date, x.kind
-              FROM rated_items x WHERE x.tenant_id = ${tenantId} AND x.external_id = r.e LIMIT 1) old ON TRUE
+            FROM input r JOIN acc ON acc.a = r.a JOIN ch ON ch.c = r.c LEFT JOIN sub ON sub.s = r.s LEFT JOIN old ON old.e = r.e
           ), changed AS MATERIALIZED (
             SELECT c.*, cl.billing_run_id, inv.number AS invoice_number,
               CASE WHEN c.old_status = 'CANCELED' THEN 'CANCELED' WHEN inv.status = 'POSTED' THEN 'BILLED'
@@ -278,14 +281,44 @@ function unresolvedIssues(row: Unresolved): FieldIssue[] {
   return issues;
 }
 
-/** A Postgres array literal with every element quoted (NULL for undefined), sent as one text parameter. */
-export function pgArrayLiteral(values: (string | undefined | null)[]): string {
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v == null) parts[i] = "NULL";
-    else if (v.includes("\\") || v.includes('"')) parts[i] = `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
-    else parts[i] = `"${v}"`;
+const NEEDS_ESCAPE = /["\\]/;
+const quoted = (v: string | undefined) => (v == null ? "NULL" : NEEDS_ESCAPE.test(v) ? `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"` : `"${v}"`);
+const literal = (values: string[]) => `{${values.join(",")}}`;
+
+/**
+ * The batch as one Postgres array literal per column (one text parameter each; 10,000 rows × 11 columns as separate
+ * parameters would exceed the protocol's 65,535), built in one pass over validated items: text quoted (escaped where
+ * needed), the validated formats (decimal strings, YYYY-MM-DD, ISO codes, enum values: never a quote, comma, brace,
+ * space or "NULL") as they are; NULL for an absent optional value.
+ */
+export function ratedItemColumns(items: (ItemContentOf & { externalId: string })[]) {
+  const n = items.length;
+  const [e, a, s, c, d, q, p, m, cur, u, k] = Array.from({ length: 11 }, () => new Array<string>(n));
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    e[i] = quoted(item.externalId);
+    a[i] = quoted(item.accountExternalId);
+    s[i] = quoted(item.subscriptionExternalId);
+    c[i] = quoted(item.chargeCode);
+    d[i] = quoted(item.description);
+    q[i] = item.quantity;
+    p[i] = item.unitPrice;
+    m[i] = item.amount;
+    cur[i] = item.currency;
+    u[i] = item.usageDate;
+    k[i] = item.kind ?? "NULL";
   }
-  return `{${parts.join(",")}}`;
+  return {
+    externalId: literal(e),
+    accountExternalId: literal(a),
+    subscriptionExternalId: literal(s),
+    chargeCode: literal(c),
+    description: literal(d),
+    quantity: literal(q),
+    unitPrice: literal(p),
+    amount: literal(m),
+    currency: literal(cur),
+    usageDate: literal(u),
+    kind: literal(k),
+  };
 }

@@ -9,7 +9,7 @@ import { currencyExponent } from "@/lib/money";
 
 export const MAX_BATCH = 10_000;
 
-const DECIMAL = /^-?\d{1,14}(\.\d{1,6})?$/;
+export const DECIMAL = /^-?\d{1,14}(\.\d{1,6})?$/;
 
 /** numeric(20,6): up to 14 integer digits and 6 decimals, as a string (never parsed to a float); "-0" becomes "0". */
 export const decimalString = z
@@ -23,11 +23,11 @@ export function withoutNegativeZero(value: string): string {
 }
 
 // Postgres text refuses NUL and JSON refuses lone UTF-16 surrogates: refuse them here, with a message.
-const storable = (v: string) => !v.includes("\u0000") && !/[\ud800-\udfff]/u.test(v);
+export const storable = (v: string) => !v.includes("\u0000") && !/[\ud800-\udfff]/u.test(v);
 const storableMessage = "must not contain NUL characters or unpaired surrogates";
 
 // One pass instead of three refinements (four external ids per rated item, 10,000 items per batch); same messages.
-const externalIdProblem = (v: string): string | null => {
+export const externalIdProblem = (v: string): string | null => {
   if (/[\u0000-\u001f\u007f]/u.test(v)) return "must not contain control characters";
   if (v.trim() !== v) return "must not start or end with whitespace";
   if (!storable(v)) return storableMessage;
@@ -243,12 +243,13 @@ export function amountProblem(quantity: string, unitPrice: string, amount: strin
   const q = micros(quantity);
   const product = q * micros(unitPrice); // 10⁻¹² units
   const sent = micros(amount) * SCALE;
-  const shown = `quantity × unitPrice = ${quantity} × ${unitPrice} = ${decimalOf(product, 12)}`;
+  // built only for an answer (decimalOf is most of this function's cost when the amount fits)
+  const shown = () => `quantity × unitPrice = ${quantity} × ${unitPrice} = ${decimalOf(product, 12)}`;
   if (sign(product) !== 0 && sign(sent) !== 0 && sign(product) !== sign(sent)) {
-    return `has the wrong sign: ${shown} is ${sign(product) < 0 ? "negative" : "positive"} but the amount ${amount} is ${sign(sent) < 0 ? "negative" : "positive"}`;
+    return `has the wrong sign: ${shown()} is ${sign(product) < 0 ? "negative" : "positive"} but the amount ${amount} is ${sign(sent) < 0 ? "negative" : "positive"}`;
   }
   const difference = sent > product ? sent - product : product - sent;
   const twiceTolerance = 10n ** BigInt(12 - currencyExponent(currency)) + (q < 0n ? -q : q);
   if (2n * difference <= twiceTolerance) return null;
-  return `must equal ${shown} within ${decimalOf(twiceTolerance * 5n, 13)} ${currency} (half a minor unit of ${currency}, plus half a unit of unitPrice's 6th decimal per unit of quantity); got ${amount}`;
+  return `must equal ${shown()} within ${decimalOf(twiceTolerance * 5n, 13)} ${currency} (half a minor unit of ${currency}, plus half a unit of unitPrice's 6th decimal per unit of quantity); got ${amount}`;
 }
