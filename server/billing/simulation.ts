@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db, type Queryable } from "@/db/client";
+import { isEmbeddedDatabase, queryRows, type Db, type Queryable } from "@/db/client";
+import { pooled } from "@/lib/pooled";
 import { vatCategory } from "@/db/schema/enums";
 import { createRunInput, type CreateRunInput } from "@/lib/billing-inputs";
 import { RULE_KINDS, type RuleKind, type RuleSeverity } from "@/lib/billing-values";
@@ -117,18 +118,18 @@ async function simulate(db: Db, run: RunRow, source: { runReferences?: SQL }, op
   const findings = selects.length ? sql.join(selects.map((q) => sql`(${q})`), sql` UNION ALL `) : sql`SELECT ${sql.raw(FINDING_COLUMNS_NULL)} WHERE FALSE`;
   const setup = await loadLineSetup(db, run.tenantId);
   const { chunks } = await planChunks(db, run, "LINES", runtime().settings.engine.chunkAccounts);
-  const answers: ChunkAnswer[] = [];
-  for (const chunk of chunks) {
-    answers.push(
-      await db.transaction(async (tx) => {
-        await tx.execute(sql`SET TRANSACTION READ ONLY`);
-        // the settings of a stage chunk (stages/step-chunk.ts, stages/lines.ts): same plans as the real run
-        await tx.execute(sql`SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', ${runtime().settings.engine.workMem}, true),
-            set_config('jit', 'off', true), set_config('enable_hashagg', 'off', true), set_config('enable_mergejoin', 'off', true)`);
-        return simulateChunk(tx, run, chunk, setup, findings, source);
-      }),
-    );
-  }
+  // chunks at once as the run's steps take them (one on the embedded database, a single connection)
+  const concurrency = isEmbeddedDatabase(db) ? 1 : runtime().settings.engine.chunkConcurrency;
+  const answers: ChunkAnswer[] = new Array(chunks.length);
+  await pooled(chunks, concurrency, async (chunk, index) => {
+    answers[index] = await db.transaction(async (tx) => {
+      await tx.execute(sql`SET TRANSACTION READ ONLY`);
+      // the settings of a stage chunk (stages/step-chunk.ts, stages/lines.ts): same plans as the real run
+      await tx.execute(sql`SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', ${runtime().settings.engine.workMem}, true),
+          set_config('jit', 'off', true), set_config('enable_hashagg', 'off', true), set_config('enable_mergejoin', 'off', true)`);
+      return simulateChunk(tx, run, chunk, setup, findings, source);
+    });
+  });
   return { ...summarize(run, answers, options), held: await heldForRun(db, run) };
 }
 

@@ -4,6 +4,7 @@ import { log } from "@/server/log";
 import { injectFault, ProcessCrash, runtime } from "@/server/runtime";
 import { recordAttempts, sendAttempt, type AttemptOptions, type AttemptRecord, type EndpointTarget, type WebhookEventType, type WebhookMessage } from "./outgoing";
 import { WEBHOOK_MAX_ATTEMPTS } from "./retry-schedule";
+import { pooled } from "@/lib/pooled";
 
 // Delivers outgoing webhooks from webhook_messages, the durable queue: a pass claims due messages in batches (pending,
 // endpoint enabled, next_attempt_at reached), attempts them concurrently (bounded per process and per endpoint) and
@@ -87,16 +88,6 @@ async function giveUpInterruptedLastAttempts(db: Db): Promise<void> {
                jsonb_build_object('type', event_type, 'timestamp', occurred_at, 'data', data), attempts,
                'interrupted: the process stopped before the answer was recorded'
           FROM given_up`,
-  );
-}
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function pooled<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]);
-    }),
   );
 }
 
