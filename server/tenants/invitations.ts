@@ -6,7 +6,6 @@ import { queryRows, type Db, type Queryable } from "@/db/client";
 import { account, invitation, user } from "@/db/schema";
 import { recordAudit } from "@/server/audit/audit-log";
 import { conflict, DomainError, notFound } from "@/server/errors";
-import { sendEmail } from "@/server/notifications/send-email";
 import { runtime } from "@/server/runtime";
 import { addMembership } from "./create-tenant";
 
@@ -48,6 +47,9 @@ export async function inviteMember(db: Db, tenantId: string, inviterUserId: stri
     await recordAudit(tx, { tenantId, actor: { type: "USER", userId: inviterUserId }, action: "member.invite", entityType: "member", entityId: id, after: { email: input.email, role: input.role, expiresAt } });
   });
   const link = invitationUrl(runtime().settings.appUrl, id);
+  // loaded when an invitation is sent: the Resend SDK and the e-mail renderer stay out of the settings router's graph
+  // (which every dashboard page's tRPC route compiles on `next dev`'s first start)
+  const { sendEmail } = await import("@/server/notifications/send-email");
   const email = await sendEmail(db, tenantId, {
     idempotencyKey: `invitation:${id}`,
     to: [input.email],
