@@ -172,7 +172,8 @@ describe("a process killed in the middle of delivering", () => {
 
     startProcess();
     await settle();
-    await settleDeliveries(7, "/crash-delivery");
+    // all seven may have been answered before the crash: wait for the resends too (they go out after the lease)
+    await settleDeliveries(7, "/crash-delivery", 7 + unrecorded.size);
     await assertEffectsOnce(t, runId, "/crash-delivery", endpoint.secret, unrecorded);
     await killProcess();
   }, 60_000);
@@ -183,9 +184,12 @@ async function settleUntil(done: () => boolean, timeoutMs = 20_000) {
   while (!done() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-/** Waits until every message of the endpoint's tenant is delivered (retries after a lease take a second). */
-async function settleDeliveries(expected: number, path: string) {
-  await settleUntil(() => new Set(receiver.to(path).map((r) => String(r.headers["webhook-id"]))).size >= expected);
+/** Waits until every message of the endpoint's tenant is delivered (retries after a lease take a second), and at least
+ * `requests` requests arrived in all (a resent message counts twice). */
+async function settleDeliveries(expected: number, path: string, requests = expected) {
+  await settleUntil(
+    () => new Set(receiver.to(path).map((r) => String(r.headers["webhook-id"]))).size >= expected && receiver.to(path).length >= requests,
+  );
   await settleUntil(() => false, 300); // anything still in flight lands (and would be counted twice)
   await runtime().outbox.idle();
 }
