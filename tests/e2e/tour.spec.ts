@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { apiOf, createAccounts, runFor, uniqueTag } from "./own-data";
+import { compactHeader, scrollToTop, smallTargets } from "./phone-checks";
 import { axeViolations, desktopViewport, documentViolations, expect, logIn, phoneContext, test } from "./support";
 
 // Issue 21: every page and dialog of the dashboard, at desktop and phone size, in light and dark mode — axe finds no
@@ -91,7 +92,14 @@ const stops: Stop[] = [
     close: pressEscape,
   },
   { name: "new billing run", targets: true, open: visit("/billing-runs/new", (page) => page.getByRole("button", { name: "Create billing run" })) },
-  { name: "run with drafts, all sections open", targets: true, open: runWithStatus("Drafts ready"), check: compactHeader },
+  {
+    name: "run with drafts, all sections open",
+    targets: true,
+    open: runWithStatus("Drafts ready"),
+    check: async ({ page, phone }) => {
+      if (phone) await compactHeader(page);
+    },
+  },
   {
     name: "invoices with a selection",
     targets: true,
@@ -190,77 +198,6 @@ async function skipLinkMovesFocus({ page }: Tour) {
   expect.soft(Math.min(box.width, box.height), "the focused skip link's smaller side (px)").toBeGreaterThanOrEqual(44);
   await skip.press("Enter");
   await expect(page.locator("#content")).toBeFocused();
-}
-
-/** Phone: header and actions bar are compact and opaque; the header hides on scroll down and comes back on scroll up. */
-async function compactHeader({ page, phone }: Tour) {
-  if (!phone) return;
-  await scrollToTop(page);
-  const header = page.getByRole("banner");
-  const actions = runActions(page);
-  const bottom = async () => {
-    const box = (await actions.boundingBox())!;
-    return box.y + box.height;
-  };
-  expect.soft(await bottom(), "header + actions bar height at the top of the run page (px of 844)").toBeLessThanOrEqual(120);
-  for (const bar of [header, actions]) {
-    const alpha = await bar.evaluate((el) => {
-      const color = getComputedStyle(el).backgroundColor;
-      const match = color.match(/[\d.]+/g) ?? [];
-      return color.startsWith("rgba") || color.includes("/") ? Number(match[3] ?? match.at(-1)) : 1;
-    });
-    expect.soft(alpha, "bar background opacity").toBe(1);
-  }
-  await page.evaluate(() => window.scrollBy(0, 600));
-  await expect.poll(async () => (await header.boundingBox())!.y + (await header.boundingBox())!.height).toBeLessThanOrEqual(0);
-  await expect.poll(async () => (await actions.boundingBox())!.y).toBeLessThanOrEqual(1);
-  await page.evaluate(() => window.scrollBy(0, -200));
-  await expect.poll(async () => (await header.boundingBox())!.y).toBeGreaterThanOrEqual(0);
-  await expect.poll(async () => (await actions.boundingBox())!.y).toBeGreaterThanOrEqual(50);
-}
-
-/** Scrolls to the top and waits until the (phone) header has come back. */
-async function scrollToTop(page: Page) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const header = page.getByRole("banner");
-  if (await header.count()) await expect.poll(async () => (await header.boundingBox())?.y ?? 0).toBeGreaterThanOrEqual(0);
-}
-
-/**
- * Every visible button, link, input, checkbox… (and clickable card) must offer a 44×44 px target: its box, or — for a
- * smaller control such as a checkbox with an enlarged hit area — a 44×44 square around its centre that hits it
- * everywhere (document.elementFromPoint at its corners, edge midpoints and centre; a hit on its <label> counts).
- */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const selector =
-      "a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=checkbox], [role=radio], [role=combobox], [role=tab], [role=switch], [role=menuitem], [tabindex='0']";
-    const small: string[] = [];
-    const describe = (el: Element) =>
-      `${el.tagName.toLowerCase()}${el.getAttribute("role") ? `[role=${el.getAttribute("role")}]` : ""} "${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40)}"`;
-    const startY = window.scrollY;
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
-      if (el.closest("[aria-hidden=true], [inert]") || getComputedStyle(el).visibility === "hidden") continue;
-      if (el.getClientRects().length === 0) continue;
-      // (sync: the page's scroll handlers — the hiding header — run only after this evaluation)
-      el.scrollIntoView({ block: "center", inline: "center" });
-      const box = el.getBoundingClientRect();
-      // visually hidden (sr-only) elements such as the skip link before it is focused
-      if (box.width <= 1 || box.height <= 1) continue;
-      if (box.width >= 44 && box.height >= 44) continue;
-      const cx = box.left + box.width / 2;
-      const cy = box.top + box.height / 2;
-      const labels = "labels" in el ? Array.from((el as HTMLInputElement).labels ?? []) : [];
-      const probes = [-21, 0, 21].flatMap((dx) => [-21, 0, 21].map((dy) => [cx + dx, cy + dy] as const));
-      const hitsAll = probes.every(([x, y]) => {
-        const hit = document.elementFromPoint(x, y);
-        return !!hit && (hit === el || el.contains(hit) || labels.some((label) => label.contains(hit)));
-      });
-      if (!hitsAll) small.push(`${describe(el)} ${Math.round(box.width)}×${Math.round(box.height)}`);
-    }
-    window.scrollTo(0, startY);
-    return small;
-  });
 }
 
 /** The tour at one size: the login page, then (signed in by `signIn`, which gives the runs to show) every stop. */
