@@ -2,7 +2,8 @@ import { z } from "zod";
 import { countryCode, isoDate } from "./billing-inputs";
 
 // Inputs of the tenant's tax settings (#18): OSS, its own VAT registrations and its VAT rate overrides. Shared by tRPC,
-// REST and the Settings form. The VAT id's per-country format is checked by the service (server/tax/vat-id-formats.ts).
+// REST and the Settings form. The VAT id's per-country format (lib/vat-id-formats.ts) is checked by the service, and by
+// the Settings form before it sends anything.
 
 export const VAT_RATE_TYPES = ["STANDARD", "REDUCED"] as const;
 

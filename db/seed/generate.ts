@@ -19,7 +19,7 @@ export type SeedOptions = {
 };
 
 // [country, currency, city, postal code, VAT id prefix, digits after it, suffix]: ids in the country's format
-// (server/tax/vat-id-formats.ts), e.g. DE100000001, FR12100000001, NL100000001B01, IT00100000001.
+// (lib/vat-id-formats.ts), e.g. DE100000001, FR12100000001, NL100000001B01, IT00100000001.
 const countries = [
   ["DE", "EUR", "Berlin", "10115", "DE", 9, ""],
   ["FR", "EUR", "Paris", "75001", "FR12", 9, ""],

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Queryable } from "@/db/client";
 import { EU_MEMBER_STATES } from "./eu-vat-data";
-import { VAT_ID_FORMATS } from "./vat-id-formats";
+import { VAT_ID_FORMATS } from "@/lib/vat-id-formats";
 import { VATEX_TEXTS, type TaxDetermination, type TaxEngine, type TaxInput, type TaxSeller, type VatCategoryCode } from "./tax-engine";
 
 // The built-in VAT rules as one SQL query over any relation of inputs, so the lines stage determines every line's VAT

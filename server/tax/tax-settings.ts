@@ -6,7 +6,7 @@ import { recordAudit } from "@/server/audit/audit-log";
 import type { Actor } from "@/server/billing/runs-core";
 import { badRequest, notFound } from "@/server/errors";
 import { EU_MEMBER_STATES, shippedVatRate, type VatRateType } from "./eu-vat-data";
-import { normalizeVatId, vatIdFormatProblem } from "./vat-id-formats";
+import { normalizeVatId, vatIdFormatProblem } from "@/lib/vat-id-formats";
 
 // The tenant's side of the VAT determination, edited in Settings → Tax and over REST: the OSS flag, the member states
 // where it is registered for VAT itself (with its VAT id there) and its own VAT rates, which win over the shipped EU

@@ -1,55 +1,49 @@
 import type { Page } from "@playwright/test";
+import { apiOf, createAccounts, runFor, uniqueTag } from "./own-data";
 import { expect, logIn, phoneContext, saveScreenshot, test } from "./support";
 
-// The review queue (#19) on the run the review flow leaves with drafts ready: keyboard review on a desktop, then the
-// phone clears what is left, one card at a time, at 390×844.
+// The review queue (#19): keyboard review on a desktop, and on the phone (390×844) one card at a time until the run's
+// flagged invoices are cleared. Each test bills accounts of its own (created over the REST API) in a run of its own:
+// first invoices of new accounts, each SUSPECT ("First invoice of the account").
 
-test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
 
 const progress = (page: Page) => page.getByTestId("review-progress");
-const reviewedCount = async (page: Page) => Number((await progress(page).textContent())?.match(/^(\d+) of/)?.[1] ?? NaN);
 
-/** The queue of the newest run with drafts ready and flagged invoices (left by review-flow.spec.ts). */
-async function openQueue(page: Page): Promise<string> {
-  await page.goto("/billing-runs");
-  const links = page.locator("[data-testid=data-table-row]:visible").filter({ hasText: "Drafts ready" }).getByRole("link");
-  const hrefs = await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href")));
-  for (const href of hrefs) {
-    if (!href || !/^\/billing-runs\/[0-9a-f-]{36}$/.test(href)) continue;
-    await page.goto(href);
-    const link = page.getByTestId("review-queue-link");
-    if (await link.isVisible({ timeout: 10_000 }).catch(() => false)) {
-      await link.click();
-      await page.waitForURL(/\/review$/);
-      await expect(page.getByTestId("review-card")).toBeVisible({ timeout: 30_000 });
-      return `${href}/review`;
-    }
-  }
-  throw new Error("no run with drafts ready and flagged invoices: run review-flow.spec.ts first");
+/** `count` new accounts billed in a run of their own, processed to drafts; opens its review queue. Returns their names. */
+async function runToReview(page: Page, prefix: string, count: number): Promise<string[]> {
+  const api = await apiOf(page, `e2e review queue ${prefix}`);
+  const accounts = await createAccounts(api, uniqueTag(prefix), { count });
+  const runId = await runFor(api, accounts);
+  await page.goto(`/billing-runs/${runId}`);
+  const link = page.getByTestId("review-queue-link");
+  await expect(link).toHaveText(`Review ${count} flagged invoices`);
+  await link.click();
+  await page.waitForURL(/\/review$/);
+  await expect(page.getByTestId("review-card")).toBeVisible({ timeout: 30_000 });
+  return accounts.names;
 }
-
-let queueUrl = "";
 
 test("desktop: keyboard review (j/k, v, r with a reason, q)", async ({ page }) => {
   await logIn(page);
-  queueUrl = await openQueue(page);
+  const names = await runToReview(page, "RQD", 5);
   await expect(page.getByTestId("review-shortcuts")).toContainText("validate");
-  await expect(progress(page)).toHaveText(/^0 of \d+ reviewed$/);
+  await expect(progress(page)).toHaveText("0 of 5 reviewed");
   const account = page.getByTestId("review-account");
 
-  // j / k move between cards without reviewing
-  const first = await account.textContent();
+  // j / k move between cards (in the order of the account names) without reviewing
+  await expect(account).toHaveText(names[0]);
+  const first = names[0];
   await page.keyboard.press("j");
-  await expect(account).not.toHaveText(first!);
+  await expect(account).toHaveText(names[1]);
   await page.keyboard.press("k");
-  await expect(account).toHaveText(first!);
+  await expect(account).toHaveText(first);
 
   // v validates and moves on
   await expect(page.getByRole("button", { name: "Validate" })).toBeEnabled();
   await page.keyboard.press("v");
   await expect(progress(page)).toHaveText(/^1 of/);
-  await expect(account).not.toHaveText(first!);
+  await expect(account).toHaveText(names[1]);
 
   // r asks the reason; typing in it triggers no shortcut
   await expect(page.getByRole("button", { name: "Reject" })).toBeEnabled();
@@ -61,6 +55,7 @@ test("desktop: keyboard review (j/k, v, r with a reason, q)", async ({ page }) =
   await expect(progress(page)).toHaveText(/^1 of/);
   await dialog.getByRole("button", { name: "Reject" }).click();
   await expect(progress(page)).toHaveText(/^2 of/);
+  await expect(account).toHaveText(names[2]);
   await saveScreenshot(page, "desktop-review-queue");
 
   // q quarantines (after the dialog's confirmation)
@@ -68,15 +63,15 @@ test("desktop: keyboard review (j/k, v, r with a reason, q)", async ({ page }) =
   await page.keyboard.press("q");
   await page.getByRole("dialog").getByRole("button", { name: "Quarantine" }).click();
   await expect(progress(page)).toHaveText(/^3 of/);
+  await expect(account).toHaveText(names[3]);
 });
 
 test("phone: the queue clears the run's suspects at 390×844", async ({ newContext }) => {
   const context = await newContext(phoneContext);
   const page = await context.newPage();
   await logIn(page);
-  expect(queueUrl, "the desktop test found the queue").not.toBe("");
-  await page.goto(queueUrl);
-  await expect(page.getByTestId("review-card")).toBeVisible({ timeout: 30_000 });
+  const total = 3;
+  const names = await runToReview(page, "RQP", total);
   await expect(page.getByTestId("review-shortcuts")).toBeHidden();
   await saveScreenshot(page, "phone-review-queue");
 
@@ -89,14 +84,12 @@ test("phone: the queue clears the run's suspects at 390×844", async ({ newConte
     expect(box.width, `${name}: width`).toBeGreaterThanOrEqual(44);
   }
 
-  // Validate every card the queue still holds (the rejected one from the desktop counts as a card to review again)
-  const total = Number((await progress(page).textContent())?.match(/of (\d+)/)?.[1]);
-  expect(total).toBeGreaterThan(0);
-  for (let i = 0; i < total && !(await page.getByText(/^All \d+ reviewed$/).isVisible()); i++) {
-    const before = await reviewedCount(page);
+  // Validate every card, one after the other
+  for (let i = 0; i < total; i++) {
+    await expect(progress(page)).toHaveText(`${i} of ${total} reviewed`);
+    await expect(page.getByTestId("review-account")).toHaveText(names[i]);
     await expect(page.getByRole("button", { name: "Validate" })).toBeEnabled({ timeout: 30_000 });
     await page.getByRole("button", { name: "Validate" }).click();
-    await expect.poll(() => reviewedCount(page).catch(() => total)).toBeGreaterThan(before);
   }
   await expect(page.getByText(`All ${total} reviewed`)).toBeVisible();
   await saveScreenshot(page, "phone-review-queue-done");

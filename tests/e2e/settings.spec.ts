@@ -1,11 +1,10 @@
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, logIn, phoneContext, test } from "./support";
+import { newOrganization } from "./own-data";
+import { expect, expectAccessible, phoneContext, test } from "./support";
 
 // Settings (#18, #19): every card is filled, saved and still shows its values after a reload — at desktop size and at
-// 390×844 — and axe finds no serious or critical violation on the page at either size. The values chosen leave the
-// other flows alone: the approval threshold is far above the demo's totals.
-
-test.describe.configure({ mode: "serial" });
+// 390×844 — and axe finds no serious or critical violation on the page at either size. Each test works in a new
+// organization of its own, so what it saves (OSS, VAT rates, document language, rules, approval) reaches no other spec.
 
 // a 1×1 PNG
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
@@ -85,14 +84,14 @@ async function fillAndSave(page: Page, v: { vatId: string; rate: string; validFr
 }
 
 test("settings: every card saves and shows its values after a reload (desktop)", async ({ page }) => {
-  await logIn(page);
+  await newOrganization(page, "SETD");
   await fillAndSave(page, { vatId: "FR40303265045", rate: "20.50", validFrom: "2031-01-01", register: "Amtsgericht Berlin HRB 1", threshold: "12000", gross: "90000000" });
   await expectAccessible(page, "settings (desktop)");
 });
 
 test("settings: every card saves and shows its values after a reload (390×844)", async ({ newContext }) => {
   const page = await (await newContext(phoneContext)).newPage();
-  await logIn(page);
+  await newOrganization(page, "SETP");
   await fillAndSave(page, { vatId: "FR12345678901", rate: "21.50", validFrom: "2032-01-01", register: "Amtsgericht Berlin HRB 2", threshold: "13000", gross: "95000000" });
   await expectAccessible(page, "settings (390×844)");
 });

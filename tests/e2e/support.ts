@@ -108,28 +108,57 @@ export async function animationsSettled(page: Page) {
   );
 }
 
+/** Runs axe once on what the page shows now; every serious or critical violation, one line each, tagged with `label`. */
+async function seriousViolations(page: Page, label: string, exclude: string[]): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(wcagTags);
+  for (const selector of exclude) builder.exclude(selector);
+  const results = await builder.analyze();
+  const violations: string[] = [];
+  for (const violation of results.violations) {
+    if (violation.impact !== "serious" && violation.impact !== "critical") continue;
+    const targets = violation.nodes.slice(0, 5).map((node) => `${node.target.join(" ")}${node.failureSummary ? ` (${node.failureSummary.replace(/\s+/g, " ").slice(0, 160)})` : ""}`);
+    violations.push(`[${label}] ${violation.id} (${violation.impact}, ${violation.nodes.length}×): ${violation.help} — ${targets.join("; ")}`);
+  }
+  return violations;
+}
+
 /**
  * Runs axe on what the page shows now (an open dialog included) in the light and the dark colour scheme and returns
  * every serious or critical violation, one line each. The theme follows the system's scheme (next-themes), emulated
- * here; the page is left in the light scheme.
+ * here; the page is left in the light scheme. `exclude`: selectors axe skips — an iframe sandboxed without scripts
+ * must be (axe's run inside it waits forever for timers that never fire); check its document with `documentViolations`.
  */
-export async function axeViolations(page: Page): Promise<string[]> {
+export async function axeViolations(page: Page, { exclude = [] }: { exclude?: string[] } = {}): Promise<string[]> {
   const violations: string[] = [];
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
     await expect(page.locator("html")).toHaveClass(new RegExp(`\\b${colorScheme}\\b`));
     // a colour measured half way through a transition would be neither the light nor the dark one
     await animationsSettled(page);
-    const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-    for (const violation of results.violations) {
-      if (violation.impact !== "serious" && violation.impact !== "critical") continue;
-      const targets = violation.nodes.slice(0, 5).map((node) => `${node.target.join(" ")}${node.failureSummary ? ` (${node.failureSummary.replace(/\s+/g, " ").slice(0, 160)})` : ""}`);
-      violations.push(`[${colorScheme}] ${violation.id} (${violation.impact}, ${violation.nodes.length}×): ${violation.help} — ${targets.join("; ")}`);
-    }
+    violations.push(...(await seriousViolations(page, colorScheme, exclude)));
   }
   await page.emulateMedia({ colorScheme: "light" });
   await expect(page.locator("html")).toHaveClass(/\blight\b/);
   return violations;
+}
+
+/**
+ * Runs axe on an HTML document of its own (e.g. an e-mail the dashboard previews in a sandboxed iframe), opened in a
+ * new page of the context, in the light and the dark colour scheme. Returns the serious or critical violations.
+ */
+export async function documentViolations(context: BrowserContext, html: string): Promise<string[]> {
+  const page = await context.newPage();
+  try {
+    await page.setContent(html);
+    const violations: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      violations.push(...(await seriousViolations(page, colorScheme, [])));
+    }
+    return violations;
+  } finally {
+    await page.close();
+  }
 }
 
 /** The specs' one-line check: no serious or critical axe violation on what the page shows now (light and dark). */

@@ -1,22 +1,30 @@
 import type { BrowserContext, Page } from "@playwright/test";
-import { axeViolations, desktopViewport, expect, logIn, phoneContext, test } from "./support";
+import { apiOf, createAccounts, runFor, uniqueTag } from "./own-data";
+import { compactHeader, scrollToTop, smallTargets } from "./phone-checks";
+import { axeViolations, desktopViewport, documentViolations, expect, logIn, phoneContext, test } from "./support";
 
 // Issue 21: every page and dialog of the dashboard, at desktop and phone size, in light and dark mode — axe finds no
 // serious or critical WCAG 2.2 AA violation; on a phone every target on the review pages is at least 44×44 px and
-// the compact header gets out of the way. Runs on the runs the review flows left (a posted one, one with drafts).
+// the compact header gets out of the way. It makes the runs it shows itself (over the REST API, with accounts of its
+// own): one with drafts ready, one posted.
 //
 // The tour is a list of stops. Each opens a page or a dialog from where the previous one left the browser; axe then
 // runs on it once per colour scheme. Adding a page is one line in `stops`, e.g.
 //   { name: "schedules", open: visit("/schedules", (page) => page.getByRole("heading", { name: "Schedules" })) },
 
 type Size = "desktop" | "phone";
-type Tour = { page: Page; size: Size; phone: boolean; urls: Map<string, string> };
+type RunStatus = "Drafts ready" | "Posted";
+/** The ids of the tour's own runs, by the status they show. */
+type Runs = Record<RunStatus, string>;
+type Tour = { page: Page; size: Size; phone: boolean; runs: Runs };
 type Stop = {
   name: string;
   /** Only at this size (e.g. the phone's navigation sheet). */
   only?: Size;
   /** A review page: on the phone every visible target must offer 44×44 px. */
   targets?: boolean;
+  /** What axe leaves out on this stop (a sandboxed iframe: its document is checked by the stop's `check`). */
+  axeExclude?: string[];
   /** Opens the page or dialog; resolves once it shows. */
   open: (tour: Tour) => Promise<void>;
   /** More checks while it is open. */
@@ -37,18 +45,10 @@ function visit(path: string, shown: (page: Page) => ReturnType<Page["getByRole"]
   };
 }
 
-/** Opens (the first time: finds on the runs list) the run with this status, with every folded section open. */
-function runWithStatus(status: string) {
-  return async ({ page, urls }: Tour) => {
-    const known = urls.get(status);
-    if (known) {
-      await page.goto(known);
-    } else {
-      await page.goto("/billing-runs");
-      await rows(page).filter({ has: page.getByTestId("run-status").filter({ hasText: status }) }).first().click();
-      await page.waitForURL(/\/billing-runs\/[0-9a-f-]{36}$/);
-      urls.set(status, page.url());
-    }
+/** Opens the tour's run with this status, with every folded section open. */
+function runWithStatus(status: RunStatus) {
+  return async ({ page, runs }: Tour) => {
+    await page.goto(`/billing-runs/${runs[status]}`);
     await expect(page.getByTestId("run-status").first()).toHaveText(status);
     const closed = page.locator("section button[aria-controls][data-state=closed]");
     for (const trigger of await closed.all()) await trigger.click();
@@ -61,6 +61,8 @@ async function openFirstInvoice({ page }: Tour) {
   await rows(page).first().click();
   await expect(page.getByTestId("invoice-title")).toBeVisible({ timeout: 30_000 });
 }
+
+const emailPreview = "iframe[title='E-mail preview']";
 
 const dialog = (page: Page) => page.getByRole("dialog").or(page.getByRole("alertdialog"));
 
@@ -90,7 +92,14 @@ const stops: Stop[] = [
     close: pressEscape,
   },
   { name: "new billing run", targets: true, open: visit("/billing-runs/new", (page) => page.getByRole("button", { name: "Create billing run" })) },
-  { name: "run with drafts, all sections open", targets: true, open: runWithStatus("Drafts ready"), check: compactHeader },
+  {
+    name: "run with drafts, all sections open",
+    targets: true,
+    open: runWithStatus("Drafts ready"),
+    check: async ({ page, phone }) => {
+      if (phone) await compactHeader(page);
+    },
+  },
   {
     name: "invoices with a selection",
     targets: true,
@@ -163,9 +172,16 @@ const stops: Stop[] = [
   { name: "outbox", open: visit("/outbox", (page) => page.getByTestId("outbox-list").getByRole("button", { name: "Preview" })) },
   {
     name: "e-mail preview dialog",
+    axeExclude: [emailPreview],
     open: async ({ page }) => {
       await page.getByTestId("outbox-list").getByRole("button", { name: "Preview" }).first().click();
-      await expect(page.getByRole("dialog")).toBeVisible();
+      await expect(page.getByRole("dialog").locator(emailPreview)).toBeVisible();
+    },
+    // the e-mail itself, on a page of its own (no script runs in the sandboxed preview, axe included)
+    check: async ({ page, size }) => {
+      const html = (await page.locator(emailPreview).getAttribute("srcdoc")) ?? "";
+      expect(html).toContain("<");
+      expect.soft(await documentViolations(page.context(), html), `axe: serious or critical WCAG 2.2 AA violations in the previewed e-mail (${size})`).toEqual([]);
     },
     close: pressEscape,
   },
@@ -184,84 +200,13 @@ async function skipLinkMovesFocus({ page }: Tour) {
   await expect(page.locator("#content")).toBeFocused();
 }
 
-/** Phone: header and actions bar are compact and opaque; the header hides on scroll down and comes back on scroll up. */
-async function compactHeader({ page, phone }: Tour) {
-  if (!phone) return;
-  await scrollToTop(page);
-  const header = page.getByRole("banner");
-  const actions = runActions(page);
-  const bottom = async () => {
-    const box = (await actions.boundingBox())!;
-    return box.y + box.height;
-  };
-  expect.soft(await bottom(), "header + actions bar height at the top of the run page (px of 844)").toBeLessThanOrEqual(120);
-  for (const bar of [header, actions]) {
-    const alpha = await bar.evaluate((el) => {
-      const color = getComputedStyle(el).backgroundColor;
-      const match = color.match(/[\d.]+/g) ?? [];
-      return color.startsWith("rgba") || color.includes("/") ? Number(match[3] ?? match.at(-1)) : 1;
-    });
-    expect.soft(alpha, "bar background opacity").toBe(1);
-  }
-  await page.evaluate(() => window.scrollBy(0, 600));
-  await expect.poll(async () => (await header.boundingBox())!.y + (await header.boundingBox())!.height).toBeLessThanOrEqual(0);
-  await expect.poll(async () => (await actions.boundingBox())!.y).toBeLessThanOrEqual(1);
-  await page.evaluate(() => window.scrollBy(0, -200));
-  await expect.poll(async () => (await header.boundingBox())!.y).toBeGreaterThanOrEqual(0);
-  await expect.poll(async () => (await actions.boundingBox())!.y).toBeGreaterThanOrEqual(50);
-}
-
-/** Scrolls to the top and waits until the (phone) header has come back. */
-async function scrollToTop(page: Page) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const header = page.getByRole("banner");
-  if (await header.count()) await expect.poll(async () => (await header.boundingBox())?.y ?? 0).toBeGreaterThanOrEqual(0);
-}
-
-/**
- * Every visible button, link, input, checkbox… (and clickable card) must offer a 44×44 px target: its box, or — for a
- * smaller control such as a checkbox with an enlarged hit area — a 44×44 square around its centre that hits it
- * everywhere (document.elementFromPoint at its corners, edge midpoints and centre; a hit on its <label> counts).
- */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const selector =
-      "a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=checkbox], [role=radio], [role=combobox], [role=tab], [role=switch], [role=menuitem], [tabindex='0']";
-    const small: string[] = [];
-    const describe = (el: Element) =>
-      `${el.tagName.toLowerCase()}${el.getAttribute("role") ? `[role=${el.getAttribute("role")}]` : ""} "${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40)}"`;
-    const startY = window.scrollY;
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
-      if (el.closest("[aria-hidden=true], [inert]") || getComputedStyle(el).visibility === "hidden") continue;
-      if (el.getClientRects().length === 0) continue;
-      // (sync: the page's scroll handlers — the hiding header — run only after this evaluation)
-      el.scrollIntoView({ block: "center", inline: "center" });
-      const box = el.getBoundingClientRect();
-      // visually hidden (sr-only) elements such as the skip link before it is focused
-      if (box.width <= 1 || box.height <= 1) continue;
-      if (box.width >= 44 && box.height >= 44) continue;
-      const cx = box.left + box.width / 2;
-      const cy = box.top + box.height / 2;
-      const labels = "labels" in el ? Array.from((el as HTMLInputElement).labels ?? []) : [];
-      const probes = [-21, 0, 21].flatMap((dx) => [-21, 0, 21].map((dy) => [cx + dx, cy + dy] as const));
-      const hitsAll = probes.every(([x, y]) => {
-        const hit = document.elementFromPoint(x, y);
-        return !!hit && (hit === el || el.contains(hit) || labels.some((label) => label.contains(hit)));
-      });
-      if (!hitsAll) small.push(`${describe(el)} ${Math.round(box.width)}×${Math.round(box.height)}`);
-    }
-    window.scrollTo(0, startY);
-    return small;
-  });
-}
-
-async function tourAt(context: BrowserContext, size: Size, signIn: (page: Page) => Promise<void>) {
+/** The tour at one size: the login page, then (signed in by `signIn`, which gives the runs to show) every stop. */
+async function tourAt(context: BrowserContext, size: Size, signIn: (page: Page) => Promise<Runs>): Promise<Runs> {
   const page = await context.newPage();
-  const tour: Tour = { page, size, phone: size === "phone", urls: new Map() };
   const phone = size === "phone";
 
-  const visitStop = async (name: string, targets: boolean) => {
-    const violations = await axeViolations(page);
+  const visitStop = async (name: string, targets: boolean, exclude?: string[]) => {
+    const violations = await axeViolations(page, { exclude });
     expect.soft(violations, `axe: serious or critical WCAG 2.2 AA violations on ${name} (${size})`).toEqual([]);
     if (phone && targets) await scrollToTop(page);
     if (phone && targets) expect.soft(await smallTargets(page), `targets smaller than 44×44 px on ${name} (phone)`).toEqual([]);
@@ -270,23 +215,35 @@ async function tourAt(context: BrowserContext, size: Size, signIn: (page: Page) 
   await page.goto("/login");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await visitStop("login", false);
-  await signIn(page);
+  const tour: Tour = { page, size, phone, runs: await signIn(page) };
 
   for (const stop of stops) {
     if (stop.only && stop.only !== size) continue;
     await test.step(`${size}: ${stop.name}`, async () => {
       await stop.open(tour);
-      await visitStop(stop.name, !!stop.targets);
+      await visitStop(stop.name, !!stop.targets, stop.axeExclude);
       await stop.check?.(tour);
       await stop.close?.(tour);
     });
   }
+  return tour.runs;
+}
+
+/** Two runs of accounts of the tour's own: one processed to drafts (three invoices), one posted (two). */
+async function ownRuns(page: Page): Promise<Runs> {
+  const api = await apiOf(page, "e2e tour");
+  const [drafts, posted] = await Promise.all([createAccounts(api, uniqueTag("TOURD"), { count: 3 }), createAccounts(api, uniqueTag("TOURP"), { count: 2 })]);
+  const [draftsRun, postedRun] = await Promise.all([runFor(api, drafts), runFor(api, posted, { post: true })]);
+  return { "Drafts ready": draftsRun, Posted: postedRun };
 }
 
 test("every page and dialog is accessible (axe, WCAG 2.2 AA, light and dark) at desktop and phone size", async ({ newContext }) => {
   test.setTimeout(600_000);
   const desktop = await newContext({ viewport: desktopViewport });
-  await tourAt(desktop, "desktop", (page) => logIn(page));
+  const runs = await tourAt(desktop, "desktop", async (page) => {
+    await logIn(page);
+    return ownRuns(page);
+  });
   // one sign-in: the phone reuses the desktop's session cookie
   const { cookies } = await desktop.storageState();
   const phoneCtx = await newContext(phoneContext);
@@ -294,5 +251,6 @@ test("every page and dialog is accessible (axe, WCAG 2.2 AA, light and dark) at 
     await phoneCtx.addCookies(cookies);
     await page.goto("/billing-runs");
     await expect(page.getByRole("heading", { name: "Billing runs" })).toBeVisible();
+    return runs;
   });
 });

@@ -3,11 +3,25 @@ import type { ReactNode } from "react";
 
 export const emailColors = { ink: "#111827", muted: "#6b7280", rule: "#e5e7eb", accent: "#1d4ed8", danger: "#b91c1c", ok: "#15803d" };
 
-/** Shared frame of every Billrun e-mail. */
-export function EmailLayout({ preview, footer, children, lang = "en" }: { preview: string; footer: string; children: ReactNode; lang?: string }) {
+/** Shared frame of every Billrun e-mail; `title` (the subject) names the document for screen readers and web mail. */
+export function EmailLayout({
+  title,
+  preview,
+  footer,
+  children,
+  lang = "en",
+}: {
+  title: string;
+  preview: string;
+  footer: string;
+  children: ReactNode;
+  lang?: string;
+}) {
   return (
     <Html lang={lang}>
-      <Head />
+      <Head>
+        <title>{title}</title>
+      </Head>
       <Preview>{preview}</Preview>
       <Body style={{ backgroundColor: "#f3f4f6", fontFamily: "Helvetica, Arial, sans-serif", color: emailColors.ink, margin: 0 }}>
         <Container style={{ backgroundColor: "#ffffff", maxWidth: 560, margin: "24px auto", padding: "28px 32px", borderRadius: 8 }}>

@@ -36,6 +36,7 @@ export function InvoiceEmail({ doc }: { doc: InvoiceDocument }) {
   const subject = invoiceEmailSubject(doc);
   return (
     <EmailLayout
+      title={subject}
       preview={credit ? `${subject}: ${total}` : `${subject}: ${documentText(lang, "email.preview.invoice", { amount: total, dueDate })}`}
       footer={`${doc.seller.legalName} · ${doc.seller.addressLine}, ${doc.seller.postalCode} ${doc.seller.city}, ${f.country(doc.seller.country)} · ${documentText(lang, "document.vatId", { vatId: doc.seller.vatId })}`}
       lang={f.locale}

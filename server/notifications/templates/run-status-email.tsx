@@ -35,7 +35,7 @@ export function RunStatusEmail(p: RunEmailProps) {
   const counts = Object.entries(p.invoiceCounts).filter(([, n]) => (n ?? 0) > 0);
   const tone = p.status === "FAILED" ? emailColors.danger : p.status === "POSTED" ? emailColors.ok : emailColors.accent;
   return (
-    <EmailLayout preview={`${p.runNumber}: ${HEADLINES[p.status]}`} footer={`${p.tenantName} · sent by Billrun`}>
+    <EmailLayout title={runEmailSubject(p)} preview={`${p.runNumber}: ${HEADLINES[p.status]}`} footer={`${p.tenantName} · sent by Billrun`}>
       <Text style={{ fontSize: 12, color: tone, fontWeight: 700, textTransform: "uppercase", margin: 0 }}>{p.status.replace("_", " ")}</Text>
       <Heading as="h1" style={{ fontSize: 22, margin: "6px 0 4px" }}>{`${HEADLINES[p.status]} — ${p.runNumber}`}</Heading>
       <Text style={{ color: emailColors.muted, marginTop: 0 }}>{p.description}</Text>

@@ -15,10 +15,20 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { taxSettingsInput, VAT_RATE_TYPES, vatRateInput } from "@/lib/tax-settings-inputs";
+import { vatIdFormatProblem } from "@/lib/vat-id-formats";
 import { fieldAria, FormField, showServerIssues } from "./form-field";
 import { errorMessage } from "./shown-once";
 
 type SettingsValues = z.input<typeof taxSettingsInput>;
+
+// The form also checks each VAT id's format, as the service does: a malformed id is named under its field before
+// anything is sent (the service still refuses it over REST).
+const registrationsFormInput = taxSettingsInput.superRefine((input, ctx) => {
+  input.vatRegistrations.forEach((r, i) => {
+    const problem = vatIdFormatProblem(r.country, r.vatId);
+    if (problem) ctx.addIssue({ code: "custom", path: ["vatRegistrations", i, "vatId"], message: problem });
+  });
+});
 type RateValues = z.input<typeof vatRateInput>;
 const RATE_TYPE_LABEL: Record<(typeof VAT_RATE_TYPES)[number], string> = { STANDARD: "Standard", REDUCED: "Reduced" };
 
@@ -56,7 +66,7 @@ export function TaxSettingsCard() {
 function RegistrationsForm({ initial, sellerCountry }: { initial: SettingsValues; sellerCountry: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const form = useForm<SettingsValues>({ resolver: zodResolver(taxSettingsInput), defaultValues: initial });
+  const form = useForm<SettingsValues>({ resolver: zodResolver(registrationsFormInput), defaultValues: initial });
   const registrations = useFieldArray({ control: form.control, name: "vatRegistrations" });
   const save = useToastingMutation(
     trpc.settings.taxSettings.save.mutationOptions({

@@ -20,7 +20,7 @@ export function InvoiceReviewCard({ invoice }: { invoice: InvoiceDetail }) {
           <ul className="grid gap-2 text-sm" aria-label="Findings in detail">
             {findings.map((f, i) => (
               <li key={i} className="grid gap-0.5">
-                <FindingBadges findings={[f]} />
+                <FindingBadges findings={[f]} messagesShown />
                 <span>{f.message}</span>
                 <span className="text-xs text-muted-foreground">
                   {RULE_LABEL[f.kind]}: measured {f.value === null ? "—" : formatDecimal(f.value)}
