@@ -143,6 +143,8 @@ test("desktop: create, process, review, post, cancel another run", async ({ page
   await page.keyboard.press("Escape");
   await page.goto(runUrl);
 
+  // the posted run's invoices load after the page (one query; slow when the machine is busy)
+  await expect(visibleRows(page).first()).toBeVisible({ timeout: 60_000 });
   await visibleRows(page).first().click();
   await expect(page.getByTestId("invoice-title")).toHaveText(/\d/, { timeout: 30_000 });
   await saveScreenshot(page, "desktop-invoice-posted");
