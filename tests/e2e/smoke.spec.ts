@@ -9,11 +9,14 @@ test.describe("foundation smoke", () => {
 
   test("has a favicon (no 404 for it on every page)", async ({ page }) => {
     await page.goto("/login");
-    const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
-    expect(href).toBeTruthy();
-    const icon = await page.request.get(href!);
-    expect(icon.status()).toBe(200);
-    expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+    // every icon the page links (the SVG and the .ico), and /favicon.ico, which Chromium may ask for on its own
+    const hrefs = await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+    expect(hrefs.some((href) => href?.includes(".svg"))).toBe(true);
+    for (const href of [...hrefs, "/favicon.ico"]) {
+      const icon = await page.request.get(href!);
+      expect(icon.status(), href!).toBe(200);
+      expect(icon.headers()["content-type"], href!).toMatch(/^image\/(svg\+xml|x-icon|vnd\.microsoft\.icon)/);
+    }
   });
 
   test("refuses a wrong password with a message", async ({ page }) => {
