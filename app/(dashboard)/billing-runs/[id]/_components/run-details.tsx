@@ -43,13 +43,18 @@ export function RunDetails({ id }: { id: string }) {
   }, [savedDescription]);
   const descriptionDirty = savedDescription !== undefined && description.trim() !== savedDescription;
 
-  // Settle the page when a job finishes: invoices and statistics change then.
+  // Settle the page when a job finishes or the run changes status: invoices and statistics change then. A quick job
+  // can end before the page ever sees the run busy (a small run posts within one poll), so a new status counts too.
   const wasBusy = useRef(busy);
+  const status = run.data?.status;
+  const lastStatus = useRef(status);
   const { refresh } = mutations;
   useEffect(() => {
-    if (wasBusy.current && !busy) void refresh();
+    const statusChanged = lastStatus.current !== undefined && status !== undefined && status !== lastStatus.current;
+    if ((wasBusy.current && !busy) || statusChanged) void refresh();
     wasBusy.current = busy;
-  }, [busy, refresh]);
+    lastStatus.current = status;
+  }, [busy, status, refresh]);
 
   if (run.isPending) return <RunDetailsSkeleton />;
   if (run.isError) {
