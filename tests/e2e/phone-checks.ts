@@ -9,10 +9,10 @@ export async function compactHeader(page: Page) {
   await scrollToTop(page);
   const header = page.getByRole("banner");
   const actions = page.getByRole("toolbar", { name: "Billing run actions" });
-  const bottom = async () => {
-    const box = (await actions.boundingBox())!;
-    return box.y + box.height;
-  };
+  // places in the page's (layout) viewport: the phone emulation's visual viewport may be panned a few pixels, which
+  // moves Playwright's bounding boxes but not the bars
+  const rect = (bar: typeof header) => bar.evaluate((el) => ({ top: el.getBoundingClientRect().top, bottom: el.getBoundingClientRect().bottom }));
+  const bottom = async () => (await rect(actions)).bottom;
   expect.soft(await bottom(), "header + actions bar height at the top of the run page (px of 844)").toBeLessThanOrEqual(120);
   for (const bar of [header, actions]) {
     const alpha = await bar.evaluate((el) => {
@@ -23,11 +23,11 @@ export async function compactHeader(page: Page) {
     expect.soft(alpha, "bar background opacity").toBe(1);
   }
   await page.evaluate(() => window.scrollBy(0, 600));
-  await expect.poll(async () => (await header.boundingBox())!.y + (await header.boundingBox())!.height).toBeLessThanOrEqual(0);
-  await expect.poll(async () => (await actions.boundingBox())!.y).toBeLessThanOrEqual(1);
+  await expect.poll(async () => (await rect(header)).bottom).toBeLessThanOrEqual(0);
+  await expect.poll(async () => (await rect(actions)).top).toBeLessThanOrEqual(1);
   await page.evaluate(() => window.scrollBy(0, -200));
-  await expect.poll(async () => (await header.boundingBox())!.y).toBeGreaterThanOrEqual(0);
-  await expect.poll(async () => (await actions.boundingBox())!.y).toBeGreaterThanOrEqual(50);
+  await expect.poll(async () => (await rect(header)).top).toBeGreaterThanOrEqual(0);
+  await expect.poll(async () => (await rect(actions)).top).toBeGreaterThanOrEqual(50);
 }
 
 /** Scrolls to the top and waits until the (phone) header has come back. */
