@@ -8,6 +8,7 @@
  * Accounts, a subscription each and a charge are upserted through the API first (not timed).
  */
 import { randomUUID } from "node:crypto";
+import { benchRatedItem } from "./bench-rated-item";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,20 +82,7 @@ async function main() {
   const makeBatch = (b: number) =>
     Array.from({ length: Math.min(batch, items - b * batch) }, (_, i) => {
       const n = b * batch + i;
-      const account = n % accounts;
-      const quantity = 1 + (n % 10);
-      return {
-        externalId: `${tag}-ITEM-${n}`,
-        accountExternalId: `${tag}-ACC-${account}`,
-        subscriptionExternalId: `${tag}-SUB-${account}`,
-        chargeCode: `${tag}-USAGE`,
-        description: "API calls",
-        quantity: String(quantity),
-        unitPrice: "0.0125",
-        amount: `0.${String(quantity * 125).padStart(4, "0")}`,
-        currency: "EUR",
-        usageDate: `2026-10-${String(1 + (n % 28)).padStart(2, "0")}`,
-      };
+      return benchRatedItem(tag, n, n % accounts);
     });
 
   // built and serialized before timing: the figure is the app's ingest rate, not this client's JSON generation

@@ -8,6 +8,7 @@ import { assertStorableJson } from "@/server/api/json-text";
 import { ratedItemColumns } from "@/server/api/ingest/rated-items";
 import { parseRatedItemBatch } from "@/server/api/ingest/rated-items-fast-parse";
 import { ingestRatedItemsInput } from "@/server/api/ingest/schemas";
+import { benchRatedItem } from "./bench-rated-item";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,21 +18,7 @@ function arg(name: string, fallback: number): number {
 const size = arg("items", 10_000);
 const rounds = arg("rounds", 20);
 const raw = JSON.stringify({
-  items: Array.from({ length: size }, (_, n) => {
-    const quantity = 1 + (n % 10);
-    return {
-      externalId: `Babc123-ITEM-${n}`,
-      accountExternalId: `Babc123-ACC-${n % 1000}`,
-      subscriptionExternalId: `Babc123-SUB-${n % 1000}`,
-      chargeCode: "Babc123-USAGE",
-      description: "API calls",
-      quantity: String(quantity),
-      unitPrice: "0.0125",
-      amount: `0.${String(quantity * 125).padStart(4, "0")}`,
-      currency: "EUR",
-      usageDate: `2026-10-${String(1 + (n % 28)).padStart(2, "0")}`,
-    };
-  }),
+  items: Array.from({ length: size }, (_, n) => benchRatedItem("Babc123", n, n % 1000)),
 });
 
 const phases: Record<string, number[]> = { parse: [], storable: [], zod: [], validate: [], columns: [] };

@@ -7,6 +7,7 @@ import {
   DECIMAL,
   externalIdProblem,
   ingestRatedItemsInput,
+  ratedItemInput,
   kindSignProblem,
   MAX_BATCH,
   storable,
@@ -28,19 +29,8 @@ export function parseRatedItemBatch(input: IngestRatedItemsInput | unknown): Par
   return fastParseRatedItemBatch(input) ?? ingestRatedItemsInput.parse(input);
 }
 
-const KNOWN_KEYS = new Set([
-  "externalId",
-  "accountExternalId",
-  "subscriptionExternalId",
-  "chargeCode",
-  "description",
-  "quantity",
-  "unitPrice",
-  "amount",
-  "currency",
-  "usageDate",
-  "kind",
-]);
+// the schema's own keys: an item with any other key goes to zod (which refuses it)
+const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.keys(ratedItemInput.shape));
 const KINDS: ReadonlySet<unknown> = new Set(lineKind.enumValues);
 // Printable ASCII without a space at either end: an external id that passes externalIdProblem without the regexes.
 const PLAIN_ID = /^[!-~](?:[ -~]*[!-~])?$/;
