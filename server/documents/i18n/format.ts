@@ -21,6 +21,14 @@ export type DocumentFormat = {
   country(code: string): string;
 };
 
+/**
+ * Intl writes thin spaces around range dashes ("1 – 31 Oct") and narrow no-break spaces in French amounts
+ * ("1 234,50 €"). The PDF's font (Geist) has glyphs for neither, so react-pdf laid them out in the fallback font and
+ * subset and embedded DejaVu Sans and DejaVu Sans Bold in every PDF for that one character. A plain space
+ * (breakable, like the thin space) and a no-break space (like the narrow one) read the same.
+ */
+const fontSafeSpaces = (text: string) => text.replace(/\u2009/g, " ").replace(/\u202f/g, "\u00a0");
+
 const formats = new Map<DocumentLanguage, DocumentFormat>();
 
 /** Formatting of dates, periods, amounts and country names for documents in a language (Intl, cached per language). */
@@ -38,19 +46,19 @@ function createFormat(language: DocumentLanguage): DocumentFormat {
   // calendar dates: formatted in UTC so they never shift a day
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const regions = new Intl.DisplayNames([locale], { type: "region", fallback: "code" });
-  const date = (iso: string) => (ISO_DATE.test(iso) ? dates.format(utcDate(iso)) : iso);
+  const date = (iso: string) => (ISO_DATE.test(iso) ? fontSafeSpaces(dates.format(utcDate(iso))) : iso);
   return {
     language,
     locale,
     date,
     period(start, end) {
       if (start === end || !ISO_DATE.test(start) || !ISO_DATE.test(end)) return start === end ? date(start) : `${date(start)} – ${date(end)}`;
-      return dates.formatRange(utcDate(start), utcDate(end));
+      return fontSafeSpaces(dates.formatRange(utcDate(start), utcDate(end)));
     },
-    money: (amount, currency) => formatMoney(amount, currency, locale),
-    unitPrice: (amount, currency) => formatUnitPrice(amount, currency, locale),
-    decimal: (value) => formatDecimal(value, locale),
-    rate: (rate) => documentText(language, "vat.rate", { rate: formatDecimal(rate, locale, 2) }),
+    money: (amount, currency) => fontSafeSpaces(formatMoney(amount, currency, locale)),
+    unitPrice: (amount, currency) => fontSafeSpaces(formatUnitPrice(amount, currency, locale)),
+    decimal: (value) => fontSafeSpaces(formatDecimal(value, locale)),
+    rate: (rate) => fontSafeSpaces(documentText(language, "vat.rate", { rate: formatDecimal(rate, locale, 2) })),
     country(code) {
       const cc = code.trim().toUpperCase();
       if (!/^[A-Z]{2}$/.test(cc)) return code;

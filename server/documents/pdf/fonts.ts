@@ -3,6 +3,7 @@ import { env } from "@/server/env";
 import { log } from "@/server/log";
 import path from "node:path";
 import { Font } from "@react-pdf/renderer";
+import { reuseEmbeddedFontsPerDocument } from "./pdfkit-font-reuse";
 
 /**
  * PDF fonts. The built-in Helvetica has no glyphs beyond Latin-1 ("Łódź", "Ольга" would print as garbage),
@@ -32,6 +33,7 @@ let registered: string[] | null = null;
 /** Registers the fonts once; returns the font family list to use in styles (primary first). */
 export function registerPdfFonts(): string[] {
   if (registered) return registered;
+  reuseEmbeddedFontsPerDocument();
   const families: string[] = [];
   const geist = findGeistDir();
   if (geist) {

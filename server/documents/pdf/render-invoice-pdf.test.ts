@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { DOCUMENT_LANGUAGES } from "../i18n/languages";
 import { manyLines, sampleDocument } from "../sample-documents";
 import { createInProcessRenderer, createPdfPool } from "./pdf-pool";
 import { pdfPageCount, renderInvoicePdf } from "./render-invoice-pdf";
@@ -54,6 +55,17 @@ describe("renderInvoicePdf", () => {
     async () => {
       const text = pdfText(await renderInvoicePdf(sampleDocument({ buyer: { name: "Ελληνική Εταιρεία" } })));
       expect(text).toContain("Ελληνική Εταιρεία");
+    },
+  );
+
+  it.skipIf(!fs.existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))(
+    "a Latin-script invoice embeds only its own font in every language (Intl's thin spaces would pull in the fallback)",
+    async () => {
+      for (const language of DOCUMENT_LANGUAGES) {
+        const pdf = await renderInvoicePdf(sampleDocument({ language, lines: manyLines(4, 1) }));
+        const fonts = [...pdf.toString("latin1").matchAll(/\/BaseFont \/[A-Z]{6}\+([\w-]+)/g)].map((m) => m[1]);
+        expect({ language, fonts: [...new Set(fonts)].sort() }).toEqual({ language, fonts: ["Geist-Bold", "Geist-Regular"] });
+      }
     },
   );
 
