@@ -79,8 +79,15 @@ const CONTENT_FIELDS: (keyof ItemContent)[] = [
 export function storedItemsOfBatch(tenantId: string, externalIds: string): SQL {
   return sql`SELECT x.external_id AS e, x.id, x.status, x.account_id, x.subscription_id, x.charge_id, x.description, x.quantity, x.unit_price,
       x.amount, x.currency, x.usage_date, x.kind
-    FROM rated_items x WHERE x.tenant_id = (SELECT ${tenantId}::text) AND x.external_id = ANY(${externalIds}::text[])`;
+    FROM rated_items x WHERE x.tenant_id = ${asParameter(tenantId)} AND x.external_id = ANY(${externalIds}::text[])`;
 }
+
+/**
+ * The tenant as a value the planner cannot look up in the statistics (see `storedItemsOfBatch`): the batch's lookups of
+ * accounts, subscriptions and charges by their (tenant, external id) keys are planned for an average tenant too, not
+ * for a one-row tenant whose every account is filtered by another tenant-first index, once per account of the batch.
+ */
+const asParameter = (tenantId: string) => sql`(SELECT ${tenantId}::text)`;
 
 /**
  * Stores a batch of rated items in one set-based statement. The whole batch is validated first; references
@@ -119,14 +126,14 @@ export async function ingestRatedItems(
           -- References are looked up once per distinct value, each by its unique index: a join would hash every
           -- account and subscription of the tenant for each batch.
           acc AS MATERIALIZED (
-            SELECT x.a, (SELECT id FROM customer_accounts WHERE tenant_id = ${tenantId} AND external_id = x.a) AS account_id
+            SELECT x.a, (SELECT id FROM customer_accounts WHERE tenant_id = ${asParameter(tenantId)} AND external_id = x.a) AS account_id
             FROM (SELECT DISTINCT a FROM input) x
           ), sub AS MATERIALIZED (
             SELECT x.s, found.id AS subscription_id, found.account_id AS subscription_account_id
             FROM (SELECT DISTINCT s FROM input WHERE s IS NOT NULL) x
-            LEFT JOIN LATERAL (SELECT id, account_id FROM subscriptions WHERE tenant_id = ${tenantId} AND external_id = x.s) found ON TRUE
+            LEFT JOIN LATERAL (SELECT id, account_id FROM subscriptions WHERE tenant_id = ${asParameter(tenantId)} AND external_id = x.s) found ON TRUE
           ), ch AS MATERIALIZED (
-            SELECT x.c, (SELECT id FROM charges WHERE tenant_id = ${tenantId} AND code = x.c) AS charge_id
+            SELECT x.c, (SELECT id FROM charges WHERE tenant_id = ${asParameter(tenantId)} AND code = x.c) AS charge_id
             FROM (SELECT DISTINCT c FROM input) x
           ), old AS MATERIALIZED (
             ${storedItemsOfBatch(tenantId, c.externalId)}
