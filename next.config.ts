@@ -2,7 +2,13 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that must not be bundled; the PDF renderer likewise; pino loads its own files.
-  serverExternalPackages: ["@electric-sql/pglite", "@react-pdf/renderer", "saxon-js", "xmllint-wasm", "pino"],
+  // The rest are server-side libraries Node loads as they are: `next dev` no longer compiles them into each route
+  // (first start, same half hour, alternating: dashboard 40.9 / 45.8 s against 60.1 / 60.8 / 63.2 s). date-fns stays
+  // bundled: Next optimizes its imports, and a package cannot be both.
+  serverExternalPackages: ["@electric-sql/pglite", "@react-pdf/renderer", "saxon-js", "xmllint-wasm", "pino",
+    "better-auth", "drizzle-orm", "@trpc/server", "inngest", "resend", "@react-email/components", "@react-email/render",
+    "pdf-lib", "qrcode", "archiver", "standardwebhooks", "@neondatabase/serverless", "ws", "zod",
+    "decimal.js", "superjson", "@t3-oss/env-nextjs"],
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
   outputFileTracingExcludes: { "/**": [".data/**", "test-results/**"] },
   typedRoutes: false,
