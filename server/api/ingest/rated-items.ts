@@ -111,7 +111,7 @@ export async function ingestRatedItems(
   // insertion costs ~40 % more per row). A concurrent batch with the same ids makes the plain insert fail on the
   // unique key after the other commits; the statement is then run again with ON CONFLICT DO NOTHING, in a new
   // transaction (the failed one leaves nothing behind).
-  const run = (onConflict: boolean, target: Queryable = db) =>
+  const run = (onConflict: boolean, target: Queryable) =>
     queryRows<IngestRow>(
       target,
       // One array parameter per column (not one per value: 10,000 rows × 10 columns would exceed the protocol's
@@ -203,25 +203,27 @@ export async function ingestRatedItems(
               LEFT JOIN subscriptions s ON s.id = x.subscription_id
               JOIN charges ch ON ch.id = x.charge_id) AS conflicts`,
     );
-  // JIT off for the statement: on a grown database its row estimates pass jit_above_cost, and LLVM compiled it for
-  // ~1.5 s of a 1.9 s batch (auto_explain, 13M items) — far longer than it runs. A setting needs a transaction.
-  const withoutJit = (onConflict: boolean) =>
+  // Each attempt is a transaction with JIT off: on a grown database the statement's row estimates pass
+  // jit_above_cost, and LLVM compiled it for ~1.5 s of a 1.9 s batch (auto_explain, 13M items) — far longer than it
+  // runs; a setting needs a transaction. Corrections (`lockItems`) also wait for the chunk transactions claiming this
+  // tenant's items (they hold the lock shared) and keep new ones out until committed: an item is never changed between
+  // a run reading it and claiming it.
+  const attempt = (onConflict: boolean, lockItems: boolean) =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('jit', 'off', true)`);
+      await tx.execute(
+        lockItems
+          ? sql`SELECT pg_advisory_xact_lock(${ITEM_LOCK_CLASS}, hashtext(${tenantId})), set_config('jit', 'off', true)`
+          : sql`SELECT set_config('jit', 'off', true)`,
+      );
       return run(onConflict, tx);
     });
   if (update) {
-    // Corrections wait for the chunk transactions claiming this tenant's items (they hold the lock shared) and keep new
-    // ones out until committed: an item is never changed between a run reading it and claiming it.
-    const [result] = await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${ITEM_LOCK_CLASS}, hashtext(${tenantId})), set_config('jit', 'off', true)`);
-      return run(true, tx);
-    });
+    const [result] = await attempt(true, true);
     return finish(result, items.length, items, update);
   }
-  const [result] = await withoutJit(false).catch((error: unknown) => {
+  const [result] = await attempt(false, false).catch((error: unknown) => {
     const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
-    if (cause?.code === "23505" && cause.constraint === "rated_items_tenant_external_uq") return withoutJit(true);
+    if (cause?.code === "23505" && cause.constraint === "rated_items_tenant_external_uq") return attempt(true, false);
     throw error;
   });
   return finish(result, items.length, items, update);

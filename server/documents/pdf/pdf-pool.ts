@@ -147,8 +147,8 @@ import(workerData.tsxApi)
 /**
  * What a render allocates (layout boxes, glyph runs, font subsets) dies with its document: a larger young generation
  * than V8's default lets more of it die there instead of being copied and promoted (garbage collection was ~12 % of a
- * render's CPU profile). Measured here in the same hour, alternating, 3 × 1,000
- * PDFs through the pool: 37.9–47.0 vs 34.7–39.1 PDFs/s, peak RSS ~860–980 vs ~760 MB.
+ * render's CPU profile). Measured here in the same hour, alternating, 3 × 1,000 PDFs through the pool: 37.9–47.0 vs
+ * 34.7–39.1 PDFs/s, peak RSS ~860–980 vs ~760 MB.
  */
 const WORKER_YOUNG_GENERATION_MB = 192;
 
