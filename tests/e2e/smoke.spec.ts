@@ -19,6 +19,17 @@ test.describe("foundation smoke", () => {
     }
   });
 
+  test("says which sign-in field is wrong before asking the server", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("E-mail").fill("demo@billrun");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByLabel("E-mail")).toHaveAccessibleDescription("Enter a valid e-mail address");
+    await expect(page.getByLabel("Password")).toHaveAccessibleDescription("Enter your password");
+    await page.getByLabel("E-mail").fill("demo@billrun.local");
+    await page.getByLabel("Password").fill("x");
+    await expect(page.getByLabel("E-mail")).toHaveAttribute("aria-invalid", "false");
+  });
+
   test("refuses a wrong password with a message", async ({ page }) => {
     // the browser logs the refused sign-in request
     allowConsoleError(page, /status of 401/);
