@@ -1,4 +1,4 @@
-import { allowConsoleError, expect, logIn, phoneContext, saveScreenshot, test } from "./support";
+import { allowConsoleError, expect, logIn, openLoginForm, phoneContext, saveScreenshot, test } from "./support";
 
 test.describe("foundation smoke", () => {
   test("redirects to the login page when signed out", async ({ page }) => {
@@ -20,7 +20,7 @@ test.describe("foundation smoke", () => {
   });
 
   test("says which sign-in field is wrong before asking the server", async ({ page }) => {
-    await page.goto("/login");
+    await openLoginForm(page);
     await page.getByLabel("E-mail").fill("demo@billrun");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByLabel("E-mail")).toHaveAccessibleDescription("Enter a valid e-mail address");

@@ -176,7 +176,8 @@ export async function saveScreenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: "disabled" });
 }
 
-export async function logIn(page: Page, user = demoUser, { timeout = 30_000 } = {}) {
+/** Opens the sign-in page and waits until React has hydrated its form. */
+export async function openLoginForm(page: Page, { timeout = 30_000 } = {}) {
   await page.goto("/login", { timeout });
   // Before hydration a click would submit the form natively (a GET with the password in the URL).
   await page.waitForFunction(
@@ -187,6 +188,10 @@ export async function logIn(page: Page, user = demoUser, { timeout = 30_000 } = 
     null,
     { timeout },
   );
+}
+
+export async function logIn(page: Page, user = demoUser, { timeout = 30_000 } = {}) {
+  await openLoginForm(page, { timeout });
   await page.getByLabel("E-mail").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   // better-auth rate-limits sign-ins in production (a few per 10 s): wait out the window and retry.
