@@ -244,7 +244,16 @@ async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: stri
   );
   log(`steps: ${steps.map((step) => `${step.kind} ${step.s} s (${step.chunks} chunks)`).join(", ")}`);
   if (!Number.isNaN(cpuS)) log(`CPU busy during the ${label}, all processes of the machine: ${cpuS.toFixed(1)} s`);
-  if (driverArg !== "pglite") log(`${(await blocksRead(db)) - reads0} table and index blocks read from outside shared buffers during the ${label}`);
+  if (driverArg !== "pglite") {
+    const reads = await blocksRead(db);
+    const total = [...reads.values()].reduce((a, b) => a + b, 0) - [...reads0.values()].reduce((a, b) => a + b, 0);
+    const top = [...reads]
+      .map(([relation, n]) => [relation, n - (reads0.get(relation) ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6);
+    log(`${total} table and index blocks read from outside shared buffers during the ${label}; most: ${top.map(([r, n]) => `${r} ${n}`).join(", ")}`);
+  }
   const chunks = steps.reduce((n, step) => n + step.chunks, 0);
   if (driverArg !== "pglite") log(`${statements} statements sent during the ${label}, ${chunks} chunks`);
   const linesS = steps.find((step) => step.kind === "LINES")?.s ?? null;
@@ -252,16 +261,19 @@ async function timeAppRun(db: Database["db"], app: BenchTenant, cutoffDate: stri
 }
 
 /**
- * Blocks this database's tables and indexes read from outside shared buffers so far (pg_statio_user_tables). Unlike the
- * run time it hardly depends on what else the machine does, so it shows a run touching more pages as history grows.
+ * Blocks this database's tables (heap) and each of their indexes read from outside shared buffers so far
+ * (pg_statio_user_tables, pg_statio_user_indexes), by relation name. Unlike the run time it hardly depends on what else
+ * the machine does, so it shows a run touching more pages as history grows, and where.
  */
-async function blocksRead(db: Database["db"]): Promise<number> {
-  if (driverArg === "pglite") return 0;
-  const [row] = await queryRows<{ n: number }>(
+async function blocksRead(db: Database["db"]): Promise<Map<string, number>> {
+  if (driverArg === "pglite") return new Map();
+  const rows = await queryRows<{ relation: string; n: number }>(
     db,
-    sql`SELECT (coalesce(sum(heap_blks_read), 0) + coalesce(sum(idx_blks_read), 0))::float8 AS n FROM pg_statio_user_tables`,
+    sql`SELECT relname AS relation, coalesce(heap_blks_read, 0)::float8 AS n FROM pg_statio_user_tables
+        UNION ALL
+        SELECT indexrelname, coalesce(idx_blks_read, 0)::float8 FROM pg_statio_user_indexes`,
   );
-  return row.n;
+  return new Map(rows.map((row) => [row.relation, row.n]));
 }
 
 /**
