@@ -46,6 +46,9 @@ export const accountItemMarks = pgTable(
     tenantId: text("tenant_id").notNull(),
     accountId: uuid("account_id").notNull(),
     openFrom: date("open_from", { mode: "string" }).notNull().default("infinity"),
+    // The highest rated item id a run ever claimed for the account (null: none). Ids only grow, so an item above it is
+    // unclaimed and the lines stage need not probe the claims for it (migration 0027).
+    claimedThrough: bigint("claimed_through", { mode: "number" }),
   },
   (t) => [
     // tenant first: a chunk reads and locks its tenant's range of account ids

@@ -64,6 +64,17 @@ async function coverage(t: TestTenant, cutoff: string) {
   );
 }
 
+/** Claimed items above their account's claimed_through (migration 0027): the lines stage would not see their claim. */
+async function claimedAboveMarks(t: TestTenant) {
+  const { n } = await one<{ n: number }>(
+    database.db,
+    sql`SELECT count(*)::int AS n FROM rated_item_claims c JOIN rated_items r ON r.id = c.rated_item_id
+        JOIN account_item_marks m ON m.tenant_id = r.tenant_id AND m.account_id = r.account_id
+        WHERE r.tenant_id = ${t.tenantId} AND r.id > coalesce(m.claimed_through, 0)`,
+  );
+  return n;
+}
+
 // Several whole runs per test: on a machine shared by many processes the first one (cold PGlite) can take ~30 s.
 describe("open-from marks", { timeout: 120_000 }, () => {
   it("an item dated before an earlier run's cut-off but loaded after that run is billed by the next run", async () => {
@@ -116,6 +127,8 @@ describe("open-from marks", { timeout: 120_000 }, () => {
     expect(unclaimed).toBe(0);
     expect(byType.itemsCount + bySubscription.itemsCount + byAccount.itemsCount + rest.itemsCount).toBe(eligible);
     expect(claimed).toBe(eligible);
+    // every run, filtered or not, recorded its claims in the marks: the lines stage probes the claims only up to there
+    expect(await claimedAboveMarks(t)).toBe(0);
   });
 
   it("two runs racing on the same accounts bill every item exactly once", async () => {
@@ -149,5 +162,6 @@ describe("open-from marks", { timeout: 120_000 }, () => {
     const [item] = await queryRows<{ id: number }>(database.db, sql`SELECT id FROM rated_items WHERE tenant_id = ${t.tenantId} AND external_id = 'RACE-1'`);
     expect([racing, next.id]).toContain((await claimOf(Number(item.id))).run);
     expect(await coverage(t, "2026-12-01")).toMatchObject({ unclaimed: 0 });
+    expect(await claimedAboveMarks(t)).toBe(0);
   });
 });

@@ -94,12 +94,15 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
       RETURNING 1
     ),
     -- Every open item of these accounts before the cut-off is now claimed: their marks move up to the cut-off. Only
-    -- accounts that had items to bill (an account all of whose items some condition kept out keeps its mark).
+    -- accounts that had items to bill (an account all of whose items some condition kept out keeps its mark). Every
+    -- run, filtered or not, records the highest item id it claimed per account (migration 0027): one UPDATE, as two
+    -- updates of the same row in one statement would keep only one.
     raised AS (
-      UPDATE account_item_marks m SET open_from = ${run.cutoffDate}::date
-      WHERE ${raisesMarks ? sql`TRUE` : sql`FALSE`} AND m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)}
-        AND m.account_id IN (SELECT DISTINCT account_id FROM g)
-        AND m.open_from < ${run.cutoffDate}::date
+      UPDATE account_item_marks m
+      SET open_from = CASE WHEN ${raisesMarks ? sql`TRUE` : sql`FALSE`} AND m.open_from < ${run.cutoffDate}::date THEN ${run.cutoffDate}::date ELSE m.open_from END,
+        claimed_through = GREATEST(m.claimed_through, c.last_id)
+      FROM (SELECT account_id, max(last_id) AS last_id FROM g GROUP BY account_id) c
+      WHERE m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)} AND m.account_id = c.account_id
       RETURNING 1
     ),
     -- The run's counters grow by the lines this chunk inserted. VAT is rounded per account and rate over all the account's lines
@@ -176,8 +179,11 @@ export function lineSql(run: LineRun, chunk: Chunk, { grouping, seller }: LineSe
   const where: SQL[] = [
     sql`r.status = 'OPEN'`,
     // Not a NOT EXISTS: with nested loops disabled that becomes a hash anti-join over every claim ever made. The LIMIT
-    // keeps it a per-item probe of the claims' primary key, whatever the size of the table.
-    sql`(SELECT true FROM rated_item_claims c WHERE c.rated_item_id = r.id LIMIT 1) IS NULL`,
+    // keeps it a per-item probe of the claims' primary key, whatever the size of the table; and only for items that
+    // can be claimed: none above the highest id ever claimed for the account (m.claimed_through, migration 0027; the
+    // CASE makes sure the comparison comes first).
+    sql`CASE WHEN r.id > coalesce(m.claimed_through, 0) THEN TRUE
+      ELSE (SELECT true FROM rated_item_claims c WHERE c.rated_item_id = r.id LIMIT 1) IS NULL END`,
   ];
   if (run.type === "CYCLE") where.push(sql`a.billing_cycle_id = ${run.billingCycleId}::uuid`);
   const f = run.filter ?? {};
@@ -260,7 +266,7 @@ export function lineSql(run: LineRun, chunk: Chunk, { grouping, seller }: LineSe
       SELECT ${keyColumns},
         sum(quantity) AS quantity, round(sum(amount), currency_exponent(currency)) AS amount,
         min(unit_price) AS min_price, max(unit_price) AS max_price,
-        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad,
+        min(usage_date) AS period_start, max(usage_date) AS period_end, count(*)::int AS items_count, bool_or(bad) AS bad, max(id) AS last_id,
         CASE WHEN count(item_desc) = count(*) AND min(item_desc) = max(item_desc) THEN min(item_desc) END AS item_description
       FROM elig
       GROUP BY ${keyColumns}
