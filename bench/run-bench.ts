@@ -4,6 +4,9 @@
  *   [--skip-floor]  (quick iterations on the app's side: no floor, so no ratio)
  *   [--months 3]  (then bill months 2..N too: a new month of items for the same accounts each time, earlier months'
  *                  items staying in the table; prints every month's run time as month_run_s, and month_ratio = last / first)
+ *   [--in-period]  (items dated within the month before their run's cut-off, 2026-11-01 … 11-30 for the first; without
+ *                  it they spread over 45 days from 2026-10-01, so from month 2 on a third of each month's items are
+ *                  dated before the previous run's cut-off: late usage, which brings billed items back into the scan)
  *   [--simulate]  (simulate the run first, server/billing/simulation.ts: prints simulate_s next to the run's lines step
  *                  lines_s, and checks the simulation's totals equal what the run then billed)
  *   [--driver neon --latency-ms 10]  (the Neon serverless driver through the local WebSocket proxy, each message from
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
     template: { type: "string" },
     "skip-floor": { type: "boolean", default: false },
+    "in-period": { type: "boolean", default: false },
     months: { type: "string", default: "1" },
     "latency-ms": { type: "string", default: "0" },
   },
@@ -308,8 +312,9 @@ async function main() {
     const withFloor = !values["skip-floor"] || Boolean(values.template);
     app = await tenant(db, "BenchApp");
     floor = await tenant(db, "BenchFloor");
-    await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97 });
-    if (withFloor) await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97 });
+    const dates = values["in-period"] ? { usageFrom: "2026-11-01", days: 30 } : {};
+    await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97, ...dates });
+    if (withFloor) await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97, ...dates });
     // As autovacuum would have left them by billing day: statistics, hint bits and the visibility map set (else the
     // run's first read of every item page pays for the load's hint bits, and then writes the pages back).
     await db.execute(sql`VACUUM (ANALYZE)`);
@@ -387,7 +392,7 @@ async function main() {
       chunks: first.chunks,
       ...(simulation ? { simulate_s: simulation.seconds, lines_s: first.linesS } : {}),
       ...(months > 1
-        ? { month_run_s: monthRunS, month_ratio: Math.round((monthRunS[monthRunS.length - 1] / monthRunS[0]) * 100) / 100 }
+        ? { in_period: values["in-period"], month_run_s: monthRunS, month_ratio: Math.round((monthRunS[monthRunS.length - 1] / monthRunS[0]) * 100) / 100 }
         : {}),
     }),
   );
