@@ -84,35 +84,56 @@ const noPreviousInvoice = () =>
  * before the chunk inserts any invoice: in the drafts statement a probe planned as a sequential scan (over a table
  * the statistics call empty or small) would read every invoice that statement had inserted so far, once per account.
  */
-async function previousPostedInvoices(tx: Tx, run: RunRow, chunk: Chunk): Promise<{ join: SQL; found: boolean }> {
+async function previousPostedInvoices(
+  tx: Tx,
+  run: RunRow,
+  chunk: Chunk,
+): Promise<{ join: SQL; found: boolean; runs: string[] }> {
   const [{ found }] = await queryRows<{ found: boolean }>(
     tx,
     sql`SELECT EXISTS (SELECT 1 FROM invoices p WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED'
           AND ${inRange(sql`p.account_id`, chunk)}) AS found`,
   );
-  if (!found) return { join: noPreviousInvoice(), found };
+  if (!found) return { join: noPreviousInvoice(), found, runs: [] };
   await tx.execute(sql`CREATE TEMP TABLE previous_invoice (account_id uuid NOT NULL, currency char(3) NOT NULL, net_total numeric NOT NULL,
     invoice_id uuid NOT NULL, origin_run_id uuid NOT NULL) ON COMMIT DROP`);
   // A draft's currency is its account's (LINES fails accounts billed in another currency than their items').
-  await tx.execute(sql`
-    INSERT INTO previous_invoice (account_id, currency, net_total, invoice_id, origin_run_id)
-    SELECT a.id, a.currency, p.net_total, p.id, p.origin_run_id
-    FROM customer_accounts a
-    CROSS JOIN LATERAL (
-      SELECT p.net_total, p.id, p.origin_run_id FROM invoices p
-      WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id = a.id AND p.currency = a.currency
-        AND p.corrects_invoice_id IS NULL -- a correction credit note is not the account's previous invoice
-      ORDER BY p.posted_at DESC LIMIT 1) p
-    WHERE ${chunkAccounts(run, chunk)}`);
-  return { join: sql`LEFT JOIN previous_invoice prev ON prev.account_id = t.account_id AND prev.currency = t.currency`, found };
+  // Returns the runs these invoices came from (usually one: last month's), for the usage comparison's scan.
+  const [{ runs }] = await queryRows<{ runs: string[] }>(
+    tx,
+    sql`WITH ins AS (
+      INSERT INTO previous_invoice (account_id, currency, net_total, invoice_id, origin_run_id)
+      SELECT a.id, a.currency, p.net_total, p.id, p.origin_run_id
+      FROM customer_accounts a
+      CROSS JOIN LATERAL (
+        SELECT p.net_total, p.id, p.origin_run_id FROM invoices p
+        WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED' AND p.account_id = a.id AND p.currency = a.currency
+          AND p.corrects_invoice_id IS NULL -- a correction credit note is not the account's previous invoice
+        ORDER BY p.posted_at DESC LIMIT 1) p
+      WHERE ${chunkAccounts(run, chunk)}
+      RETURNING origin_run_id)
+    SELECT coalesce(array_agg(DISTINCT origin_run_id::text), '{}') AS runs FROM ins`,
+  );
+  return { join: sql`LEFT JOIN previous_invoice prev ON prev.account_id = t.account_id AND prev.currency = t.currency`, found, runs };
 }
 
 /**
  * The usage of each USAGE charge on the accounts' previous posted invoices (`previous_invoice p`): their lines, one probe
  * of the lines' (run, account) key per account. LATERAL keeps it a probe where nested loops are disabled; a join
  * hashed every line of every month (a sequential scan growing with history: 0.15 s of a 25k chunk after one month).
+ * Given the runs those invoices came from and the chunk, it reads instead one range of that key per run — the chunk's
+ * accounts' lines of those runs, in key order — and keeps the lines of each account's previous invoice: 25,000 probes
+ * took 0.17 s of a chunk's 0.38 s usage comparison.
  */
-export function usageOnPreviousInvoices(tenantId: string): SQL {
+export function usageOnPreviousInvoices(tenantId: string, scan?: { runs: string[]; chunk: Chunk }): SQL {
+  if (scan) {
+    return sql`SELECT pl.account_id, pl.charge_id, sum(pl.quantity) AS qty
+      FROM invoice_lines pl
+      JOIN previous_invoice p ON p.origin_run_id = pl.billing_run_id AND p.account_id = pl.account_id
+      JOIN charges c ON c.id = pl.charge_id AND c.type = 'USAGE'
+      WHERE pl.billing_run_id = ANY(${uuidArray(scan.runs)}) AND ${inRange(sql`pl.account_id`, scan.chunk)} AND pl.tenant_id = ${tenantId}
+      GROUP BY pl.account_id, pl.charge_id`;
+  }
   // OFFSET 0: a plain subquery would be pulled up into the join (and hashed again)
   return sql`SELECT p.account_id, pl.charge_id, sum(pl.quantity) AS qty
     FROM previous_invoice p
@@ -177,7 +198,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
   await ensureDefaultRules(tx, run.tenantId);
   const rules = await loadRules(tx, run.tenantId);
   const usesPrevious = rules.some((r) => r.kind === "CHANGE_PERCENT" || r.kind === "USAGE_CHANGE_PERCENT" || r.kind === "FIRST_INVOICE");
-  const previous = usesPrevious ? await previousPostedInvoices(tx, run, chunk) : { join: noPreviousInvoice(), found: false };
+  const previous = usesPrevious ? await previousPostedInvoices(tx, run, chunk) : { join: noPreviousInvoice(), found: false, runs: [] };
   const tenantHasPosted =
     previous.found || (rules.some((r) => r.kind === "FIRST_INVOICE") && (await hasPostedInvoices(tx, run.tenantId)));
   const selects = findingSelects(rules, { withPrevious: previous.found, tenantHasPosted });
@@ -191,7 +212,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
         FROM invoice_lines l JOIN charges c ON c.id = l.charge_id AND c.type = 'USAGE'
         WHERE ${pending} GROUP BY l.account_id, l.charge_id
       ),
-      usage_before AS (${usageOnPreviousInvoices(run.tenantId)}),`
+      usage_before AS (${usageOnPreviousInvoices(run.tenantId, { runs: previous.runs, chunk })}),`
     : sql``;
   const einvoice = einvoiceReadiness(run);
 
