@@ -29,7 +29,9 @@ export const ratedItems = pgTable(
   },
   (t) => [
     uniqueIndex("rated_items_tenant_external_uq").on(t.tenantId, t.externalId),
-    index("rated_items_tenant_account_date_idx").on(t.tenantId, t.accountId, t.usageDate),
+    // The lines stage reads an account's items by usage date; the id lets it skip items already billed inside the
+    // index, without fetching them (migration 0028).
+    index("rated_items_tenant_account_date_id_idx").on(t.tenantId, t.accountId, t.usageDate, t.id),
     check("rated_items_kind_sign_check", sql`${t.kind} IS NULL OR (${t.kind} = 'CHARGE') = (${t.amount} >= 0)`),
     // The account, subscription and charge must belong to the item's own tenant: checked per statement by triggers
     // (db/migrations/0004_item_reference_checks.sql), not by row-level foreign keys (three index probes per item).
@@ -49,6 +51,10 @@ export const accountItemMarks = pgTable(
     // The highest rated item id a run ever claimed for the account (null: none). Ids only grow, so an item above it is
     // unclaimed and the lines stage need not probe the claims for it (migration 0027).
     claimedThrough: bigint("claimed_through", { mode: "number" }),
+    // The earliest usage date an unclaimed OPEN item at or below claimed_through may have ('infinity': none). Items
+    // dated before it are read only if above claimed_through, which the item index tells without a fetch: late usage
+    // lowers open_from, not this, so items already billed are not read again (migration 0028).
+    probeFrom: date("probe_from", { mode: "string" }).notNull().default("infinity"),
   },
   (t) => [
     // tenant first: a chunk reads and locks its tenant's range of account ids

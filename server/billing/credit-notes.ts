@@ -435,7 +435,7 @@ async function postInTransaction(tx: Tx, tenantId: string, creditNoteId: string,
           WHERE x.credit_note_id = ${creditNoteId}::uuid AND c.rated_item_id = x.rated_item_id AND c.billing_run_id = x.billing_run_id
             AND c.tenant_id = ${tenantId}
           RETURNING c.rated_item_id)
-        UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first)
+        UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first), probe_from = LEAST(m.probe_from, d.first)
         FROM (SELECT r.account_id, min(r.usage_date) AS first FROM rated_items r JOIN released ON released.rated_item_id = r.id
               WHERE r.tenant_id = ${tenantId} GROUP BY r.account_id) d
         WHERE m.tenant_id = ${tenantId} AND m.account_id = d.account_id`,

@@ -5,8 +5,8 @@ import { queryRows } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-db";
 import { cycleRun, newTenant, one, raceAgainstOpenInsert, waitForInlineJobs, type TestTenant } from "./billing-support";
 
-// The lines stage reads each account's items from its "open from" mark (account_item_marks, migration 0014) up to the
-// cut-off. Nothing billable may fall below a mark: late-loaded, re-dated and re-opened items lower it, filtered runs
+// The lines stage reads each account's items from its "open from" mark (account_item_marks, migrations 0014 and 0028)
+// up to the cut-off. Nothing billable may fall below a mark: late-loaded, re-dated and re-opened items lower it, filtered runs
 // never raise it, and concurrent inserts and runs meet at the mark's row lock. Seeded usage dates: 2026-10-01 … 11-14.
 
 let database: TestDatabase;
@@ -75,6 +75,23 @@ async function claimedAboveMarks(t: TestTenant) {
   return n;
 }
 
+/**
+ * Unclaimed open items the lines stage would not read: dated before their account's open_from, or at or below its
+ * claimed_through and dated before its probe_from (migration 0028: before probe_from only items above claimed_through
+ * are read).
+ */
+async function unclaimedBelowMarks(t: TestTenant) {
+  const { n } = await one<{ n: number }>(
+    database.db,
+    sql`SELECT count(*)::int AS n FROM rated_items r
+        JOIN account_item_marks m ON m.tenant_id = r.tenant_id AND m.account_id = r.account_id
+        WHERE r.tenant_id = ${t.tenantId} AND r.status = 'OPEN'
+          AND NOT EXISTS (SELECT 1 FROM rated_item_claims c WHERE c.rated_item_id = r.id)
+          AND (r.usage_date < m.open_from OR (r.id <= m.claimed_through AND r.usage_date < m.probe_from))`,
+  );
+  return n;
+}
+
 // Several whole runs per test: on a machine shared by many processes the first one (cold PGlite) can take ~30 s.
 describe("open-from marks", { timeout: 120_000 }, () => {
   it("an item dated before an earlier run's cut-off but loaded after that run is billed by the next run", async () => {
@@ -88,11 +105,13 @@ describe("open-from marks", { timeout: 120_000 }, () => {
       sql`SELECT id FROM rated_items WHERE tenant_id = ${t.tenantId} AND usage_date >= '2026-11-01' ORDER BY id LIMIT 1`,
     );
     await database.db.execute(sql`UPDATE rated_items SET usage_date = '2026-10-20' WHERE id = ${later.id}`);
+    expect(await unclaimedBelowMarks(t)).toBe(0);
 
     const second = await billRun(t, cycleRun(t.billingCycleId, { invoiceDate: "2026-11-02", cutoffDate: "2026-11-02" }));
     expect((await claimOf(late)).run).toBe(second.id);
     expect((await claimOf(Number(later.id))).run).toBe(second.id);
     expect(await coverage(t, "2026-11-02")).toMatchObject({ unclaimed: 0 });
+    expect(await unclaimedBelowMarks(t)).toBe(0);
   });
 
   it("re-opened items (run canceled with REOPEN) are billed again; canceled items are not", async () => {
@@ -100,6 +119,7 @@ describe("open-from marks", { timeout: 120_000 }, () => {
     const first = await billRun(t, cycleRun(t.billingCycleId));
     await t.caller.billingRuns.cancel({ id: first.id, items: "REOPEN" });
     await waitForInlineJobs();
+    expect(await unclaimedBelowMarks(t)).toBe(0);
     const second = await billRun(t, cycleRun(t.billingCycleId));
     expect(second.itemsCount).toBe(first.itemsCount);
 
@@ -117,6 +137,7 @@ describe("open-from marks", { timeout: 120_000 }, () => {
           WHERE a.tenant_id = ${t.tenantId} ORDER BY a.id`,
     );
     const byType = await billRun(t, exceptional("2026-11-01", { chargeTypes: ["USAGE"] }));
+    expect(await unclaimedBelowMarks(t)).toBe(0);
     const bySubscription = await billRun(t, exceptional("2026-11-01", { subscriptionIds: [accounts[0].subscription_id] }));
     const byAccount = await billRun(t, exceptional("2026-11-01", { accountIds: [accounts[1].id, accounts[2].id] }));
     expect(byType.itemsCount).toBeGreaterThan(0);
@@ -129,6 +150,7 @@ describe("open-from marks", { timeout: 120_000 }, () => {
     expect(claimed).toBe(eligible);
     // every run, filtered or not, recorded its claims in the marks: the lines stage probes the claims only up to there
     expect(await claimedAboveMarks(t)).toBe(0);
+    expect(await unclaimedBelowMarks(t)).toBe(0);
   });
 
   it("two runs racing on the same accounts bill every item exactly once", async () => {
@@ -143,6 +165,7 @@ describe("open-from marks", { timeout: 120_000 }, () => {
     const { eligible, unclaimed } = await coverage(t, "2026-11-01");
     expect(unclaimed).toBe(0);
     expect(ra.itemsCount + rb.itemsCount).toBe(eligible);
+    expect(await unclaimedBelowMarks(t)).toBe(0);
   });
 
   // Real on Postgres (TEST_DB=pg): the run's chunk starts while the insert is uncommitted. PGlite serializes the two.
@@ -163,5 +186,6 @@ describe("open-from marks", { timeout: 120_000 }, () => {
     expect([racing, next.id]).toContain((await claimOf(Number(item.id))).run);
     expect(await coverage(t, "2026-12-01")).toMatchObject({ unclaimed: 0 });
     expect(await claimedAboveMarks(t)).toBe(0);
+    expect(await unclaimedBelowMarks(t)).toBe(0);
   });
 });

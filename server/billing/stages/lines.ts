@@ -95,11 +95,16 @@ export async function linesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<Chu
     ),
     -- Every open item of these accounts before the cut-off is now claimed: their marks move up to the cut-off. Only
     -- accounts that had items to bill (an account all of whose items some condition kept out keeps its mark). Every
-    -- run, filtered or not, records the highest item id it claimed per account (migration 0027): one UPDATE, as two
-    -- updates of the same row in one statement would keep only one.
+    -- run, filtered or not, records the highest item id it claimed per account (migration 0027); a filtered run leaves
+    -- unclaimed items below it, from open_from on (migration 0028). One UPDATE, as two updates of the same row in one
+    -- statement would keep only one.
     raised AS (
       UPDATE account_item_marks m
-      SET open_from = CASE WHEN ${raisesMarks ? sql`TRUE` : sql`FALSE`} AND m.open_from < ${run.cutoffDate}::date THEN ${run.cutoffDate}::date ELSE m.open_from END,
+      SET ${
+        raisesMarks
+          ? sql`open_from = GREATEST(m.open_from, ${run.cutoffDate}::date), probe_from = ${run.cutoffDate}::date`
+          : sql`probe_from = LEAST(m.probe_from, m.open_from)`
+      },
         claimed_through = GREATEST(m.claimed_through, c.last_id)
       FROM (SELECT account_id, max(last_id) AS last_id FROM g GROUP BY account_id) c
       WHERE m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)} AND m.account_id = c.account_id
@@ -192,14 +197,22 @@ export function lineSql(run: LineRun, chunk: Chunk, { grouping, seller }: LineSe
   if (f.chargeTypes?.length) where.push(sql`ch.type::text = ANY(${textArray(f.chargeTypes)})`);
   where.push(notOnHold(sql`a.id`)); // accounts on hold are skipped: their items stay OPEN (holds.ts)
 
-  // Each account's items from its mark (account_item_marks, see migration 0014) up to the cut-off: one range of the
-  // (tenant, account, usage date) index per account, never the months already billed. OFFSET 0 keeps the subquery a
-  // per-account index probe (a hash join would read every item of the chunk's accounts).
+  // Each account's items from its mark (account_item_marks, see migrations 0014 and 0028) up to the cut-off, in
+  // ranges of the (tenant, account, usage date, id) index, never the months already billed: from probe_from every item;
+  // before it, from open_from (late usage), only those above claimed_through, which the index tells without fetching
+  // the billed ones. An empty range costs no index descent. OFFSET 0 keeps the subquery a per-account index probe (a
+  // hash join would read every item of the chunk's accounts).
+  const cutoff = sql`${run.cutoffDate}::date`;
   const eligibleItems = sql`FROM customer_accounts a
       JOIN account_item_marks m ON m.account_id = a.id AND m.tenant_id = ${run.tenantId} AND ${inRange(sql`m.account_id`, chunk)}
       CROSS JOIN LATERAL (
         SELECT * FROM rated_items ri
-        WHERE ri.tenant_id = ${run.tenantId} AND ri.account_id = a.id AND ri.usage_date >= m.open_from AND ri.usage_date < ${run.cutoffDate}::date
+        WHERE ri.tenant_id = ${run.tenantId} AND ri.account_id = a.id AND ri.usage_date >= GREATEST(m.open_from, m.probe_from)
+          AND ri.usage_date < ${cutoff}
+        UNION ALL
+        SELECT * FROM rated_items ri
+        WHERE ri.tenant_id = ${run.tenantId} AND ri.account_id = a.id AND ri.usage_date >= m.open_from
+          AND ri.usage_date < LEAST(m.probe_from, ${cutoff}) AND ri.id > coalesce(m.claimed_through, 0)
         OFFSET 0) r
       JOIN charges ch ON ch.id = r.charge_id
       WHERE ${chunkAccounts(run, chunk)} AND ${sql.join(where, sql` AND `)}`;

@@ -19,11 +19,11 @@ export async function releaseItems(tx: Tx, tenantId: string, pairs: SQL, items: 
               WHERE r.tenant_id = ${tenantId} AND r.account_id = p.account_id AND c.rated_item_id = r.id
                 AND c.billing_run_id = p.run_id AND c.tenant_id = ${tenantId}
               RETURNING r.account_id, r.usage_date, r.status),
-            -- The re-opened items are open again: their accounts' marks come down to them (migration 0014). No
+            -- The re-opened items are open again: their accounts' marks come down to them (migrations 0014, 0028). No
             -- condition on the mark's current value, so the update waits for a lines chunk holding the mark and then
             -- lowers the value that chunk raised.
             lowered AS (
-              UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first)
+              UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first), probe_from = LEAST(m.probe_from, d.first)
               FROM (SELECT account_id, min(usage_date) AS first FROM done WHERE status = 'OPEN' GROUP BY account_id ORDER BY account_id) d
               WHERE m.account_id = d.account_id AND m.tenant_id = ${tenantId}
               RETURNING 1)
