@@ -10,6 +10,7 @@ import { recordCreditNotePosted } from "@/server/outbox/outbox";
 import { runtime } from "@/server/runtime";
 import { actorLabel, allocateNumbers, type Actor } from "./runs-core";
 import { formatDocumentNumber, parseNumberFormat } from "./stages/posting";
+import { lowerMarksToReleased } from "./stages/release-items";
 import { fixVatAccounting, vatAccountingCurrencyFrom } from "./vat-accounting";
 
 // Corrections of posted invoices by credit note (SPEC "Corrections"). A correction credit note is an invoice row of type
@@ -427,18 +428,18 @@ async function postInTransaction(tx: Tx, tenantId: string, creditNoteId: string,
         VALUES (${tenantId}, ${creditNoteId}::uuid, 'DRAFT', 'POSTED', ${who})`,
   );
   // Correct and re-bill: the released items' claims go (the claims trigger allows it for items of a posted correction),
-  // and their accounts' open-from marks come down to the oldest released item, so the next run reads them again
-  // (migration 0014; unconditional, like a REOPEN, so it waits for a lines chunk holding the mark).
+  // and their accounts' open-from marks come down to the oldest released item, so the next run reads them again.
   await tx.execute(
     sql`WITH released AS (
           DELETE FROM rated_item_claims c USING rebilled_items x
           WHERE x.credit_note_id = ${creditNoteId}::uuid AND c.rated_item_id = x.rated_item_id AND c.billing_run_id = x.billing_run_id
             AND c.tenant_id = ${tenantId}
           RETURNING c.rated_item_id)
-        UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first), probe_from = LEAST(m.probe_from, d.first)
-        FROM (SELECT r.account_id, min(r.usage_date) AS first FROM rated_items r JOIN released ON released.rated_item_id = r.id
-              WHERE r.tenant_id = ${tenantId} GROUP BY r.account_id) d
-        WHERE m.tenant_id = ${tenantId} AND m.account_id = d.account_id`,
+        ${lowerMarksToReleased(
+          tenantId,
+          sql`SELECT r.account_id, min(r.usage_date) AS first FROM rated_items r JOIN released ON released.rated_item_id = r.id
+              WHERE r.tenant_id = ${tenantId} GROUP BY r.account_id`,
+        )}`,
   );
   await recordCreditNotePosted(tx, tenantId, creditNoteId);
   return { number, newlyPosted: true };

@@ -73,8 +73,13 @@ export function findingSelects(rules: RuleRow[], o: { withPrevious: boolean; ten
   });
 }
 
-const noPreviousInvoice = () =>
-  sql`LEFT JOIN (SELECT NULL::uuid AS invoice_id, NULL::uuid AS origin_run_id, NULL::numeric AS net_total) prev ON TRUE`;
+type PreviousInvoices = { join: SQL; found: boolean; runs: string[] };
+
+const noPreviousInvoices = (): PreviousInvoices => ({
+  join: sql`LEFT JOIN (SELECT NULL::uuid AS invoice_id, NULL::uuid AS origin_run_id, NULL::numeric AS net_total) prev ON TRUE`,
+  found: false,
+  runs: [],
+});
 
 /**
  * The reference of the rules comparing with the past (change %, usage change %, first invoice): each of the chunk's accounts' latest posted invoice, as a join for the drafts
@@ -84,17 +89,13 @@ const noPreviousInvoice = () =>
  * before the chunk inserts any invoice: in the drafts statement a probe planned as a sequential scan (over a table
  * the statistics call empty or small) would read every invoice that statement had inserted so far, once per account.
  */
-async function previousPostedInvoices(
-  tx: Tx,
-  run: RunRow,
-  chunk: Chunk,
-): Promise<{ join: SQL; found: boolean; runs: string[] }> {
+async function previousPostedInvoices(tx: Tx, run: RunRow, chunk: Chunk): Promise<PreviousInvoices> {
   const [{ found }] = await queryRows<{ found: boolean }>(
     tx,
     sql`SELECT EXISTS (SELECT 1 FROM invoices p WHERE p.tenant_id = ${run.tenantId} AND p.status = 'POSTED'
           AND ${inRange(sql`p.account_id`, chunk)}) AS found`,
   );
-  if (!found) return { join: noPreviousInvoice(), found, runs: [] };
+  if (!found) return noPreviousInvoices();
   await tx.execute(sql`CREATE TEMP TABLE previous_invoice (account_id uuid NOT NULL, currency char(3) NOT NULL, net_total numeric NOT NULL,
     invoice_id uuid NOT NULL, origin_run_id uuid NOT NULL) ON COMMIT DROP`);
   // A draft's currency is its account's (LINES fails accounts billed in another currency than their items').
@@ -198,7 +199,7 @@ export async function invoicesChunk(tx: Tx, run: RunRow, chunk: Chunk): Promise<
   await ensureDefaultRules(tx, run.tenantId);
   const rules = await loadRules(tx, run.tenantId);
   const usesPrevious = rules.some((r) => r.kind === "CHANGE_PERCENT" || r.kind === "USAGE_CHANGE_PERCENT" || r.kind === "FIRST_INVOICE");
-  const previous = usesPrevious ? await previousPostedInvoices(tx, run, chunk) : { join: noPreviousInvoice(), found: false, runs: [] };
+  const previous = usesPrevious ? await previousPostedInvoices(tx, run, chunk) : noPreviousInvoices();
   const tenantHasPosted =
     previous.found || (rules.some((r) => r.kind === "FIRST_INVOICE") && (await hasPostedInvoices(tx, run.tenantId)));
   const selects = findingSelects(rules, { withPrevious: previous.found, tenantHasPosted });

@@ -19,13 +19,8 @@ export async function releaseItems(tx: Tx, tenantId: string, pairs: SQL, items: 
               WHERE r.tenant_id = ${tenantId} AND r.account_id = p.account_id AND c.rated_item_id = r.id
                 AND c.billing_run_id = p.run_id AND c.tenant_id = ${tenantId}
               RETURNING r.account_id, r.usage_date, r.status),
-            -- The re-opened items are open again: their accounts' marks come down to them (migrations 0014, 0028). No
-            -- condition on the mark's current value, so the update waits for a lines chunk holding the mark and then
-            -- lowers the value that chunk raised.
             lowered AS (
-              UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first), probe_from = LEAST(m.probe_from, d.first)
-              FROM (SELECT account_id, min(usage_date) AS first FROM done WHERE status = 'OPEN' GROUP BY account_id ORDER BY account_id) d
-              WHERE m.account_id = d.account_id AND m.tenant_id = ${tenantId}
+              ${lowerMarksToReleased(tenantId, sql`SELECT account_id, min(usage_date) AS first FROM done WHERE status = 'OPEN' GROUP BY account_id ORDER BY account_id`)}
               RETURNING 1)
             SELECT count(*)::int AS n FROM done`
       : sql`WITH p AS (${pairs}), done AS (
@@ -37,6 +32,18 @@ export async function releaseItems(tx: Tx, tenantId: string, pairs: SQL, items: 
             SELECT count(*)::int AS n FROM done`;
   const [row] = await withNestedLoops(tx, () => queryRows<{ n: number }>(tx, statement));
   return row.n;
+}
+
+/**
+ * Claims released (REOPEN, a correction credit note's re-bill): the items are open again, so their accounts' marks
+ * come down to them, `released` giving (account_id, first: the earliest usage date released). Both bounds, as the
+ * released items are at or below the accounts' claimed_through (migrations 0014, 0028). No condition on the mark's
+ * current value, so the update waits for a lines chunk holding the mark and then lowers the value that chunk raised.
+ */
+export function lowerMarksToReleased(tenantId: string, released: SQL): SQL {
+  return sql`UPDATE account_item_marks m SET open_from = LEAST(m.open_from, d.first), probe_from = LEAST(m.probe_from, d.first)
+    FROM (${released}) d
+    WHERE m.tenant_id = ${tenantId} AND m.account_id = d.account_id`;
 }
 
 /**
