@@ -11,6 +11,9 @@
  *                  lines_s, and checks the simulation's totals equal what the run then billed)
  *   [--driver neon --latency-ms 10]  (the Neon serverless driver through the local WebSocket proxy, each message from
  *                  the app to the database delayed by that much: one round trip costs it once)
+ *   [--paired 3]  (with --months N: N's last 3 months are each billed next to the first month of a tenant seeded
+ *                  like the measured one and never billed before, in the same database and the same minute; prints
+ *                  paired_month_run_s and paired_month_ratio, the median of the pairs' ratios)
  *
  * Seeds a fresh database (two identical tenants), runs an AUTO_POST run end-to-end through the real services
  * (claim, lines, drafts, rules, posting, numbering; inline driver) on one tenant, and the hand-written raw-SQL
@@ -43,6 +46,7 @@ const { values } = parseArgs({
     "in-period": { type: "boolean", default: false },
     months: { type: "string", default: "1" },
     "latency-ms": { type: "string", default: "0" },
+    paired: { type: "string", default: "0" },
   },
 });
 const accounts = Number(values.accounts);
@@ -50,6 +54,8 @@ const items = Number(values.items);
 const months = Math.max(1, Number(values.months));
 const latencyMs = Math.max(0, Number(values["latency-ms"]));
 const driverArg = values.driver ?? (process.env.TEST_DB === "pglite" ? "pglite" : "pg");
+const pairs = Math.max(0, Number(values.paired));
+if (pairs && (months < 2 || pairs > months - 1)) throw new Error("--paired P needs --months N with N > P (it pairs the last P months)");
 // The engine runs inline (whatever Inngest settings the shell has); the outbox's consumers stay off: the bench's
 // tenants have no webhook endpoints, and the milestones it writes are not the measured work.
 const bench = composeRuntime({
@@ -67,7 +73,7 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 
 type BenchTenant = { tenantId: string; billingCycleId: string };
 type Tenants = { app: BenchTenant; floor: BenchTenant };
-type BenchDatabase = Database & { drop?: () => Promise<void>; seeded?: Tenants };
+type BenchDatabase = Database & { name?: string; drop?: () => Promise<void>; seeded?: Tenants };
 
 /**
  * Statements the app sends (each one round trip): counted at the drivers' Client.query, through which pools and
@@ -89,18 +95,44 @@ async function countStatements() {
 async function freshDatabase(): Promise<BenchDatabase> {
   if (driverArg === "pglite") return openDatabase({ driver: "pglite", dataDir: "memory://", migrate: true });
   await countStatements();
+  const template = values.template;
+  const seeded = template ? await adminQuery(`SELECT 1 FROM pg_database WHERE datname = $1`, [template]) : null;
+  const database = await createBenchDatabase(`billrun_bench_${Date.now()}`, seeded?.length ? template : undefined);
+  if (!seeded?.length) return database;
+  const rows = await queryRows<{ name: string; tenantId: string; billingCycleId: string }>(
+    database.db,
+    sql`SELECT o.name, o.id AS "tenantId", c.id AS "billingCycleId" FROM organization o JOIN billing_cycles c ON c.tenant_id = o.id`,
+  );
+  const pick = (n: string) => rows.find((r) => r.name === n)!;
+  log(`cloned the seeded database ${template}`);
+  return { ...database, seeded: { app: pick("BenchApp"), floor: pick("BenchFloor") } };
+}
+
+async function adminQuery(text: string, params: unknown[] = []): Promise<unknown[]> {
   const { Client } = await import("pg");
-  const name = `billrun_bench_${Date.now()}`;
   const admin = new Client({ connectionString: values.url });
   await admin.connect();
-  const template = values.template;
-  const seeded = template ? await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [template]) : null;
-  // FILE_COPY (Postgres 15+): the default WAL_LOG strategy writes the whole template through the WAL, and the
-  // checkpoints that follow land in the middle of the timed run.
-  const [{ server_version_num: version }] = (await admin.query(`SHOW server_version_num`)).rows as { server_version_num: string }[];
+  try {
+    return (await admin.query(text, params)).rows;
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * CREATE DATABASE … TEMPLATE, file by file (FILE_COPY, Postgres 15+): the default WAL_LOG strategy writes the whole
+ * template through the WAL, and the checkpoints that follow land in the middle of the timed run.
+ */
+async function copyDatabase(name: string, template: string) {
+  const [{ server_version_num: version }] = (await adminQuery(`SHOW server_version_num`)) as { server_version_num: string }[];
   const strategy = Number(version) >= 150000 ? " STRATEGY FILE_COPY" : "";
-  await admin.query(`CREATE DATABASE ${name}${seeded?.rowCount ? ` TEMPLATE ${template}${strategy}` : ""}`);
-  await admin.end();
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}${strategy}`);
+}
+
+/** A new Postgres database (a copy of `template` when given), opened through the bench's driver. */
+async function createBenchDatabase(name: string, template?: string): Promise<BenchDatabase> {
+  if (template) await copyDatabase(name, template);
+  else await adminQuery(`CREATE DATABASE ${name}`);
   const u = new URL(values.url!);
   u.pathname = `/${name}`;
   // Neon: through the local WebSocket proxy, with the injected latency (tests/support/neon-ws-proxy.ts).
@@ -112,42 +144,24 @@ async function freshDatabase(): Promise<BenchDatabase> {
     poolMax: 4,
     neonWsProxy: proxy?.address,
   });
-  let tenants: Tenants | undefined;
-  if (seeded?.rowCount) {
-    const rows = await queryRows<{ name: string; tenantId: string; billingCycleId: string }>(
-      database.db,
-      sql`SELECT o.name, o.id AS "tenantId", c.id AS "billingCycleId" FROM organization o JOIN billing_cycles c ON c.tenant_id = o.id`,
-    );
-    const pick = (n: string) => rows.find((r) => r.name === n)!;
-    tenants = { app: pick("BenchApp"), floor: pick("BenchFloor") };
-    log(`cloned the seeded database ${template}`);
-  }
   return {
     ...database,
-    seeded: tenants,
+    name,
     close: async () => {
       await database.close();
       await proxy?.close();
     },
-    drop: async () => {
-      const a = new Client({ connectionString: values.url });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
+    drop: () => dropDatabase(name),
   };
 }
 
-/** Copies the freshly seeded database as the template later runs clone (the pool must let go of it meanwhile). */
+const dropDatabase = async (name: string) => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+
+/** Copies the database as it is now into `template` (the pool must let go of it meanwhile; it reconnects). */
 async function saveTemplate(database: BenchDatabase, template: string) {
-  const { Client } = await import("pg");
-  const admin = new Client({ connectionString: values.url });
-  await admin.connect();
-  const [{ current }] = await queryRows<{ current: string }>(database.db, sql`SELECT current_database() AS current`);
-  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [current]);
-  await admin.query(`CREATE DATABASE ${template} TEMPLATE ${current}`);
-  await admin.end();
-  log(`saved the seeded database as ${template}`);
+  await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database.name]);
+  await copyDatabase(template, database.name!);
+  log(`saved the database as ${template}`);
 }
 
 /** Starts each timed part from a clean checkpoint, so neither pays for the writes of what came before it. */
@@ -295,6 +309,39 @@ function machineCpuSeconds(): number {
   }
 }
 
+type FreshTenant = { name: string; tenant: BenchTenant; runS?: number; monthS?: number };
+
+/**
+ * --paired: the machine's speed drifts over minutes (the same work took 27 s of CPU in one month of a run and 36 s in a
+ * later one), so the first and the last month of a run, 15 minutes apart, compare more than history. These tenants
+ * are seeded like the measured one and wait, unbilled, in the same tables; each is billed for its first month in the
+ * same minute as one of the last months, which makes a pair that the machine's phase hits alike.
+ */
+async function seedFreshTenants(db: Database["db"], n: number): Promise<FreshTenant[]> {
+  const fresh: FreshTenant[] = [];
+  if (!n) return fresh;
+  const dates = values["in-period"] ? { usageFrom: "2026-11-01", days: 30 } : {};
+  // seeded with the measured tenant, before the database is analyzed: a tenant seeded after it, which the statistics
+  // do not know, took 1,433 s for 2 × 200,000 items here (against 6.4 s for the first)
+  for (let i = 1; i <= n; i++) {
+    const name = `BenchFresh${i}`;
+    const tenantRow = await tenant(db, name);
+    await seedTenantData(db, { tenantId: tenantRow.tenantId, billingCycleId: tenantRow.billingCycleId, accounts, items, tag: `P${i}`, creditEvery: 97, ...dates });
+    fresh.push({ name, tenant: tenantRow });
+  }
+  return fresh;
+}
+
+/** The median of (the last months' run time / the paired fresh tenant's first month), with every pair listed. */
+function pairedRatio(fresh: FreshTenant[]) {
+  const pairs = fresh.map((f) => ({ month: f.monthS!, first: f.runS! }));
+  const ratios = pairs.map((p) => p.month / p.first).sort((a, b) => a - b);
+  const mid = ratios.length / 2;
+  const median = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
+  log(`pairs (month ${months - fresh.length + 1}… over a fresh tenant's month 1): ${pairs.map((p) => `${p.month} / ${p.first}`).join(", ")}`);
+  return { runS: { month: pairs.map((p) => p.month), fresh_month_1: pairs.map((p) => p.first) }, ratio: Math.round(median * 100) / 100 };
+}
+
 async function addMonths(db: Database["db"], date: string, n: number): Promise<string> {
   const [row] = await queryRows<{ d: string }>(db, sql`SELECT (${date}::date + make_interval(months => ${n}))::date::text AS d`);
   return row.d;
@@ -307,6 +354,8 @@ async function main() {
 
   let t0 = performance.now();
   let { app, floor }: Partial<Tenants> = database.seeded ?? {};
+  // --paired: tenants seeded like the measured one, each billed for its first month next to one of the last months
+  let fresh: FreshTenant[] = [];
   if (!app || !floor) {
     // the floor's tenant only when the floor runs (a template keeps both: later runs may want the floor)
     const withFloor = !values["skip-floor"] || Boolean(values.template);
@@ -315,13 +364,15 @@ async function main() {
     const dates = values["in-period"] ? { usageFrom: "2026-11-01", days: 30 } : {};
     await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97, ...dates });
     if (withFloor) await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97, ...dates });
+    fresh = await seedFreshTenants(db, pairs);
     // As autovacuum would have left them by billing day: statistics, hint bits and the visibility map set (else the
     // run's first read of every item page pays for the load's hint bits, and then writes the pages back).
     await db.execute(sql`VACUUM (ANALYZE)`);
-    log(`seeded ${withFloor ? 2 : 1} × ${items} items in ${seconds(t0)} s`);
+    log(`seeded ${(withFloor ? 2 : 1) + fresh.length} × ${items} items in ${seconds(t0)} s`);
     if (values.template) await saveTemplate(database, values.template);
   }
 
+  if (fresh.length < pairs) throw new Error(`--paired ${pairs}: the database cloned from ${values.template} has no tenants for pairs`);
   // --simulate: what the run will produce, computed first (read-only) for the same data.
   let simulation: { seconds: number; amounts: string } | null = null;
   if (values.simulate) {
@@ -370,8 +421,15 @@ async function main() {
     // and claims too (hint bits set, visibility maps and statistics current), not only the month's new items
     await db.execute(sql`VACUUM (ANALYZE)`);
     log(`month ${month}: copied the first month's items to before ${cutoff} in ${seconds(t0)} s`);
+    const pair = fresh[month - (months - pairs) - 1];
+    // alternating which of the two goes first, so that neither always finds the other's leftovers
+    const freshFirst = month % 2 === 0;
+    if (pair && freshFirst) pair.runS = (await timeAppRun(db, pair.tenant, runInput.cutoffDate, `paired month 1 of ${pair.name}`)).seconds;
     monthRunS.push((await timeAppRun(db, app, cutoff, `month ${month} run`)).seconds);
+    if (pair && !freshFirst) pair.runS = (await timeAppRun(db, pair.tenant, runInput.cutoffDate, `paired month 1 of ${pair.name}`)).seconds;
+    if (pair) pair.monthS = monthRunS[month - 1];
   }
+  const paired = pairs ? pairedRatio(fresh) : null;
 
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -394,6 +452,7 @@ async function main() {
       ...(months > 1
         ? { in_period: values["in-period"], month_run_s: monthRunS, month_ratio: Math.round((monthRunS[monthRunS.length - 1] / monthRunS[0]) * 100) / 100 }
         : {}),
+      ...(paired ? { paired_month_run_s: paired.runS, paired_month_ratio: paired.ratio } : {}),
     }),
   );
 }
