@@ -73,7 +73,7 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 
 type BenchTenant = { tenantId: string; billingCycleId: string };
 type Tenants = { app: BenchTenant; floor: BenchTenant };
-type BenchDatabase = Database & { name?: string; drop?: () => Promise<void>; seeded?: Tenants };
+type BenchDatabase = Database & { name?: string; drop?: () => Promise<void>; seeded?: Tenants & { fresh: FreshTenant[] } };
 
 /**
  * Statements the app sends (each one round trip): counted at the drivers' Client.query, through which pools and
@@ -105,7 +105,11 @@ async function freshDatabase(): Promise<BenchDatabase> {
   );
   const pick = (n: string) => rows.find((r) => r.name === n)!;
   log(`cloned the seeded database ${template}`);
-  return { ...database, seeded: { app: pick("BenchApp"), floor: pick("BenchFloor") } };
+  const fresh = rows
+    .filter((r) => r.name.startsWith(FRESH_TENANT))
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))
+    .map(({ name, ...tenant }) => ({ name, tenant }));
+  return { ...database, seeded: { app: pick("BenchApp"), floor: pick("BenchFloor"), fresh } };
 }
 
 async function adminQuery(text: string, params: unknown[] = []): Promise<unknown[]> {
@@ -310,6 +314,13 @@ function machineCpuSeconds(): number {
 }
 
 type FreshTenant = { name: string; tenant: BenchTenant; runS?: number; monthS?: number };
+const FRESH_TENANT = "BenchFresh";
+
+/** Every bench tenant gets the same accounts, items and amounts (`tag` only tells their external ids apart). */
+async function seedAlike(db: Database["db"], t: BenchTenant, tag: string) {
+  const dates = values["in-period"] ? { usageFrom: "2026-11-01", days: 30 } : {};
+  await seedTenantData(db, { tenantId: t.tenantId, billingCycleId: t.billingCycleId, accounts, items, tag, creditEvery: 97, ...dates });
+}
 
 /**
  * --paired: the machine's speed drifts over minutes (the same work took 27 s of CPU in one month of a run and 36 s in a
@@ -320,13 +331,12 @@ type FreshTenant = { name: string; tenant: BenchTenant; runS?: number; monthS?: 
 async function seedFreshTenants(db: Database["db"], n: number): Promise<FreshTenant[]> {
   const fresh: FreshTenant[] = [];
   if (!n) return fresh;
-  const dates = values["in-period"] ? { usageFrom: "2026-11-01", days: 30 } : {};
   // seeded with the measured tenant, before the database is analyzed: a tenant seeded after it, which the statistics
   // do not know, took 1,433 s for 2 × 200,000 items here (against 6.4 s for the first)
   for (let i = 1; i <= n; i++) {
-    const name = `BenchFresh${i}`;
+    const name = `${FRESH_TENANT}${i}`;
     const tenantRow = await tenant(db, name);
-    await seedTenantData(db, { tenantId: tenantRow.tenantId, billingCycleId: tenantRow.billingCycleId, accounts, items, tag: `P${i}`, creditEvery: 97, ...dates });
+    await seedAlike(db, tenantRow, `P${i}`);
     fresh.push({ name, tenant: tenantRow });
   }
   return fresh;
@@ -334,12 +344,12 @@ async function seedFreshTenants(db: Database["db"], n: number): Promise<FreshTen
 
 /** The median of (the last months' run time / the paired fresh tenant's first month), with every pair listed. */
 function pairedRatio(fresh: FreshTenant[]) {
-  const pairs = fresh.map((f) => ({ month: f.monthS!, first: f.runS! }));
-  const ratios = pairs.map((p) => p.month / p.first).sort((a, b) => a - b);
+  const measured = fresh.map((f) => ({ month: f.monthS!, first: f.runS! }));
+  const ratios = measured.map((p) => p.month / p.first).sort((a, b) => a - b);
   const mid = ratios.length / 2;
   const median = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
-  log(`pairs (month ${months - fresh.length + 1}… over a fresh tenant's month 1): ${pairs.map((p) => `${p.month} / ${p.first}`).join(", ")}`);
-  return { runS: { month: pairs.map((p) => p.month), fresh_month_1: pairs.map((p) => p.first) }, ratio: Math.round(median * 100) / 100 };
+  log(`pairs (month ${months - fresh.length + 1}… over a fresh tenant's month 1): ${measured.map((p) => `${p.month} / ${p.first}`).join(", ")}`);
+  return { runS: { month: measured.map((p) => p.month), fresh_month_1: measured.map((p) => p.first) }, ratio: Math.round(median * 100) / 100 };
 }
 
 async function addMonths(db: Database["db"], date: string, n: number): Promise<string> {
@@ -355,15 +365,14 @@ async function main() {
   let t0 = performance.now();
   let { app, floor }: Partial<Tenants> = database.seeded ?? {};
   // --paired: tenants seeded like the measured one, each billed for its first month next to one of the last months
-  let fresh: FreshTenant[] = [];
+  let fresh = database.seeded?.fresh.slice(0, pairs) ?? [];
   if (!app || !floor) {
     // the floor's tenant only when the floor runs (a template keeps both: later runs may want the floor)
     const withFloor = !values["skip-floor"] || Boolean(values.template);
     app = await tenant(db, "BenchApp");
     floor = await tenant(db, "BenchFloor");
-    const dates = values["in-period"] ? { usageFrom: "2026-11-01", days: 30 } : {};
-    await seedTenantData(db, { tenantId: app.tenantId, billingCycleId: app.billingCycleId, accounts, items, tag: "A", creditEvery: 97, ...dates });
-    if (withFloor) await seedTenantData(db, { tenantId: floor.tenantId, billingCycleId: floor.billingCycleId, accounts, items, tag: "F", creditEvery: 97, ...dates });
+    await seedAlike(db, app, "A");
+    if (withFloor) await seedAlike(db, floor, "F");
     fresh = await seedFreshTenants(db, pairs);
     // As autovacuum would have left them by billing day: statistics, hint bits and the visibility map set (else the
     // run's first read of every item page pays for the load's hint bits, and then writes the pages back).
@@ -372,7 +381,7 @@ async function main() {
     if (values.template) await saveTemplate(database, values.template);
   }
 
-  if (fresh.length < pairs) throw new Error(`--paired ${pairs}: the database cloned from ${values.template} has no tenants for pairs`);
+  if (fresh.length < pairs) throw new Error(`--paired ${pairs}: the database cloned from ${values.template} has ${fresh.length} tenants for pairs`);
   // --simulate: what the run will produce, computed first (read-only) for the same data.
   let simulation: { seconds: number; amounts: string } | null = null;
   if (values.simulate) {
